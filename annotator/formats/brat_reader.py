@@ -1,0 +1,119 @@
+"""Reading brat standoff: a ``.txt`` and its ``.ann``.
+
+Kept: text-bound annotations (``T``; a discontinuous one becomes one span from its first start
+to its last end, with the fragments kept), events (``E``; an argument may be another event;
+numbered repeats of a role such as ``Org-Arg2`` become the role ``Org-Arg``), attributes
+(``A``/``M``) and notes (``#``) on spans and events. Reported and left out: relations (``R``),
+equivalences (``*``), normalizations (``N``). Each ``T``'s text is checked against the ``.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from annotator.formats.records import Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record
+from annotator.formats.text_files import decode, read_text
+
+_OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+
+
+def read_brat(txt_path: Path, ann_path: Path, name: str, problems: list[Problem]) -> Record:
+    text = read_text(txt_path)
+    try:
+        raw = ann_path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read {ann_path.name}: {error.strerror or error}") from None
+    ann_name = str(Path(name).with_suffix(".ann"))
+    ann = decode(raw, "annotation file") if raw.strip() else ""
+
+    spans: dict[str, RawSpan] = {}
+    events: dict[str, tuple[str, str, list[tuple[str, str]], str]] = {}
+    attributes: dict[str, dict[str, object]] = {}
+    notes: dict[str, str] = {}
+    skipped: dict[str, list[int]] = {}
+
+    for number, line in enumerate(ann.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        ident, _, rest = line.partition("\t")
+        kind = ident[:1]
+        try:
+            if kind == "T":
+                label_offsets, _, span_text = rest.partition("\t")
+                label, _, offsets = label_offsets.partition(" ")
+                if not _OFFSETS.match(offsets):
+                    raise ValueError(f"offsets {offsets!r} are not 'START END' pairs")
+                fragments = tuple(tuple(int(x) for x in part.split()) for part in offsets.split(";"))
+                start, end = fragments[0][0], max(e for _, e in fragments)
+                spans[ident] = RawSpan(
+                    start, end, label, where, span_text, fragments if len(fragments) > 1 else ()  # type: ignore[arg-type]
+                )
+            elif kind == "E":
+                parts = rest.split()
+                type_, _, trigger = parts[0].partition(":")
+                arguments = []
+                for part in parts[1:]:
+                    role, _, target = part.partition(":")
+                    if not role or not target:
+                        raise ValueError(f"argument {part!r} is not ROLE:ID")
+                    arguments.append((role, target))
+                events[ident] = (type_, trigger, arguments, where)
+            elif kind in ("A", "M"):
+                fields = rest.split()
+                if len(fields) < 2:
+                    raise ValueError("an attribute needs a name and a target")
+                attributes.setdefault(fields[1], {})[fields[0]] = fields[2] if len(fields) > 2 else True
+            elif kind == "#":
+                fields = rest.split("\t", 1)
+                target = fields[0].split()[1] if len(fields[0].split()) > 1 else ""
+                notes[target] = (notes.get(target, "") + "\n" + (fields[1] if len(fields) > 1 else "")).strip()
+            elif kind in ("R", "*", "N"):
+                skipped.setdefault(kind, []).append(number)
+            else:
+                raise ValueError(f"unknown annotation kind {ident!r}")
+        except (ValueError, IndexError) as error:
+            problems.append(Problem(ann_name, where, f"annotation skipped: {error}"))
+
+    names = {"R": "relation(s)", "*": "equivalence group(s)", "N": "normalization(s)"}
+    for kind, numbers in skipped.items():
+        lines = ", ".join(str(n) for n in numbers[:10]) + (", ..." if len(numbers) > 10 else "")
+        problems.append(
+            Problem(ann_name, f"line {lines}", f"{len(numbers)} {names[kind]} not imported: annotator keeps entities and events")
+        )
+
+    triggers = {trigger for _, trigger, _, _ in events.values()}
+    event_types = {type_ for type_, _, _, _ in events.values()}
+    entity_spans = []
+    raw_events = []
+    for ident, span in spans.items():
+        span.attributes = attributes.get(ident, {})
+        span.note = notes.get(ident, "")
+        if ident in triggers:
+            continue
+        if span.label in event_types:
+            # A trigger nobody wrote arguments for yet: still an event, with none.
+            raw_events.append(RawEvent(span, [], ident, span.location))
+        else:
+            entity_spans.append(span)
+    for ident, (type_, trigger_id, arguments, where) in events.items():
+        trigger = spans.get(trigger_id)
+        if trigger is None:
+            problems.append(Problem(ann_name, where, f"event skipped: its trigger {trigger_id} is missing"))
+            continue
+        raw_arguments = []
+        for role, target in arguments:
+            if target.startswith("E"):
+                raw_arguments.append(RawArgument(role, event_key=target))
+            elif target in spans:
+                raw_arguments.append(RawArgument(role, spans[target]))
+            else:
+                raw_arguments.append(RawArgument(role, event_key=("missing", target)))
+        trigger_span = RawSpan(trigger.start, trigger.end, type_, trigger.location, trigger.expected_text, trigger.fragments)
+        raw_events.append(
+            RawEvent(trigger_span, raw_arguments, ident, where, attributes.get(ident, {}), notes.get(ident, ""))
+        )
+    return build_record(
+        text, ann_name, "", source=txt_path.name, spans=entity_spans, events=raw_events, annotated=True, problems=problems
+    )

@@ -1,0 +1,177 @@
+"""Reading JSONL (and JSON array) files: Prodigy, doccano and this project's own export.
+
+Recognised per record:
+
+* Prodigy: ``text``, ``meta``, ``spans`` (``start``, ``end``, ``label``; ``token_start`` and
+  ``token_end`` are ignored), ``answer``. Only ``accept`` records (or records without an answer)
+  carry their spans; ``reject`` and ``ignore`` records are imported as text only.
+* doccano: ``label`` (or ``labels``) as ``[[start, end, "LABEL"], ...]``, or ``entities`` with
+  ``start_offset``/``end_offset`` (their ``relations`` are reported, not kept).
+* this project's export: Prodigy fields plus ``events``: ``type``, ``trigger`` (``start``,
+  ``end``), ``arguments`` of ``role`` with ``start``, ``end``, ``label``, or ``role`` with
+  ``event``: the index of another event of the same record. Its ``relations`` repeat the events
+  and are not read separately; ``meta.created_at``/``meta.updated_at`` are the layer's times.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from annotator.formats.records import Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record
+from annotator.formats.text_files import decode
+
+LAYER_META_KEYS = ("annotator", "created_at", "updated_at")
+"""Meta keys the export writes about the layer rather than the document."""
+
+
+def read_jsonl(path: Path, name: str, problems: list[Problem]) -> Iterator[Record]:
+    """Records of a ``.jsonl`` file, or of a ``.json`` file holding one array of records."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise ReadError(f"cannot read the file: {error.strerror or error}") from None
+    with handle:
+        head = handle.read(8192)
+        if not head.strip():
+            raise ReadError("the file is empty")
+        if b"\x00" in head:
+            raise ReadError("the file is binary, not text")
+        handle.seek(0)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            yield from _read_json_array(handle.read(), name, problems)
+            return
+        for number, raw_line in enumerate(handle, start=1):
+            if not raw_line.strip():
+                continue
+            try:
+                line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                problems.append(Problem(name, f"line {number}", "record skipped: not valid UTF-8"))
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                problems.append(Problem(name, f"line {number}", f"record skipped: not valid JSON ({error.msg}, at character {error.pos + 1})"))
+                continue
+            record = _record(data, name, f"line {number}", problems)
+            if record is not None:
+                yield record
+
+
+def _read_json_array(raw: bytes, name: str, problems: list[Problem]) -> Iterator[Record]:
+    try:
+        data = json.loads(decode(raw).lstrip("\ufeff"))
+    except json.JSONDecodeError as error:
+        raise ReadError(f"line {error.lineno}: not valid JSON ({error.msg})") from None
+    if not isinstance(data, list):
+        raise ReadError("a .json file must hold one array of records")
+    for number, item in enumerate(data, start=1):
+        record = _record(item, name, f"record {number}", problems)
+        if record is not None:
+            yield record
+
+
+def _record(data: Any, name: str, where: str, problems: list[Problem]) -> Record | None:
+    if not isinstance(data, dict):
+        problems.append(Problem(name, where, "record skipped: a record must be a JSON object"))
+        return None
+    text = data.get("text")
+    if not isinstance(text, str):
+        problems.append(Problem(name, where, 'record skipped: it has no "text" string'))
+        return None
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    answer = data.get("answer")
+    carries = answer not in ("reject", "ignore")
+    spans: list[RawSpan] = []
+    events: list[RawEvent] = []
+    annotated = False
+    if carries:
+        if isinstance(data.get("spans"), list):
+            annotated = True
+            spans = [_prodigy_span(s, f"{where}, span {i + 1}") for i, s in enumerate(data["spans"])]
+        if isinstance(data.get("events"), list):
+            annotated = True
+            events = [_event(e, i, f"{where}, event {i + 1}") for i, e in enumerate(data["events"])]
+        elif data.get("relations"):
+            problems.append(Problem(name, where, f"{len(data['relations'])} relation(s) not imported: annotator keeps events, not free relations"))
+        for key in ("label", "labels"):
+            if isinstance(data.get(key), list) and data[key]:
+                annotated = True
+                spans += _doccano_labels(data[key], name, where, problems)
+        if isinstance(data.get("entities"), list):
+            annotated = True
+            spans += [_doccano_entity(e, f"{where}, entity {i + 1}") for i, e in enumerate(data["entities"])]
+    times = None
+    if isinstance(meta.get("created_at"), str) and isinstance(meta.get("updated_at"), str):
+        times = (meta["created_at"], meta["updated_at"])
+    extra = {k: v for k, v in meta.items() if k not in ("title", "date", "source") + LAYER_META_KEYS}
+    try:
+        return build_record(
+            text,
+            name,
+            where,
+            title=_string(meta.get("title")),
+            date=_string(meta.get("date")) or None,
+            source=_string(meta.get("source")) or Path(name).name,
+            extra=extra,
+            spans=spans,
+            events=events,
+            annotated=annotated,
+            times=times,
+            problems=problems,
+        )
+    except ReadError as error:
+        problems.append(Problem(name, where, f"record skipped: {error}"))
+        return None
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _prodigy_span(span: Any, where: str) -> RawSpan:
+    if not isinstance(span, dict):
+        return RawSpan(None, None, None, where)
+    expected = span.get("text") if isinstance(span.get("text"), str) else None
+    return RawSpan(span.get("start"), span.get("end"), span.get("label"), where, expected)
+
+
+def _doccano_labels(labels: list, name: str, where: str, problems: list[Problem]) -> list[RawSpan]:
+    spans = []
+    for i, item in enumerate(labels):
+        if isinstance(item, str):
+            problems.append(Problem(name, where, "document-level labels (text classification) are not imported"))
+            break
+        if isinstance(item, (list, tuple)) and len(item) == 3:
+            spans.append(RawSpan(item[0], item[1], item[2], f"{where}, label {i + 1}"))
+        else:
+            spans.append(RawSpan(None, None, None, f"{where}, label {i + 1}"))
+    return spans
+
+
+def _doccano_entity(entity: Any, where: str) -> RawSpan:
+    if not isinstance(entity, dict):
+        return RawSpan(None, None, None, where)
+    return RawSpan(entity.get("start_offset"), entity.get("end_offset"), entity.get("label"), where)
+
+
+def _event(event: Any, index: int, where: str) -> RawEvent:
+    if not isinstance(event, dict) or not isinstance(event.get("trigger"), dict):
+        return RawEvent(RawSpan(None, None, None, where), [], index, where)
+    trigger = event["trigger"]
+    arguments = []
+    for argument in event.get("arguments") or []:
+        if not isinstance(argument, dict):
+            arguments.append(RawArgument("?", RawSpan(None, None, None, where)))
+        elif "event" in argument:
+            arguments.append(RawArgument(str(argument.get("role", "")), event_key=argument["event"]))
+        else:
+            arguments.append(
+                RawArgument(
+                    str(argument.get("role", "")),
+                    RawSpan(argument.get("start"), argument.get("end"), argument.get("label"), where),
+                )
+            )
+    return RawEvent(RawSpan(trigger.get("start"), trigger.get("end"), event.get("type"), where), arguments, index, where)

@@ -1,0 +1,62 @@
+"""Reading text files safely, and the two plain-text formats: seed articles and ``.txt``.
+
+A seed article's first line is ``date YYYY-MM-DD`` followed by the headline; the date goes to
+the document's metadata and is *not* part of the stored text (fed to NER it becomes a wrong
+DATE entity). Any other ``.txt`` is stored as it is, titled by its first line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from annotator.formats.records import Problem, ReadError, Record, build_record
+from annotator.model.document import MAX_DOCUMENT_CHARS
+
+MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
+"""UTF-8 takes at most four bytes a character: a larger single-document file cannot fit."""
+
+_SEED_FIRST_LINE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*")
+
+
+def decode(raw: bytes, what: str = "file") -> str:
+    """UTF-8 text of ``raw``, or :class:`ReadError` saying why it is not text."""
+    if not raw.strip():
+        raise ReadError(f"the {what} is empty")
+    if b"\x00" in raw[:8192]:
+        raise ReadError(f"the {what} is binary, not text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ReadError(
+            f"line {line}: the {what} is not valid UTF-8 (byte 0x{raw[error.start]:02x} at byte {error.start}); "
+            "save it as UTF-8 and import it again"
+        ) from None
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The whole of a text file; binary, empty, undecodable or enormous files raise :class:`ReadError`."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ReadError(f"the file is too large ({size / 1e6:,.0f} MB; one document may have at most {MAX_DOCUMENT_CHARS:,} characters)")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ReadError(f"cannot read the file: {error.strerror or error}") from None
+    return decode(raw)
+
+
+def is_seed_article(text: str) -> bool:
+    return _SEED_FIRST_LINE.match(text) is not None
+
+
+def read_plain_text(path: Path, name: str, problems: list[Problem]) -> Record:
+    """A ``.txt`` file: a seed article when its first line starts with ``date YYYY-MM-DD``."""
+    text = read_text(path)
+    match = _SEED_FIRST_LINE.match(text)
+    if match is None:
+        return build_record(text, name, "", source=path.name, problems=problems)
+    body = text[match.end() :]
+    first_line = body.split("\n", 1)[0].strip()
+    return build_record(body, name, "", title=first_line, date=match.group(1), source=path.name, problems=problems)

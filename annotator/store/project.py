@@ -1,0 +1,360 @@
+"""The project store: documents, layers, annotations, statuses and settings of one project file.
+
+This class is the only door to SQLite. Reads return domain objects; writes take them. Every
+method that writes runs in :func:`~annotator.store.database.transaction`, so a call made on its
+own is one committed transaction, and calls made inside a caller's ``with store.transaction():``
+land together (an import, a batch of suggestions).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import sqlite_utils
+
+from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, now_iso
+from annotator.model.changes import Change
+from annotator.model.document import Document
+from annotator.model.layer import DocStatus, Layer, LayerKind
+from annotator.model.schema import LabelSchema
+from annotator.store import rows
+from annotator.store.database import ConflictError, StoreError, connect, connect_memory, data_version, transaction
+from annotator.store.migrations import migrate
+
+SCHEMA_SETTING = "label_schema"
+
+
+class ProjectStore:
+    """One open project file."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
+        self.db = db
+        self.path = path
+        migrate(db)
+
+    @classmethod
+    def open(cls, path: str | Path) -> ProjectStore:
+        """Open the project at ``path``, creating an empty one if the file does not exist."""
+        path = Path(path)
+        db = connect(path)
+        try:
+            return cls(db, path)
+        except (StoreError, sqlite3.DatabaseError) as error:
+            db.close()
+            if isinstance(error, StoreError):
+                raise StoreError(f"{path}: {error}") from None
+            raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+
+    @classmethod
+    def memory(cls) -> ProjectStore:
+        return cls(connect_memory())
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with transaction(self.db):
+            yield
+
+    def data_version(self) -> int:
+        return data_version(self.db)
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, ensure_ascii=False)),
+            )
+
+    def schema(self) -> LabelSchema | None:
+        data = self.setting(SCHEMA_SETTING)
+        return LabelSchema.from_dict(data) if data else None
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self.set_setting(SCHEMA_SETTING, schema.to_dict())
+
+    # -- documents --------------------------------------------------------------------------
+
+    def find_document(self, content_hash: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def add_document(self, document: Document, tokens: bytes | None) -> int:
+        """Store a new document and return its id (the caller checked it is not there yet)."""
+        with transaction(self.db):
+            cursor = self.db.conn.execute(
+                "INSERT INTO documents (content_hash, text, title, date, source, meta, length, tokens, imported_at) "
+                "VALUES (:content_hash, :text, :title, :date, :source, :meta, :length, :tokens, :imported_at)",
+                rows.document_row(document, tokens, now_iso()),
+            )
+            return int(cursor.lastrowid)
+
+    def document(self, document_id: int) -> Document:
+        row = self.db.execute(f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"the project has no document {document_id}")
+        return rows.document_from_row(row)
+
+    def documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        """Documents in id order, read in batches so that memory stays flat."""
+        wanted = sorted(set(ids)) if ids is not None else None
+        last = 0
+        while True:
+            if wanted is None:
+                batch = self.db.execute(
+                    f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id > ? ORDER BY id LIMIT 500", (last,)
+                ).fetchall()
+            else:
+                chunk = [i for i in wanted if i > last][:500]
+                if not chunk:
+                    return
+                marks = ",".join("?" * len(chunk))
+                batch = self.db.execute(
+                    f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id IN ({marks}) ORDER BY id", chunk
+                ).fetchall()
+                last = chunk[-1]
+            if not batch:
+                return
+            for row in batch:
+                yield rows.document_from_row(row)
+            if wanted is None:
+                last = batch[-1][0]
+
+    def document_ids(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def count_documents(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def tokens(self, document_id: int) -> bytes | None:
+        row = self.db.execute("SELECT tokens FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def documents_without_tokens(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE tokens IS NULL ORDER BY id")]
+
+    def set_tokens(self, document_id: int, tokens: bytes) -> None:
+        with transaction(self.db):
+            self.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (tokens, document_id))
+
+    # -- layers -----------------------------------------------------------------------------
+
+    def _layer_from_row(self, row: tuple) -> Layer:
+        id_, name, kind, info = row
+        return Layer(name, LayerKind(kind), json.loads(info) if info else {}, id_)
+
+    def layer(self, name: str) -> Layer | None:
+        row = self.db.execute("SELECT id, name, kind, info FROM layers WHERE name = ?", (name,)).fetchone()
+        return self._layer_from_row(row) if row else None
+
+    def layers(self) -> list[Layer]:
+        return [self._layer_from_row(r) for r in self.db.execute("SELECT id, name, kind, info FROM layers ORDER BY id")]
+
+    def ensure_layer(self, name: str, kind: LayerKind, info: dict[str, Any] | None = None) -> Layer:
+        """The layer called ``name``, created if missing; refuses to reuse a name of another kind."""
+        wanted = Layer(name, kind, info or {})
+        existing = self.layer(wanted.name)
+        if existing is not None:
+            if existing.kind is not wanted.kind:
+                raise StoreError(f"layer {wanted.name!r} already exists and holds {existing.kind.value}, not {kind.value}")
+            return existing
+        with transaction(self.db):
+            cursor = self.db.conn.execute(
+                "INSERT INTO layers (name, kind, info, created_at) VALUES (?, ?, ?, ?)",
+                (wanted.name, wanted.kind.value, rows.dumps(dict(wanted.info)) if wanted.info else None, now_iso()),
+            )
+        return Layer(wanted.name, wanted.kind, wanted.info, int(cursor.lastrowid))
+
+    # -- annotations ------------------------------------------------------------------------
+
+    def annotations(self, layer_id: int, document_id: int) -> AnnotationSet:
+        spans = [
+            rows.span_from_row(r)
+            for r in self.db.execute(
+                f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id)
+            )
+        ]
+        return AnnotationSet(tuple(spans), tuple(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id))))
+
+    def _events(self, where: str, params: tuple) -> list[Event]:
+        event_rows = self.db.execute(f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
+        if not event_rows:
+            return []
+        by_event: dict[int, list] = {row[0]: [] for row in event_rows}
+        ids = list(by_event)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            for row in self.db.execute(
+                "SELECT event_id, role, start_char, end_char, label, event_uid FROM arguments "
+                f"WHERE event_id IN ({','.join('?' * len(chunk))}) ORDER BY event_id, position",
+                chunk,
+            ):
+                by_event[row[0]].append(rows.argument_from_row(row[1:]))
+        return [rows.event_from_row(row, by_event[row[0]]) for row in event_rows]
+
+    def add_annotations(self, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
+        """Insert a whole set of new annotations (an import, a suggester's output)."""
+        with transaction(self.db):
+            if annotations.spans:
+                self.db["spans"].insert_all(
+                    (rows.span_row(layer_id, document_id, a) for a in annotations.spans), batch_size=500
+                )
+            for event in annotations.events:
+                self._insert_event(layer_id, document_id, event)
+
+    def replace_annotations(self, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
+        """Swap a document's annotations in one layer for ``annotations`` (re-running a suggester)."""
+        with transaction(self.db):
+            self.db.execute("DELETE FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+            self.db.execute("DELETE FROM events WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+            self.add_annotations(layer_id, document_id, annotations)
+
+    def _insert_event(self, layer_id: int, document_id: int, event: Event) -> None:
+        row = rows.event_row(layer_id, document_id, event)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
+        )
+        arguments = rows.argument_rows(int(cursor.lastrowid), event)
+        if arguments:
+            self.db.conn.executemany(
+                "INSERT INTO arguments (event_id, position, role, start_char, end_char, label, event_uid) "
+                "VALUES (:event_id, :position, :role, :start_char, :end_char, :label, :event_uid)",
+                arguments,
+            )
+
+    def _current(self, layer_id: int, document_id: int, annotation: SpanAnnotation | Event) -> SpanAnnotation | Event | None:
+        if isinstance(annotation, SpanAnnotation):
+            row = self.db.execute(
+                f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE uid = ? AND layer_id = ? AND document_id = ?",
+                (annotation.uid, layer_id, document_id),
+            ).fetchone()
+            return rows.span_from_row(row) if row else None
+        found = self._events("uid = ? AND layer_id = ? AND document_id = ?", (annotation.uid, layer_id, document_id))
+        return found[0] if found else None
+
+    def apply(self, layer_id: int, document_id: int, changes: Iterable[Change]) -> None:
+        """Apply one user action's changes in one transaction, or none of them.
+
+        Each change states what it expects to replace; when the project holds something else
+        (another window edited or deleted it, or already accepted the same suggestion), nothing
+        is written and :class:`ConflictError` says what happened.
+        """
+        with transaction(self.db):
+            for change in changes:
+                subject = change.before or change.after
+                current = self._current(layer_id, document_id, subject)  # type: ignore[arg-type]
+                if current != change.before:
+                    what = "added" if change.before is None else ("deleted" if current is None else "changed")
+                    raise ConflictError(
+                        f"this annotation was {what} in another window or by another program meanwhile; "
+                        "the document has been reloaded so that nothing is overwritten"
+                    )
+                table = "spans" if isinstance(subject, SpanAnnotation) else "events"
+                if change.before is not None:
+                    self.db.execute(f"DELETE FROM {table} WHERE uid = ?", (change.uid,))
+                if change.after is not None:
+                    try:
+                        if isinstance(change.after, SpanAnnotation):
+                            row = rows.span_row(layer_id, document_id, change.after)
+                            self.db.conn.execute(
+                                f"INSERT INTO spans ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
+                            )
+                        else:
+                            self._insert_event(layer_id, document_id, change.after)
+                    except sqlite3.IntegrityError:
+                        raise ConflictError(
+                            "this suggestion was already decided in another window meanwhile; "
+                            "the document has been reloaded so that nothing is overwritten"
+                        ) from None
+            self._touch(layer_id, document_id)
+
+    def _touch(self, layer_id: int, document_id: int) -> None:
+        now = now_iso()
+        self.db.execute(
+            "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) "
+            "VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(layer_id, document_id) DO UPDATE SET "
+            "updated_at = excluded.updated_at, "
+            "status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END",
+            (layer_id, document_id, now, now),
+        )
+
+    # -- status -----------------------------------------------------------------------------
+
+    def status(self, layer_id: int, document_id: int) -> DocStatus:
+        row = self.db.execute(
+            "SELECT status FROM document_status WHERE layer_id = ? AND document_id = ?", (layer_id, document_id)
+        ).fetchone()
+        return DocStatus(row[0]) if row else DocStatus.NEW
+
+    def status_times(self, layer_id: int, document_id: int) -> tuple[str, str] | None:
+        """When the layer first and last touched the document, if it did."""
+        row = self.db.execute(
+            "SELECT created_at, updated_at FROM document_status WHERE layer_id = ? AND document_id = ?",
+            (layer_id, document_id),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_status(
+        self, layer_id: int, document_id: int, status: DocStatus, created_at: str | None = None, updated_at: str | None = None
+    ) -> None:
+        now = now_iso()
+        with transaction(self.db):
+            self.db.execute(
+                "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(layer_id, document_id) DO UPDATE SET "
+                "status = excluded.status, updated_at = excluded.updated_at",
+                (layer_id, document_id, DocStatus(status).value, created_at or now, updated_at or now),
+            )
+
+    def statuses(self, layer_id: int) -> dict[int, DocStatus]:
+        return {
+            doc: DocStatus(status)
+            for doc, status in self.db.execute(
+                "SELECT document_id, status FROM document_status WHERE layer_id = ?", (layer_id,)
+            )
+        }
+
+    # -- summaries --------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """What the project holds: ``{"documents": N, "layers": {name: {kind, documents, spans, events, done}}}``."""
+        layers: dict[str, Any] = {}
+        for layer in self.layers():
+            counts = self.db.execute(
+                "SELECT "
+                "(SELECT count(*) FROM spans WHERE layer_id = :l), "
+                "(SELECT count(*) FROM events WHERE layer_id = :l), "
+                "(SELECT count(*) FROM document_status WHERE layer_id = :l AND status = 'done'), "
+                "(SELECT count(*) FROM (SELECT document_id FROM spans WHERE layer_id = :l "
+                " UNION SELECT document_id FROM events WHERE layer_id = :l "
+                " UNION SELECT document_id FROM document_status WHERE layer_id = :l))",
+                {"l": layer.id},
+            ).fetchone()
+            layers[layer.name] = {
+                "kind": layer.kind.value,
+                "documents": counts[3],
+                "spans": counts[0],
+                "events": counts[1],
+                "done": counts[2],
+            }
+        return {"documents": self.count_documents(), "layers": layers}

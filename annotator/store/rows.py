@@ -1,0 +1,144 @@
+"""Conversion between table rows and domain objects, kept apart from the queries that use it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping
+
+from annotator.model.annotations import Argument, Event, Provenance, Span, SpanAnnotation
+from annotator.model.document import Document
+
+SPAN_COLUMNS = (
+    "uid, start_char, end_char, label, origin, decision, author, suggester, source_uid, created_at, updated_at, data"
+)
+EVENT_COLUMNS = (
+    "id, uid, type, trigger_start, trigger_end, origin, decision, author, suggester, source_uid, "
+    "created_at, updated_at, data"
+)
+DOCUMENT_COLUMNS = "id, content_hash, text, title, date, source, meta"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _data(fragments: Iterable[tuple[int, int]] = (), attributes: Mapping[str, Any] | None = None, note: str = "") -> str | None:
+    data: dict[str, Any] = {}
+    if fragments:
+        data["fragments"] = [list(f) for f in fragments]
+    if attributes:
+        data["attributes"] = dict(attributes)
+    if note:
+        data["note"] = note
+    return dumps(data) if data else None
+
+
+def _provenance_columns(p: Provenance) -> dict[str, Any]:
+    return {
+        "origin": p.origin.value,
+        "decision": p.decision.value,
+        "author": p.author,
+        "suggester": p.suggester,
+        "source_uid": p.source_uid,
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+
+
+def _provenance(row: tuple) -> Provenance:
+    origin, decision, author, suggester, source_uid, created_at, updated_at = row
+    return Provenance(origin, decision, author, suggester, source_uid, created_at, updated_at)
+
+
+def span_row(layer_id: int, document_id: int, a: SpanAnnotation) -> dict[str, Any]:
+    return {
+        "uid": a.uid,
+        "layer_id": layer_id,
+        "document_id": document_id,
+        "start_char": a.start,
+        "end_char": a.end,
+        "label": a.label,
+        **_provenance_columns(a.provenance),
+        "data": _data(a.fragments, a.attributes, a.note),
+    }
+
+
+def span_from_row(row: tuple) -> SpanAnnotation:
+    uid, start, end, label = row[:4]
+    data = json.loads(row[11]) if row[11] else {}
+    return SpanAnnotation(
+        Span(start, end, label),
+        uid,
+        _provenance(row[4:11]),
+        tuple(tuple(f) for f in data.get("fragments", ())),
+        data.get("attributes", {}),
+        data.get("note", ""),
+    )
+
+
+def event_row(layer_id: int, document_id: int, e: Event) -> dict[str, Any]:
+    return {
+        "uid": e.uid,
+        "layer_id": layer_id,
+        "document_id": document_id,
+        "type": e.type,
+        "trigger_start": e.trigger.start,
+        "trigger_end": e.trigger.end,
+        **_provenance_columns(e.provenance),
+        "data": _data((), e.attributes, e.note),
+    }
+
+
+def argument_rows(event_id: int, e: Event) -> list[dict[str, Any]]:
+    return [
+        {
+            "event_id": event_id,
+            "position": i,
+            "role": a.role,
+            "start_char": a.span.start if a.span else None,
+            "end_char": a.span.end if a.span else None,
+            "label": a.span.label if a.span else None,
+            "event_uid": a.event_uid,
+        }
+        for i, a in enumerate(e.arguments)
+    ]
+
+
+def argument_from_row(row: tuple) -> Argument:
+    role, start, end, label, event_uid = row
+    if event_uid is not None:
+        return Argument(role, event_uid=event_uid)
+    return Argument(role, Span(start, end, label))
+
+
+def event_from_row(row: tuple, arguments: Iterable[Argument]) -> Event:
+    _id, uid, type_, start, end = row[:5]
+    data = json.loads(row[12]) if row[12] else {}
+    return Event(
+        Span(start, end, type_),
+        tuple(arguments),
+        uid,
+        _provenance(row[5:12]),
+        data.get("attributes", {}),
+        data.get("note", ""),
+    )
+
+
+def document_row(document: Document, tokens: bytes | None, imported_at: str) -> dict[str, Any]:
+    extra = {k: v for k, v in document.extra.items() if k not in ("title", "date", "source")}
+    return {
+        "content_hash": document.content_hash,
+        "text": document.text,
+        "title": document.title,
+        "date": document.date,
+        "source": document.source,
+        "meta": dumps(extra) if extra else None,
+        "length": len(document.text),
+        "tokens": tokens,
+        "imported_at": imported_at,
+    }
+
+
+def document_from_row(row: tuple) -> Document:
+    id_, content_hash, text, title, date, source, meta = row
+    return Document(text, title, date, source, json.loads(meta) if meta else {}, id_, content_hash)

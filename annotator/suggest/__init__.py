@@ -1,0 +1,1 @@
+"""Suggestions: the only code that loads spaCy pipelines. It returns domain objects, never spaCy's."""

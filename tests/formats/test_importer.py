@@ -1,0 +1,143 @@
+"""Importing into a project: whole-or-nothing, idempotent, layered, and honest about what it skipped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.formats.importer import ImportAborted, import_paths
+from annotator.model.layer import DocStatus, LayerKind
+from annotator.model.tokens import token_json
+from annotator.store.database import StoreError
+from annotator.store.project import ProjectStore
+
+
+def test_seeds_give_two_dated_titled_documents_and_reimport_adds_nothing(store: ProjectStore, seeds: Path) -> None:
+    report = import_paths(store, [seeds])
+    assert (report.documents_added, report.files, report.problems) == (2, 2, [])
+    documents = {d.date: d for d in store.documents()}
+    assert set(documents) == {"2021-08-16", "2021-08-13"}
+    assert documents["2021-08-16"].title == "Pentagon spokesman John Kirby speaks during a briefing at the Pentagon"
+    assert store.layers() == []  # plain articles bring no annotations
+    again = import_paths(store, [seeds])
+    assert (again.documents_added, again.documents_existing) == (0, 2)
+    assert store.count_documents() == 2
+
+
+def test_every_document_gets_its_tokens(store: ProjectStore, seeds: Path) -> None:
+    import_paths(store, [seeds])
+    for document in store.documents():
+        tokens = json.loads(token_json(store.tokens(document.id)))  # type: ignore[arg-type]
+        assert all(document.text[t["start"] : t["end"]] == t["text"] for t in tokens)
+        assert tokens[0]["text"] == document.text.split()[0]
+
+
+def test_brat_samples_give_their_events_in_the_named_layer(store: ProjectStore, data: Path) -> None:
+    report = import_paths(store, [data / "brat-news"], layer_name="ann")
+    layer = store.layer("ann")
+    assert layer is not None and layer.kind is LayerKind.ANNOTATOR
+    assert report.events_added == 4 + 6 + 10
+    assert "event type Merge-org" in report.schema_added and "entity label Organization" in report.schema_added
+    schema = store.schema()
+    assert schema is not None and schema.allows("Report", "Event-Arg")
+    for document in store.documents():
+        assert store.status(layer.id, document.id) is DocStatus.DONE  # type: ignore[arg-type]
+    nested = [
+        (document, a)
+        for document in store.documents()
+        for e in store.annotations(layer.id, document.id).events  # type: ignore[arg-type]
+        for a in e.arguments
+        if a.event_uid
+    ]
+    assert len(nested) == 4 + 4  # 090 and 100 each have four Event-Arg links
+    # Relations and the equivalence group were reported, so the import says it was not complete.
+    assert len(report.problems) == 2 and not report.ok
+    assert any("annotation.conf" in str(n) for n in report.notices)
+
+
+def test_prodigy_and_doccano_spans_go_to_the_named_layer(store: ProjectStore, data: Path) -> None:
+    report = import_paths(store, [data / "prodigy", data / "doccano"], layer_name="alice")
+    assert report.problems == [p for p in report.problems if "relation" in p.message]
+    layer = store.layer("alice")
+    assert layer is not None
+    stats = store.stats()["layers"]["alice"]
+    reddit = [json.loads(line) for line in (data / "prodigy" / "annotated_reddit-PRODUCT-ner.head60.jsonl").open()]
+    accepted_spans = {(r["text"], s["start"], s["end"], s["label"]) for r in reddit if r["answer"] == "accept" for s in r["spans"]}
+    bio = [json.loads(line) for line in (data / "prodigy" / "bio_events.head40.jsonl").open()]
+    bio_spans = {(r["text"], s["start"], s["end"], s["label"]) for r in bio for s in r["spans"]}
+    assert stats["spans"] == len(accepted_spans) + len(bio_spans) + 3 + 1 + 2 + 4
+    assert "entity label GGP" in report.schema_added
+
+
+def test_reimport_of_annotations_adds_nothing(store: ProjectStore, data: Path) -> None:
+    first = import_paths(store, [data / "brat-news", data / "prodigy"])
+    before = store.stats()
+    second = import_paths(store, [data / "brat-news", data / "prodigy"])
+    assert (second.documents_added, second.spans_added, second.events_added) == (0, 0, 0)
+    assert store.stats() == before and first.spans_added > 0
+
+
+def test_bad_items_are_skipped_and_good_ones_kept(store: ProjectStore, tmp_path: Path, data: Path) -> None:
+    shutil.copy(data / "doccano" / "sequence_labeling.jsonl", tmp_path / "good.jsonl")
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{not json}\n{"text": "x", "spans": [{"start": 0, "end": 5, "label": "A"}]}\n')
+    (tmp_path / "orphan.ann").write_text("T1\tX 0 1\ta\n")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    report = import_paths(store, [tmp_path, tmp_path / "missing.txt"])
+    texts = {d.text for d in store.documents()}
+    assert "fine" in texts and "x" in texts and "Peter Blackburn" in texts
+    messages = "\n".join(str(p) for p in report.problems)
+    for expected in (
+        "empty.txt: file skipped: the file is empty",
+        "image.txt: file skipped: the file is binary, not text",
+        "latin1.txt: file skipped: line 1: the file is not valid UTF-8",
+        "bad.jsonl, line 2: record skipped: not valid JSON",
+        "bad.jsonl, line 3, span 1: span skipped: span 0-5 (A) ends after the text, which has 1 characters",
+        "orphan.ann: brat annotations without their .txt file beside them",
+        "missing.txt: no such file or folder",
+    ):
+        assert expected in messages
+    assert any("notes.pdf" in str(n) for n in report.notices)
+
+
+def test_strict_aborts_at_the_first_problem_and_writes_nothing(store: ProjectStore, tmp_path: Path, seeds: Path) -> None:
+    shutil.copytree(seeds, tmp_path / "in")
+    (tmp_path / "in" / "zz.jsonl").write_text('{"text": "ok"}\n{oops\n')
+    with pytest.raises(ImportAborted, match="zz.jsonl, line 2"):
+        import_paths(store, [tmp_path / "in"], strict=True)
+    assert store.count_documents() == 0 and store.layers() == []
+
+
+def test_suggestion_layers_do_not_take_imports(store: ProjectStore, data: Path) -> None:
+    store.ensure_layer("spacy", LayerKind.SUGGESTIONS)
+    with pytest.raises(StoreError, match="suggester"):
+        import_paths(store, [data / "prodigy"], layer_name="spacy")
+
+
+def test_gold_import_makes_a_gold_layer(store: ProjectStore, data: Path) -> None:
+    import_paths(store, [data / "doccano" / "sequence_labeling.jsonl"], layer_name="gold")
+    assert store.layer("gold").kind is LayerKind.GOLD  # type: ignore[union-attr]
+
+
+def test_an_import_is_one_transaction(project_file: Path, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while writing (here: the disk) leaves the project as it was."""
+    with ProjectStore.open(project_file) as store:
+        calls = {"n": 0}
+        original = ProjectStore.add_annotations
+
+        def failing(self, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError("disk full")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(ProjectStore, "add_annotations", failing)
+        with pytest.raises(OSError):
+            import_paths(store, [data / "brat-news"])
+    with ProjectStore.open(project_file) as store:
+        assert store.count_documents() == 0 and store.layers() == []
