@@ -1,0 +1,143 @@
+"""The suggester: one loaded pipeline that turns texts into suggested entities and events.
+
+``Suggester.load(model, schema)`` picks and loads the pipeline and the rule files;
+``suggest(text, content_hash)`` returns an :class:`AnnotationSet` of pending suggestions with
+code-point offsets, and ``suggest_many`` does the same for a stream of texts with spaCy's
+batching. Long texts are processed in chunks (see :mod:`annotator.suggest.chunks`).
+
+Suggestion uids are a hash of the layer name, the document's content hash, the offsets and the
+label, so running the suggester again over the same text gives the same uids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from annotator import __version__
+from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, Span, SpanAnnotation, now_iso
+from annotator.model.schema import LabelSchema
+from annotator.suggest.chunks import chunk_limit, split_text
+from annotator.suggest.events import extract_events
+from annotator.suggest.pipeline import ModelError, choose_model, describe, load_pipeline
+from annotator.suggest.rules import Rules, RulesFileError, load_rules
+
+BATCH_CHARS = 100_000
+"""Characters given to the pipeline in one batch: its memory grows with them (~1 GB per 100,000)."""
+
+
+class SuggestError(Exception):
+    """Suggestions cannot be made: a missing or broken model, a bad rule file. ``str()`` is for the user."""
+
+
+def suggestion_uid(layer: str, content_hash: str, kind: str, start: int, end: int, label: str) -> str:
+    """The uid of a suggestion: the same text, layer and annotation always give the same one."""
+    key = f"{layer}\x1f{content_hash}\x1f{kind}\x1f{start}\x1f{end}\x1f{label}"
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass
+class _Pending:
+    """A document on its way through the pipeline: its chunks still to come and what they gave."""
+
+    content_hash: str
+    remaining: int
+    spans: list[SpanAnnotation] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+class Suggester:
+    """A loaded pipeline, the project's schema and the rule files: everything a suggestion needs."""
+
+    def __init__(self, nlp: Any, schema: LabelSchema, rules: Rules, model: str):
+        import spacy
+
+        self.nlp = nlp
+        self.schema = schema
+        self.lexicon = rules.lexicon.restricted_to(schema)
+        self.argument_rules = rules.arguments
+        self.label_map = dict(schema.label_map)
+        self.chunk_chars = chunk_limit(nlp.max_length)
+        name, version = describe(nlp)
+        self.layer_name = f"spacy:{name}-{version}"
+        self.layer_info = {
+            "suggester": "spacy",
+            "model": model,
+            "model_name": name,
+            "model_version": version,
+            "spacy_version": spacy.__version__,
+            "lexicon_version": rules.version,
+            "lexicon_fingerprint": rules.fingerprint,
+            "rule_files": list(rules.sources),
+            "annotator_version": __version__,
+        }
+
+    @classmethod
+    def load(cls, model: str | None, schema: LabelSchema) -> Suggester:
+        """The suggester for ``model`` (None: the default pipeline); raises :class:`SuggestError`."""
+        name = choose_model(model)
+        try:
+            rules = load_rules()
+        except RulesFileError as error:
+            raise SuggestError(str(error)) from None
+        try:
+            nlp = load_pipeline(name)
+        except ModelError as error:
+            raise SuggestError(str(error)) from None
+        return cls(nlp, schema, rules, name)
+
+    def suggest(self, text: str, content_hash: str) -> AnnotationSet:
+        """Suggested entities and events of one text; an empty text gives an empty set."""
+        return next(self.suggest_many([(text, content_hash)]))
+
+    def suggest_many(self, items: Iterable[tuple[str, str]], batch_size: int = 32) -> Iterator[AnnotationSet]:
+        """One :class:`AnnotationSet` per ``(text, content_hash)``, in order, batched for speed."""
+        pending: deque[_Pending] = deque()
+        for batch in self._batches(items, pending, max(1, batch_size)):
+            docs = self.nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
+            for (state, offset, _piece), doc in zip(batch, docs):
+                self._collect(state, doc, offset)
+                state.remaining -= 1
+            while pending and pending[0].remaining == 0:
+                yield self._result(pending.popleft())
+        while pending:
+            yield self._result(pending.popleft())
+
+    def _batches(
+        self, items: Iterable[tuple[str, str]], pending: deque[_Pending], batch_size: int
+    ) -> Iterator[list[tuple[_Pending, int, str]]]:
+        batch: list[tuple[_Pending, int, str]] = []
+        chars = 0
+        for text, content_hash in items:
+            pieces = split_text(text, self.chunk_chars) if text.strip() else []
+            state = _Pending(content_hash, len(pieces))
+            pending.append(state)
+            for offset, piece in pieces:
+                if batch and (len(batch) >= batch_size or chars + len(piece) > BATCH_CHARS):
+                    yield batch
+                    batch, chars = [], 0
+                batch.append((state, offset, piece))
+                chars += len(piece)
+        if batch:
+            yield batch
+
+    def _collect(self, state: _Pending, doc: Any, offset: int) -> None:
+        provenance = Provenance(Origin.SUGGESTED, Decision.PENDING, suggester=self.layer_name, created_at=now_iso())
+        entities = []
+        for ent in doc.ents:
+            label = self.label_map.get(ent.label_)
+            if label is None:
+                continue
+            entities.append((ent.start, ent.end, label))
+            start, end = ent.start_char + offset, ent.end_char + offset
+            uid = suggestion_uid(self.layer_name, state.content_hash, "span", start, end, label)
+            state.spans.append(SpanAnnotation(Span(start, end, label), uid, provenance))
+        for trigger, arguments in extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset):
+            uid = suggestion_uid(self.layer_name, state.content_hash, "event", trigger.start, trigger.end, trigger.label)
+            state.events.append(Event(trigger, arguments, uid, provenance))
+
+    @staticmethod
+    def _result(state: _Pending) -> AnnotationSet:
+        return AnnotationSet(tuple(state.spans), tuple(state.events))
