@@ -1,0 +1,277 @@
+"""Writing brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs and an ``annotation.conf``.
+
+``.ann`` lines: ``T`` for every span (entities, argument fillers, triggers; a discontinuous span
+as ``S E;S E``), ``E`` for events (``Type:T3 Role:T1 Role2:T5``: a role filled twice is numbered,
+an argument may be another event), ``A`` for attributes and ``#`` for notes. Offsets are code
+points into the ``.txt``, which holds the stored text as it is.
+
+brat stores type names in the form ``[A-Za-z0-9_-]+`` (its ``normalize_to_storage_form``), so
+other characters become ``_``: the event type ``Conflict:Attack`` is written ``Conflict_Attack``.
+The importer maps such names back onto the project's schema. The ``annotation.conf`` declares the
+project's schema plus every label the exported annotations use, sorted by name. A span crossing a
+line break is written as fragments split at the break, because an ``.ann`` line cannot hold one.
+
+Output is deterministic (numbering follows text order), so brat export -> import into a new
+project -> export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+from annotator.formats.brat_reader import brat_name
+from annotator.formats.export_common import ExportSummary, ordered_events, unique_spans
+from annotator.model.schema import LabelSchema
+from annotator.store.export_rows import ExportEvent, ExportSpan, LayerDocument
+
+LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+"""Characters that end a line for ``str.splitlines``, which reads ``.ann`` files back."""
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^\w.-]")
+
+
+def brat_fragments(text: str, pieces: tuple[tuple[int, int], ...]) -> tuple[str, str, bool]:
+    """``("S E;S E", "text of the fragments", split)`` for a span made of ``pieces``.
+
+    A piece that crosses a line break is split there (``split`` is then true); breaks at the very
+    edges stay inside and show as spaces in the text column, which the reader accepts.
+    """
+    offsets: list[tuple[int, int]] = []
+    split = False
+    for start, end in pieces:
+        runs: list[list[int]] = []
+        i = start
+        while i < end:
+            if text[i] in LINE_BREAKS:
+                i += 1
+                continue
+            j = i
+            while j < end and text[j] not in LINE_BREAKS:
+                j += 1
+            runs.append([i, j])
+            i = j
+        if not runs:
+            offsets.append((start, end))
+            continue
+        runs[0][0], runs[-1][1] = start, end
+        split = split or len(runs) > 1
+        offsets.extend((a, b) for a, b in runs)
+    shown = " ".join("".join(" " if ch in LINE_BREAKS else ch for ch in text[a:b]) for a, b in offsets)
+    return ";".join(f"{a} {b}" for a, b in offsets), shown, split
+
+
+class BratWriter:
+    """Writes one ``.txt``/``.ann`` pair per document into ``folder``; ``close`` adds the config."""
+
+    def __init__(self, folder: Path, layer: str, schema: LabelSchema | None, summary: ExportSummary):
+        self.folder = folder
+        self.layer = layer
+        self.schema = schema or LabelSchema()
+        self.summary = summary
+        self.names: set[str] = set()
+        self.entity_labels: set[str] = set()
+        self.event_roles: dict[str, dict[str, set[str]]] = {}
+        self.event_fillers: set[tuple[str, str]] = set()
+        self.attributes: dict[str, tuple[set[str], set[str]]] = {}
+        self.renamed: set[str] = set()
+        folder.mkdir()
+
+    def _brat(self, label: str) -> str:
+        stored = brat_name(label)
+        if stored != label and label not in self.renamed:
+            self.renamed.add(label)
+            self.summary.adjust("label(s) renamed to brat's form (other characters than A-Z, 0-9, _ and - became _)")
+        return stored
+
+    def file_name(self, item: LayerDocument) -> str:
+        """A unique file name (no extension) from the document's source, else its id."""
+        document = item.document
+        base = _UNSAFE_FILE_CHARS.sub("_", Path(document.source).stem if document.source else "").lstrip(".")[:100]
+        base = base or f"document-{document.id}"
+        name, n = base, 1
+        while name.casefold() in self.names:
+            n += 1
+            name = f"{base}-{n}"
+        self.names.add(name.casefold())
+        return name
+
+    def write(self, item: LayerDocument) -> None:
+        name = self.file_name(item)
+        (self.folder / f"{name}.txt").write_bytes(item.document.text.encode("utf-8"))
+        (self.folder / f"{name}.ann").write_bytes(self.ann(item).encode("utf-8"))
+
+    def ann(self, item: LayerDocument) -> str:
+        """The ``.ann`` text of one document: ``T``, then ``E``, ``A`` and ``#`` lines."""
+        spans = unique_spans(item.spans, self.summary)
+        events = ordered_events(item.events, self.summary)
+        lines, entity_t, trigger_t = self._text_bound(item.document.text, spans, events)
+        event_t = {event.uid: f"E{i}" for i, event in enumerate(events, start=1)}
+        lines += [self._event_line(event, entity_t, trigger_t, event_t) for event in events]
+        lines += self._attributes_and_notes(spans, events, entity_t, event_t)
+        self.summary.documents += 1
+        self.summary.spans += len(spans)
+        self.summary.events += len(events)
+        return "".join(line + "\n" for line in lines)
+
+    def _text_bound(
+        self, text: str, spans: list[ExportSpan], events: list[ExportEvent]
+    ) -> tuple[list[str], dict[tuple, str], dict[tuple, str]]:
+        """``T`` lines for the spans, the argument fillers that are no span, and the triggers,
+        numbered in text order; and which ``T`` each entity and trigger got."""
+        entries: dict[tuple[int, int, str], ExportSpan] = {(s.start, s.end, s.label): s for s in spans}
+        for event in events:
+            for argument in event.arguments:
+                if argument.event_uid is None:
+                    key = (argument.start, argument.end, argument.label)
+                    entries.setdefault(key, ExportSpan(*key))  # type: ignore[arg-type]
+        triggers = {(e.start, e.end, e.type): None for e in events}
+        order = sorted([(k[0], -k[1], k[2], 0, k) for k in entries] + [(k[0], -k[1], k[2], 1, k) for k in triggers])
+        entity_t: dict[tuple, str] = {}
+        trigger_t: dict[tuple, str] = {}
+        lines: list[str] = []
+        for number, (_, _, label, is_trigger, key) in enumerate(order, start=1):
+            ident = f"T{number}"
+            (trigger_t if is_trigger else entity_t)[key] = ident
+            fragments = () if is_trigger else entries[key].fragments
+            offsets, shown, split = brat_fragments(text, fragments or ((key[0], key[1]),))
+            if split:
+                self.summary.adjust("span(s) crossing a line break written as fragments")
+            lines.append(f"{ident}\t{self._brat(label)} {offsets}\t{shown}")
+            if not is_trigger:
+                self.entity_labels.add(label)
+        return lines, entity_t, trigger_t
+
+    def _event_line(
+        self, event: ExportEvent, entity_t: dict[tuple, str], trigger_t: dict[tuple, str], event_t: dict[str, str]
+    ) -> str:
+        """``E1<TAB>Type:T3 Role:T1 Role2:T5 Other:E2``; roles filled twice are numbered."""
+        roles = self.event_roles.setdefault(event.type, {})
+        parts = [f"{event_t[event.uid]}\t{self._brat(event.type)}:{trigger_t[(event.start, event.end, event.type)]}"]
+        seen: dict[str, int] = {}
+        for argument in event.arguments:
+            fillers = roles.setdefault(argument.role, set())
+            if argument.event_uid is None:
+                fillers.add(argument.label)  # type: ignore[arg-type]
+                target = entity_t[(argument.start, argument.end, argument.label)]
+            else:
+                self.event_fillers.add((event.type, argument.role))
+                target = event_t[argument.event_uid]
+            seen[argument.role] = repeat = seen.get(argument.role, 0) + 1
+            parts.append(f"{self._brat(argument.role)}{repeat if repeat > 1 else ''}:{target}")
+        return " ".join(parts)
+
+    def _attributes_and_notes(
+        self, spans: list[ExportSpan], events: list[ExportEvent], entity_t: dict[tuple, str], event_t: dict[str, str]
+    ) -> list[str]:
+        attributed = [(entity_t[(s.start, s.end, s.label)], s.attributes, s.note, "<ENTITY>") for s in spans]
+        attributed += [(event_t[e.uid], e.attributes, e.note, "<EVENT>") for e in events]
+        attribute_lines: list[str] = []
+        notes: list[str] = []
+        for target, attributes, note, kind in attributed:
+            for attribute, value in sorted((attributes or {}).items()):
+                line = self._attribute(target, attribute, value, kind)
+                if line:
+                    attribute_lines.append(f"A{len(attribute_lines) + 1}\t{line}")
+            if note:
+                shown = " ".join(note.split())
+                if shown != note:
+                    self.summary.adjust("note(s) with line breaks or tabs written on one line")
+                notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {target}\t{shown}")
+        return attribute_lines + notes
+
+    def _attribute(self, target: str, name: str, value: object, kind: str) -> str | None:
+        if value is False or value is None:
+            self.summary.leave_out("attribute(s) set to false or null (brat has no such value)")
+            return None
+        stored = self._brat(name)
+        targets, values = self.attributes.setdefault(stored, (set(), set()))
+        targets.add(kind)
+        if value is True:
+            return f"{stored} {target}"
+        shown = re.sub(r"\s+", "_", str(value).strip()) or "_"
+        if shown != value:
+            self.summary.adjust("attribute value(s) written as brat text (no spaces)")
+        values.add(shown)
+        return f"{stored} {target} {shown}"
+
+    def close(self) -> None:
+        (self.folder / "annotation.conf").write_bytes(self.conf().encode("utf-8"))
+
+    def conf(self) -> str:
+        """``annotation.conf``: the project's schema and every label the written files use.
+
+        Types, roles and fillers are sorted by name, so the file depends only on which labels
+        there are, not on the order in which imports added them to a project's schema.
+        """
+        schema, _ = self.schema.with_labels(self.entity_labels, self.event_roles)
+        entity_names = sorted({brat_name(e.name) for e in schema.entities})
+        out = [
+            "# brat configuration written by annotator: the project's label schema and the labels this export uses.",
+            "# brat type names allow only A-Z, a-z, 0-9, _ and -; other characters became _",
+            "# (Conflict:Attack -> Conflict_Attack).",
+            "",
+            "[entities]",
+            "",
+            *entity_names,
+            "",
+            "[relations]",
+            "",
+            "# annotator exports no relations; entities may overlap and nest",
+            "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+            "",
+            "[events]",
+            "",
+        ]
+        events = {}
+        for event in schema.events:
+            events.setdefault(brat_name(event.name), event)  # two names brat writes alike: the first
+        for name, event in sorted(events.items()):
+            roles = []
+            for role in sorted(event.roles, key=lambda r: brat_name(r.name)):
+                types = sorted({brat_name(f) for f in role.fillers}) or entity_names
+                if (event.name, role.name) in self.event_fillers:
+                    types = types + ["<EVENT>"]
+                roles.append(f"{brat_name(role.name)}*:{'|'.join(types)}")
+            out.append(f"{name}\t{', '.join(roles)}" if roles else name)
+        out += ["", "[attributes]", ""]
+        for name, (targets, values) in sorted(self.attributes.items()):
+            arg = "|".join(sorted(targets))
+            out.append(f"{name}\tArg:{arg}" + (f", Value:{'|'.join(sorted(values))}" if values else ""))
+        return "\n".join(out) + "\n"
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); false where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def replace_folder(new: Path, out: Path) -> None:
+    """Put the finished folder ``new`` at ``out``, replacing what was there.
+
+    Where the system can swap two folders in one step, ``out`` is at every moment either the old
+    export or the new one; elsewhere the old one is moved aside first, for an instant.
+    """
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)
+        return
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old)
