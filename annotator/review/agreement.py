@@ -1,0 +1,178 @@
+"""Inter-annotator agreement: how consistent several layers are, pairwise and per label.
+
+Pairwise figures are taken over the documents that *every* compared layer contains (see
+:mod:`annotator.store.layer_reads` for what "contains" means):
+
+* ``span_f1_exact``: spans are ``(document, start, end, label)``; F1 = 2|A and B| / (|A| + |B|).
+* ``span_f1_overlap``: the harmonic mean of the share of A's spans overlapping a same-label span
+  of B and the share of B's spans overlapping a same-label span of A.
+* ``token_kappa``: Cohen's kappa over the documents' stored tokens, each labelled by
+  :func:`~annotator.review.units.token_labels`.
+* ``event_trigger_f1`` and ``event_argument_f1``: F1 as for exact spans, on
+  :func:`~annotator.review.units.trigger_keys` and :func:`~annotator.review.units.argument_keys`.
+* ``per_label``: ``span_f1_exact`` of the spans with that label, for every label either layer used.
+
+``krippendorff_alpha_tokens`` is nominal alpha over the token labels of all compared layers
+together, over every document at least two of them contain: a layer that lacks a document gives
+missing values there. Rejected annotations never count. Division by zero follows
+:mod:`annotator.review.metrics` (both empty gives 1.0).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations, repeat
+from typing import Any, Mapping, Sequence
+
+from annotator.model.annotations import AnnotationSet
+from annotator.model.layer import LayerKind
+from annotator.model.tokens import Tokens
+from annotator.review.metrics import Confusion, NominalAlpha, OverlapCounts, SetCounts
+from annotator.review.units import argument_keys, span_keys, token_labels, trigger_keys
+from annotator.store.layer_reads import chunks, contained_documents, layer_annotations, resolve_layers
+from annotator.store.project import ProjectStore
+
+
+@dataclass
+class _Pair:
+    a: str
+    b: str
+    spans: SetCounts = field(default_factory=SetCounts)
+    overlap: OverlapCounts = field(default_factory=OverlapCounts)
+    tokens: Confusion = field(default_factory=Confusion)
+    triggers: SetCounts = field(default_factory=SetCounts)
+    arguments: SetCounts = field(default_factory=SetCounts)
+    labels: dict[str, SetCounts] = field(default_factory=dict)
+
+    def add(self, a: AnnotationSet, b: AnnotationSet, labels_a: list[str], labels_b: list[str]) -> None:
+        spans_a, spans_b = span_keys(a), span_keys(b)
+        self.spans.add(spans_a, spans_b)
+        self.overlap.add(spans_a, spans_b)
+        self.tokens.add(labels_a, labels_b)
+        self.triggers.add(trigger_keys(a), trigger_keys(b))
+        self.arguments.add(argument_keys(a), argument_keys(b))
+        for label in {key[2] for key in spans_a | spans_b}:
+            counts = self.labels.setdefault(label, SetCounts())
+            counts.add({k for k in spans_a if k[2] == label}, {k for k in spans_b if k[2] == label})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "span_f1_exact": self.spans.f1,
+            "span_f1_overlap": self.overlap.f1,
+            "token_kappa": self.tokens.kappa,
+            "event_trigger_f1": self.triggers.f1,
+            "event_argument_f1": self.arguments.f1,
+            "per_label": {label: {"span_f1_exact": self.labels[label].f1} for label in sorted(self.labels)},
+        }
+
+
+class AgreementCounter:
+    """Agreement of ``layers``, accumulated one document at a time.
+
+    ``add_document`` takes each layer's annotations of the document, or ``None`` for a layer
+    that does not contain it; a document counts for the pairwise figures only when all layers
+    contain it, and for alpha when at least two do.
+    """
+
+    def __init__(self, layers: Sequence[str]):
+        if len(layers) < 2:
+            raise ValueError(f"agreement needs at least two layers to compare, got {len(layers)}")
+        if len(set(layers)) != len(layers):
+            raise ValueError("each layer can be compared only once")
+        self.layers = list(layers)
+        self.documents = 0
+        self.pairs = [_Pair(a, b) for a, b in combinations(self.layers, 2)]
+        self.units: Counter[tuple[str | None, ...]] = Counter()
+
+    def add_document(self, annotations: Mapping[str, AnnotationSet | None], tokens: Tokens) -> None:
+        present = {name: annotations.get(name) for name in self.layers}
+        labels = {name: token_labels(a, tokens) for name, a in present.items() if a is not None}
+        if len(labels) >= 2:
+            columns = [labels.get(name) or repeat(None, len(tokens)) for name in self.layers]
+            self.units.update(zip(*columns))  # one unit per token: its label in each layer
+        if len(labels) < len(self.layers):
+            return
+        self.documents += 1
+        for pair in self.pairs:
+            pair.add(present[pair.a], present[pair.b], labels[pair.a], labels[pair.b])  # type: ignore[arg-type]
+
+    def _alpha(self) -> float:
+        alpha = NominalAlpha()
+        for unit, times in self.units.items():
+            alpha.add_unit(unit, times)
+        return alpha.alpha
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report in the documented JSON shape."""
+        return {
+            "annotators": list(self.layers),
+            "documents": self.documents,
+            "pairs": [pair.to_dict() for pair in self.pairs],
+            "krippendorff_alpha_tokens": self._alpha(),
+        }
+
+
+def default_layers(store: ProjectStore) -> list[str]:
+    """Every annotator layer of the project (not suggestions, not gold), oldest first."""
+    return [layer.name for layer in store.layers() if layer.kind is LayerKind.ANNOTATOR]
+
+
+def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = None) -> dict[str, Any]:
+    """Agreement of the named layers (default: all annotator layers) in the project, as the JSON report.
+
+    Raises :class:`~annotator.store.database.StoreError` for an unknown layer and ``ValueError``
+    for fewer than two layers.
+    """
+    names = list(layer_names) if layer_names is not None else default_layers(store)
+    counter = AgreementCounter(names)  # checks the count before touching the store
+    layers = resolve_layers(store, names)
+    contains = {layer.name: contained_documents(store, layer.id) for layer in layers}  # type: ignore[arg-type]
+    every = set().union(*contains.values())
+    twice = {doc for doc in every if sum(doc in held for held in contains.values()) >= 2}
+    for ids in chunks(twice):
+        loaded = {
+            layer.name: layer_annotations(store, layer.id, [d for d in ids if d in contains[layer.name]])  # type: ignore[arg-type]
+            for layer in layers
+        }
+        for doc in ids:
+            counter.add_document(
+                {name: loaded[name].get(doc) for name in names}, Tokens.from_blob(store.tokens(doc))
+            )
+    return counter.to_dict()
+
+
+def format_agreement(report: Mapping[str, Any]) -> str:
+    """The report as a readable text table: one row per pair, then span F1 per label."""
+    lines = [
+        f"Agreement of {', '.join(report['annotators'])} over {report['documents']} document(s) they all contain",
+        f"Krippendorff's alpha (token labels, all annotators): {report['krippendorff_alpha_tokens']:.3f}",
+        "",
+    ]
+    columns = [
+        ("span F1", "span_f1_exact"),
+        ("overlap F1", "span_f1_overlap"),
+        ("token kappa", "token_kappa"),
+        ("trigger F1", "event_trigger_f1"),
+        ("argument F1", "event_argument_f1"),
+    ]
+    names = [f"{pair['a']} / {pair['b']}" for pair in report["pairs"]]
+    width = max([len("pair"), *map(len, names)])
+    lines.append("pair".ljust(width) + "".join(f"  {title:>11}" for title, _ in columns))
+    for name, pair in zip(names, report["pairs"]):
+        lines.append(name.ljust(width) + "".join(f"  {pair[key]:>11.3f}" for _, key in columns))
+    labels = sorted({label for pair in report["pairs"] for label in pair["per_label"]})
+    if labels:
+        lines += ["", "Exact span F1 per label:"]
+        label_width = max([len("label"), *map(len, labels)])
+        lines.append("label".ljust(label_width) + "".join(f"  {name:>{max(len(name), 5)}}" for name in names))
+        for label in labels:
+            cells = []
+            for name, pair in zip(names, report["pairs"]):
+                value = pair["per_label"].get(label)
+                text = f"{value['span_f1_exact']:.3f}" if value else "-"
+                cells.append(f"  {text:>{max(len(name), 5)}}")
+            lines.append(label.ljust(label_width) + "".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,278 @@
+"""Merging colleagues' project files into this one: ``annotator merge OTHER.db...``.
+
+Documents are matched by content hash; those this project lacks are added with their tokens.
+Every layer of the other file comes over with its annotations unchanged (uids and provenance
+kept) and its document statuses, one transaction per file. Nothing is ever overwritten or mixed:
+for each layer and document,
+
+* this project's layer does not contain the document yet: the other file's work is added;
+* it holds the same annotations (offsets, labels, decisions, arguments; uids and times aside):
+  nothing to do, so merging twice adds nothing;
+* it holds different work: the document is left as it is here and reported as a conflict.
+
+A layer whose name is used here by a layer of another kind (an annotator's name that is a
+suggester here) is not merged at all and reported. The other file is opened read-only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from annotator.model.annotations import AnnotationSet, Argument
+from annotator.model.layer import Layer
+from annotator.store import rows
+from annotator.store.database import APPLICATION_ID, BUSY_TIMEOUT_SECONDS, StoreError
+from annotator.store.layer_reads import chunks, contained_documents, layer_annotations
+from annotator.store.migrations import LATEST_VERSION
+from annotator.store.project import ProjectStore
+
+
+@dataclass(frozen=True)
+class MergeConflict:
+    """Work of the other file that was not merged, and why."""
+
+    layer: str
+    document_id: int | None
+    title: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"layer {self.layer!r}" + (f", document {self.document_id} ({self.title!r})" if self.document_id else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class MergeReport:
+    """What merging one file did."""
+
+    path: str
+    documents_added: int = 0
+    documents_existing: int = 0
+    layers_added: list[str] = field(default_factory=list)
+    documents_merged: int = 0
+    """(layer, document) pairs whose annotations came over."""
+    documents_unchanged: int = 0
+    """(layer, document) pairs this project already held identically."""
+    spans_added: int = 0
+    events_added: int = 0
+    schema_added: list[str] = field(default_factory=list)
+    conflicts: list[MergeConflict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.conflicts
+
+
+@contextmanager
+def open_read_only(path: str | Path) -> Iterator[ProjectStore]:
+    """Open another project file without writing to it; :class:`StoreError` if it is not one.
+
+    A file of an older format is copied to a temporary file and brought up to date there, so
+    the colleague's file is never changed.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such project file")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot open it ({error})") from None
+    with ExitStack() as cleanup:
+        cleanup.callback(conn.close)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+        if application_id != APPLICATION_ID or version == 0:
+            raise StoreError(f"{path} is not an annotator project")
+        if version > LATEST_VERSION:
+            raise StoreError(
+                f"{path} was saved by a newer version of annotator (file format {version}; this one reads up to "
+                f"{LATEST_VERSION}); update annotator to merge it"
+            )
+        if version == LATEST_VERSION:
+            store = ProjectStore(sqlite_utils.Database(conn, execute_plugins=False), path)
+        else:
+            folder = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="annotator-merge-"))
+            copy = Path(folder) / path.name
+            target = sqlite3.connect(copy)
+            try:
+                conn.backup(target)
+            finally:
+                target.close()
+            store = cleanup.enter_context(ProjectStore.open(copy))
+        yield store
+
+
+def merge_project(store: ProjectStore, other_path: str | Path) -> MergeReport:
+    """Merge the project file at ``other_path`` into ``store`` in one transaction."""
+    other_path = Path(other_path)
+    if store.path is not None and other_path.exists() and other_path.resolve() == Path(store.path).resolve():
+        raise StoreError(f"{other_path} is this project itself; name a colleague's project file")
+    report = MergeReport(str(other_path))
+    with open_read_only(other_path) as other:
+        with store.transaction():
+            mapping = _merge_documents(store, other, report)
+            labels = _Labels()
+            for layer in other.layers():
+                _merge_layer(store, other, layer, mapping, report, labels)
+            labels.extend_schema(store, report)
+    return report
+
+
+def _merge_documents(store: ProjectStore, other: ProjectStore, report: MergeReport) -> dict[int, int]:
+    """Their document ids mapped to ours, adding the documents we lack."""
+    mapping: dict[int, int] = {}
+    for document in other.documents():
+        found = store.find_document(document.content_hash)
+        if found is None:
+            found = store.add_document(document, other.tokens(document.id))  # type: ignore[arg-type]
+            report.documents_added += 1
+        else:
+            report.documents_existing += 1
+        mapping[document.id] = found  # type: ignore[index]
+    return mapping
+
+
+def _merge_layer(
+    store: ProjectStore, other: ProjectStore, theirs: Layer, mapping: dict[int, int], report: MergeReport, labels: _Labels
+) -> None:
+    ours = store.layer(theirs.name)
+    if ours is not None and ours.kind is not theirs.kind:
+        report.conflicts.append(
+            MergeConflict(
+                theirs.name, None, "",
+                f"it holds {theirs.kind.value} there but {ours.kind.value} here; the layer was not merged",
+            )
+        )
+        return
+    if ours is None:
+        ours = store.ensure_layer(theirs.name, theirs.kind, dict(theirs.info))
+        report.layers_added.append(theirs.name)
+        held: set[int] = set()
+    else:
+        held = contained_documents(store, ours.id)  # type: ignore[arg-type]
+    statuses = {doc: row for doc, *row in other.db.execute(
+        "SELECT document_id, status, created_at, updated_at FROM document_status WHERE layer_id = ?", (theirs.id,)
+    )}
+    for ids in chunks(contained_documents(other, theirs.id)):  # type: ignore[arg-type]
+        incoming = layer_annotations(other, theirs.id, ids)  # type: ignore[arg-type]
+        present = layer_annotations(store, ours.id, [mapping[d] for d in ids if mapping[d] in held])  # type: ignore[arg-type]
+        for doc in ids:
+            here = mapping[doc]
+            annotations = incoming[doc]
+            if here in held:
+                if _content(present[here]) == _content(annotations):
+                    report.documents_unchanged += 1
+                else:
+                    _conflict(store, report, theirs.name, here, "this project's layer already holds different work "
+                              "for this document; theirs was not merged")
+                continue
+            clash = _uid_clash(store, annotations)
+            if clash:
+                _conflict(store, report, theirs.name, here, clash)
+                continue
+            try:
+                with store.transaction():  # a savepoint: a refused document leaves the rest of the file
+                    store.add_annotations(ours.id, here, annotations)  # type: ignore[arg-type]
+                    if doc in statuses:
+                        status, created, updated = statuses[doc]
+                        store.set_status(ours.id, here, status, created, updated)  # type: ignore[arg-type]
+            except sqlite3.IntegrityError as error:
+                _conflict(store, report, theirs.name, here, f"its annotations clash with this project's ({error})")
+                continue
+            report.documents_merged += 1
+            report.spans_added += len(annotations.spans)
+            report.events_added += len(annotations.events)
+            labels.add(annotations)
+
+
+def _content(annotations: AnnotationSet) -> tuple:
+    """What a layer says about a document, whoever stored it and when: the same work imported
+    separately into two files (other uids, other times) is the same work."""
+    by_uid = {e.uid: e for e in annotations.events}
+
+    def filler(argument: Argument) -> tuple:
+        if argument.span is not None:
+            return (argument.role, argument.span.start, argument.span.end, argument.span.label)
+        target = by_uid.get(argument.event_uid or "")
+        return (argument.role, "event") + ((target.trigger.start, target.trigger.end, target.type) if target else ())
+
+    spans = sorted(
+        (a.start, a.end, a.label, a.provenance.decision.value, a.fragments, rows.dumps(dict(a.attributes)), a.note)
+        for a in annotations.spans
+    )
+    events = sorted(
+        (e.trigger.start, e.trigger.end, e.type, e.provenance.decision.value, sorted(filler(a) for a in e.arguments))
+        for e in annotations.events
+    )
+    return (repr(spans), repr(events))
+
+
+def _conflict(store: ProjectStore, report: MergeReport, layer: str, document_id: int, reason: str) -> None:
+    report.conflicts.append(MergeConflict(layer, document_id, store.document(document_id).title, reason))
+
+
+def _uid_clash(store: ProjectStore, annotations: AnnotationSet) -> str:
+    """Why the annotations cannot come in as they are: their uids are in use here (elsewhere), or ''."""
+    for table, items in (("spans", annotations.spans), ("events", annotations.events)):
+        uids = [a.uid for a in items]
+        for i in range(0, len(uids), 500):
+            chunk = uids[i : i + 500]
+            row = store.db.execute(
+                f"SELECT l.name, t.document_id FROM {table} t JOIN layers l ON l.id = t.layer_id "
+                f"WHERE t.uid IN ({','.join('?' * len(chunk))}) LIMIT 1",
+                chunk,
+            ).fetchone()
+            if row:
+                return (
+                    f"annotations with the same identity are already in layer {row[0]!r}, document {row[1]} here "
+                    "(was this work merged under another name?); not merged"
+                )
+    return ""
+
+
+class _Labels:
+    """Labels of the merged annotations, to add those the project's schema lacks."""
+
+    def __init__(self) -> None:
+        self.entities: set[str] = set()
+        self.roles: dict[str, dict[str, set[str]]] = {}
+
+    def add(self, annotations: AnnotationSet) -> None:
+        self.entities.update(a.label for a in annotations.spans)
+        for event in annotations.events:
+            roles = self.roles.setdefault(event.type, {})
+            for argument in event.arguments:
+                fillers = roles.setdefault(argument.role, set())
+                if argument.span is not None:
+                    fillers.add(argument.span.label)
+
+    def extend_schema(self, store: ProjectStore, report: MergeReport) -> None:
+        schema = store.schema()
+        if schema is None or not (self.entities or self.roles):
+            return
+        extended, added = schema.with_labels(self.entities, self.roles)
+        if added:
+            store.set_schema(extended)
+            report.schema_added = added
+
+
+def merge_projects(store: ProjectStore, paths: Iterable[str | Path]) -> list[MergeReport | StoreError]:
+    """Merge each file in turn; a file that cannot be merged gives its error and the others go on."""
+    results: list[MergeReport | StoreError] = []
+    for path in paths:
+        try:
+            results.append(merge_project(store, path))
+        except StoreError as error:
+            results.append(error)
+    return results
