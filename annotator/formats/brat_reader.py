@@ -5,20 +5,51 @@ to its last end, with the fragments kept), events (``E``; an argument may be ano
 numbered repeats of a role such as ``Org-Arg2`` become the role ``Org-Arg``), attributes
 (``A``/``M``) and notes (``#``) on spans and events. Reported and left out: relations (``R``),
 equivalences (``*``), normalizations (``N``). Each ``T``'s text is checked against the ``.txt``.
+
+brat keeps type names in the form ``[A-Za-z0-9_-]+`` (:func:`brat_name`); ``names`` maps such
+names back onto the project's schema, so ``Conflict_Attack`` is read as ``Conflict:Attack``.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Mapping
 
-from annotator.formats.records import Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record
+from annotator.formats.records import (
+    Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record, normalise_role,
+)
 from annotator.formats.text_files import decode, read_text
+from annotator.model.schema import LabelSchema
 
 _OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
+_NOT_BRAT = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def read_brat(txt_path: Path, ann_path: Path, name: str, problems: list[Problem]) -> Record:
+def brat_name(label: str) -> str:
+    """The form brat stores a type, role or attribute name in: spaces and every character
+    outside ``A-Z a-z 0-9 _ -`` become ``_`` (brat's ``normalize_to_storage_form``)."""
+    return _NOT_BRAT.sub("_", label.replace(" ", "_"))
+
+
+def schema_names(schema: LabelSchema | None) -> dict[str, str]:
+    """Maps brat's form of the schema's labels, event types and roles back to their names,
+    where that differs and is not ambiguous."""
+    if schema is None:
+        return {}
+    names = {*schema.entity_names, *schema.event_names, *(r for e in schema.events for r in e.role_names)}
+    found: dict[str, set[str]] = {}
+    for name in names:
+        stored = brat_name(name)
+        if stored != name and stored not in names:
+            found.setdefault(stored, set()).add(name)
+    return {stored: next(iter(originals)) for stored, originals in found.items() if len(originals) == 1}
+
+
+def read_brat(
+    txt_path: Path, ann_path: Path, name: str, problems: list[Problem], names: Mapping[str, str] | None = None
+) -> Record:
+    names = names or {}
     text = read_text(txt_path)
     try:
         raw = ann_path.read_bytes()
@@ -43,6 +74,7 @@ def read_brat(txt_path: Path, ann_path: Path, name: str, problems: list[Problem]
             if kind == "T":
                 label_offsets, _, span_text = rest.partition("\t")
                 label, _, offsets = label_offsets.partition(" ")
+                label = names.get(label, label)
                 if not _OFFSETS.match(offsets):
                     raise ValueError(f"offsets {offsets!r} are not 'START END' pairs")
                 fragments = tuple(tuple(int(x) for x in part.split()) for part in offsets.split(";"))
@@ -53,11 +85,14 @@ def read_brat(txt_path: Path, ann_path: Path, name: str, problems: list[Problem]
             elif kind == "E":
                 parts = rest.split()
                 type_, _, trigger = parts[0].partition(":")
+                type_ = names.get(type_, type_)
                 arguments = []
                 for part in parts[1:]:
                     role, _, target = part.partition(":")
                     if not role or not target:
                         raise ValueError(f"argument {part!r} is not ROLE:ID")
+                    role = normalise_role(role)
+                    role = names.get(role, role)
                     arguments.append((role, target))
                 events[ident] = (type_, trigger, arguments, where)
             elif kind in ("A", "M"):

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
-from annotator.formats.brat_reader import read_brat
+from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
 from annotator.formats.records import Problem, ReadError, Record
 from annotator.formats.text_files import read_plain_text
@@ -67,6 +67,8 @@ class _Pending:
     annotations: list[AnnotationSet] = field(default_factory=list)
     annotated: bool = False
     times: tuple[str, str] | None = None
+    origin: Problem | None = None
+    """Where the first annotated record of it was read (file and line), for messages."""
 
 
 def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, Path, Path | None]]:
@@ -99,8 +101,13 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
                 report.notices.append(Problem(str(path), "", "skipped: not a format annotator imports"))
 
 
-def read_records(paths: Iterable[Path], report: ImportReport, progress: Progress | None = None) -> Iterator[Record]:
-    """Every record in ``paths``; problems go to ``report`` as they are met."""
+def read_records(
+    paths: Iterable[Path], report: ImportReport, progress: Progress | None = None, brat_names: Mapping[str, str] | None = None
+) -> Iterator[Record]:
+    """Every record in ``paths``; problems go to ``report`` as they are met.
+
+    ``brat_names`` maps brat's form of label names back to the schema's (``Conflict_Attack``).
+    """
     files = list(_files(paths, report))
     for done, (kind, path, ann) in enumerate(files, start=1):
         name = str(path)
@@ -109,7 +116,7 @@ def read_records(paths: Iterable[Path], report: ImportReport, progress: Progress
             if kind == "jsonl":
                 yield from read_jsonl(path, name, report.problems)
             elif kind == "brat":
-                yield read_brat(path, ann, name, report.problems)  # type: ignore[arg-type]
+                yield read_brat(path, ann, name, report.problems, brat_names)  # type: ignore[arg-type]
             else:
                 yield read_plain_text(path, name, report.problems)
         except ReadError as error:
@@ -181,7 +188,7 @@ def import_paths(
         raise StoreError(f"layer {layer_name!r} holds a suggester's output; import into another --annotator name")
     pending: dict[str, _Pending] = {}
     seen_problems = 0
-    for record in read_records([Path(p) for p in paths], report, progress):
+    for record in read_records([Path(p) for p in paths], report, progress, schema_names(store.schema())):
         if strict and len(report.problems) > seen_problems:
             raise ImportAborted(report.problems[seen_problems])
         item = pending.get(record.document.content_hash)
@@ -193,6 +200,7 @@ def import_paths(
             item.annotated = True
             item.annotations.append(_stamp(record.annotations, layer_name))
             item.times = item.times or record.times
+            item.origin = item.origin or Problem(record.path, record.location, "")
     if strict and len(report.problems) > seen_problems:
         raise ImportAborted(report.problems[seen_problems])
 
@@ -217,18 +225,34 @@ def import_paths(
         report.documents_existing = len(pending) - len(new)
         for item in annotated:
             assert item.document_id is not None
-            held = store.annotations(layer.id, item.document_id) if existing_layer else AnnotationSet()  # type: ignore[arg-type]
-            for annotations in item.annotations:
-                fresh = merge_new(held, annotations)
-                if fresh:
-                    store.add_annotations(layer.id, item.document_id, fresh)  # type: ignore[arg-type]
-                    report.spans_added += len(fresh.spans)
-                    report.events_added += len(fresh.events)
-                    held = AnnotationSet(held.spans + fresh.spans, held.events + fresh.events)
-            if store.status(layer.id, item.document_id) is not DocStatus.DONE or item.times:  # type: ignore[arg-type]
-                created, updated = item.times or (None, None)
-                store.set_status(layer.id, item.document_id, DocStatus.DONE, created, updated)  # type: ignore[arg-type]
+            incoming = AnnotationSet()
+            for annotations in item.annotations:  # records of one text in this import add up
+                fresh = merge_new(incoming, annotations)
+                incoming = AnnotationSet(incoming.spans + fresh.spans, incoming.events + fresh.events)
+            if existing_layer is not None and _holds(store, layer.id, item.document_id):  # type: ignore[arg-type]
+                # The layer already has work for this document: the same work again adds nothing;
+                # different work is never mixed into it (it may be somebody else's).
+                if merge_new(store.annotations(layer.id, item.document_id), incoming):  # type: ignore[arg-type]
+                    where = item.origin or Problem("", "", "")
+                    report.problems.append(Problem(
+                        where.path, where.location,
+                        f"not imported: layer {layer_name!r} already holds different annotations of this document "
+                        f"(“{item.document.title[:60]}”); import into another --annotator name, or use merge",
+                    ))
+                    if strict:
+                        raise ImportAborted(report.problems[-1])
+                continue
+            store.add_annotations(layer.id, item.document_id, incoming)  # type: ignore[arg-type]
+            report.spans_added += len(incoming.spans)
+            report.events_added += len(incoming.events)
+            created, updated = item.times or (None, None)
+            store.set_status(layer.id, item.document_id, DocStatus.DONE, created, updated)  # type: ignore[arg-type]
     return report
+
+
+def _holds(store: ProjectStore, layer_id: int, document_id: int) -> bool:
+    """Whether the layer has annotated the document: a status for it or annotations in it."""
+    return store.status_times(layer_id, document_id) is not None or bool(store.annotations(layer_id, document_id))
 
 
 def _extend_schema(store: ProjectStore, items: list[_Pending], report: ImportReport) -> None:

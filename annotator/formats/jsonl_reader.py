@@ -11,6 +11,8 @@ Recognised per record:
   ``end``), ``arguments`` of ``role`` with ``start``, ``end``, ``label``, or ``role`` with
   ``event``: the index of another event of the same record. Its ``relations`` repeat the events
   and are not read separately; ``meta.created_at``/``meta.updated_at`` are the layer's times.
+  Spans may carry ``fragments`` (``[[start, end], ...]``), ``attributes`` and ``note``; events
+  ``attributes`` and ``note``.
 """
 
 from __future__ import annotations
@@ -135,7 +137,21 @@ def _prodigy_span(span: Any, where: str) -> RawSpan:
     if not isinstance(span, dict):
         return RawSpan(None, None, None, where)
     expected = span.get("text") if isinstance(span.get("text"), str) else None
-    return RawSpan(span.get("start"), span.get("end"), span.get("label"), where, expected)
+    fragments = span.get("fragments")
+    if isinstance(fragments, list) and all(isinstance(f, list) and len(f) == 2 for f in fragments):
+        fragments = tuple(tuple(f) for f in fragments)
+    else:
+        fragments = ()
+    attributes, note = _extras(span)
+    start, end, label = span.get("start"), span.get("end"), span.get("label")
+    return RawSpan(start, end, label, where, expected, fragments, attributes, note)  # type: ignore[arg-type]
+
+
+def _extras(item: dict) -> tuple[dict[str, Any], str]:
+    """The ``attributes`` and ``note`` this project's export writes on spans and events."""
+    attributes = item.get("attributes")
+    note = item.get("note")
+    return (attributes if isinstance(attributes, dict) else {}), (note if isinstance(note, str) else "")
 
 
 def _doccano_labels(labels: list, name: str, where: str, problems: list[Problem]) -> list[RawSpan]:
@@ -174,4 +190,6 @@ def _event(event: Any, index: int, where: str) -> RawEvent:
                     RawSpan(argument.get("start"), argument.get("end"), argument.get("label"), where),
                 )
             )
-    return RawEvent(RawSpan(trigger.get("start"), trigger.get("end"), event.get("type"), where), arguments, index, where)
+    attributes, note = _extras(event)
+    trigger_span = RawSpan(trigger.get("start"), trigger.get("end"), event.get("type"), where)
+    return RawEvent(trigger_span, arguments, index, where, attributes, note)

@@ -46,6 +46,8 @@ class Record:
     annotated: bool = False
     location: str = ""
     times: tuple[str, str] | None = None
+    path: str = ""
+    """The file it came from, for messages about it."""
 
 
 @dataclass
@@ -176,4 +178,4 @@ def build_record(
             break
 
     document = Document(stored, title=title, date=date, source=source, extra=dict(extra or {}))
-    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times)
+    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times, path)

@@ -198,6 +198,17 @@ class Event:
         return replace(self, arguments=tuple(arguments))
 
 
+def span_order(a: SpanAnnotation) -> tuple[int, int, str, str]:
+    """Text order: by start, longer first, then label and uid so the order is total."""
+    span = a.span
+    return (span.start, -span.end, span.label, a.uid)
+
+
+def event_order(e: Event) -> tuple[int, int, str, str]:
+    trigger = e.trigger
+    return (trigger.start, trigger.end, trigger.label, e.uid)
+
+
 @dataclass(frozen=True)
 class AnnotationSet:
     """All annotations of one document in one layer, in text order."""
@@ -206,10 +217,16 @@ class AnnotationSet:
     events: tuple[Event, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "spans", tuple(sorted(self.spans, key=lambda a: (a.start, -a.end, a.label, a.uid))))
-        object.__setattr__(
-            self, "events", tuple(sorted(self.events, key=lambda e: (e.trigger.start, e.trigger.end, e.type, e.uid)))
-        )
+        object.__setattr__(self, "spans", tuple(sorted(self.spans, key=span_order)))
+        object.__setattr__(self, "events", tuple(sorted(self.events, key=event_order)))
+
+    @classmethod
+    def presorted(cls, spans: tuple[SpanAnnotation, ...], events: tuple[Event, ...]) -> AnnotationSet:
+        """A set from tuples already in :func:`span_order` / :func:`event_order` (no re-sorting)."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "spans", spans)
+        object.__setattr__(made, "events", events)
+        return made
 
     def __bool__(self) -> bool:
         return bool(self.spans or self.events)

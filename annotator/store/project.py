@@ -177,6 +177,11 @@ class ProjectStore:
         if existing is not None:
             if existing.kind is not wanted.kind:
                 raise StoreError(f"layer {wanted.name!r} already exists and holds {existing.kind.value}, not {kind.value}")
+            if info is not None and dict(existing.info) != dict(info):
+                # A suggester's layer records the model and rules in use: keep that current.
+                with transaction(self.db):
+                    self.db.execute("UPDATE layers SET info = ? WHERE id = ?", (rows.dumps(dict(info)), existing.id))
+                return Layer(existing.name, existing.kind, dict(info), existing.id)
             return existing
         with transaction(self.db):
             cursor = self.db.conn.execute(

@@ -98,3 +98,22 @@ def test_empty_ann_gives_an_annotated_document_without_annotations(tmp_path: Pat
     (tmp_path / "doc.ann").write_bytes(content)
     record, problems = _read(tmp_path, "doc")
     assert record.annotated and not record.annotations and not problems
+
+
+def test_brat_names_are_mapped_back_to_the_schema(tmp_path: Path) -> None:
+    from annotator.formats.brat_reader import brat_name, schema_names
+    from annotator.formats.schema_toml import default_schema
+
+    assert brat_name("Conflict:Attack") == "Conflict_Attack" and brat_name("Org-Arg 2") == "Org-Arg_2"
+    names = schema_names(default_schema())
+    assert names["Conflict_Attack"] == "Conflict:Attack" and "PERSON" not in names
+    (tmp_path / "a.txt").write_text("Troops attacked Kabul.")
+    (tmp_path / "a.ann").write_text(
+        "T1\tConflict_Attack 7 15\tattacked\nT2\tGPE 16 21\tKabul\nE1\tConflict_Attack:T1 Place:T2\n"
+    )
+    problems: list[Problem] = []
+    record = read_brat(tmp_path / "a.txt", tmp_path / "a.ann", "a.txt", problems, names)
+    (event,) = record.annotations.events
+    assert (event.type, event.arguments[0].role) == ("Conflict:Attack", "Place") and not problems
+    unmapped = read_brat(tmp_path / "a.txt", tmp_path / "a.ann", "a.txt", problems)
+    assert unmapped.annotations.events[0].type == "Conflict_Attack"

@@ -141,3 +141,22 @@ def test_an_import_is_one_transaction(project_file: Path, data: Path, monkeypatc
             import_paths(store, [data / "brat-news"])
     with ProjectStore.open(project_file) as store:
         assert store.count_documents() == 0 and store.layers() == []
+
+
+def test_import_never_mixes_different_work_into_a_layer(store: ProjectStore, data: Path) -> None:
+    alice_file = data / "review" / "alice.jsonl"
+    bob_file = data / "review" / "bob.jsonl"
+    import_paths(store, [alice_file], layer_name="alice")
+    layer = store.layer("alice")
+    before = {doc: store.annotations(layer.id, doc) for doc in store.document_ids()}  # type: ignore[union-attr,arg-type]
+    again = import_paths(store, [alice_file], layer_name="alice")
+    assert again.ok and (again.spans_added, again.events_added) == (0, 0)
+    mixed = import_paths(store, [bob_file], layer_name="alice")
+    assert not mixed.ok and (mixed.spans_added, mixed.events_added) == (0, 0)
+    assert all("already holds different annotations" in p.message for p in mixed.problems)
+    assert all(p.path == str(bob_file) and p.location.startswith("line ") for p in mixed.problems)
+    assert {doc: store.annotations(layer.id, doc) for doc in store.document_ids()} == before  # type: ignore[union-attr,arg-type]
+    with pytest.raises(ImportAborted, match="already holds different annotations"):
+        import_paths(store, [bob_file], layer_name="alice", strict=True)
+    bob = import_paths(store, [bob_file], layer_name="bob")
+    assert bob.ok and bob.spans_added > 0

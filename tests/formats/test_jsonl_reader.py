@@ -131,3 +131,22 @@ def test_json_array_files(tmp_path: Path) -> None:
     records, problems = _read(path)
     assert [r.document.text for r in records] == ["One.", "Two."]
     assert str(problems[0]) == "records.json, record 3: record skipped: a record must be a JSON object"
+
+
+def test_fragments_attributes_and_notes_of_this_projects_export(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    record = {
+        "text": "Mr. Kirby met them.",
+        "spans": [
+            {"start": 0, "end": 9, "label": "PERSON", "fragments": [[0, 3], [4, 9]], "attributes": {"Kind": "name"}, "note": "the spokesman"},
+            {"start": 0, "end": 3, "label": "TITLE", "fragments": [[5, 9]]},  # a fragment outside its span
+        ],
+        "events": [{"type": "Contact:Meet", "trigger": {"start": 10, "end": 13}, "arguments": [], "attributes": {"Tense": "Past"}, "note": "n"}],
+    }
+    path.write_text(json.dumps(record) + "\n")
+    (read,), problems = _read(path)
+    (span,) = read.annotations.spans
+    assert span.fragments == ((0, 3), (4, 9)) and span.attributes == {"Kind": "name"} and span.note == "the spokesman"
+    (event,) = read.annotations.events
+    assert event.attributes == {"Tense": "Past"} and event.note == "n"
+    assert len(problems) == 1 and "fragment 5-9 lies outside its span 0-3" in str(problems[0])

@@ -64,6 +64,8 @@ def test_annotations_round_trip_with_provenance_and_event_arguments(store: Proje
 def test_layer_kinds_are_not_mixed(store: ProjectStore) -> None:
     store.ensure_layer("spacy", LayerKind.SUGGESTIONS, {"model": "x"})
     assert store.ensure_layer("spacy", LayerKind.SUGGESTIONS).info == {"model": "x"}
+    assert store.ensure_layer("spacy", LayerKind.SUGGESTIONS, {"model": "y"}).info == {"model": "y"}
+    assert store.layer("spacy").info == {"model": "y"}  # type: ignore[union-attr]
     with pytest.raises(StoreError, match="holds suggestions"):
         store.ensure_layer("spacy", LayerKind.ANNOTATOR)
 

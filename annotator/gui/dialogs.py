@@ -1,0 +1,138 @@
+"""Dialogs: the keyboard sheet, the export settings, the annotator's name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model.layer import Layer, LayerKind, check_layer_name
+
+EXPORT_FORMATS = {
+    "jsonl": ("JSONL (Prodigy-compatible, with events)", ".jsonl"),
+    "spacy": ("spaCy DocBin (for spacy train)", ".spacy"),
+    "brat": ("brat standoff folder", ""),
+    "conll": ("CoNLL-2003 (IOB tags)", ".conll"),
+}
+
+
+class ShortcutsDialog(QDialog):
+    """Every action with its keys, made from the same declarations as the menus."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("shortcuts")
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(rows), 3)
+        table.setObjectName("shortcut_table")
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                table.setItem(i, j, QTableWidgetItem(value))
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+        self.table = table
+        self.resize(620, 640)
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    fmt: str
+    out: Path
+    layer: str
+    status: str | None
+    include_rejected: bool
+
+
+class ExportDialog(QDialog):
+    def __init__(self, layers: list[Layer], default_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle("Export annotations")
+        self.fmt = QComboBox()
+        for key, (title, _) in EXPORT_FORMATS.items():
+            self.fmt.addItem(title, key)
+        self.layer = QComboBox()
+        ordered = sorted(layers, key=lambda l: (l.kind is not LayerKind.GOLD, l.kind is LayerKind.SUGGESTIONS, l.id or 0))
+        for layer in ordered:
+            self.layer.addItem(f"{layer.name} ({layer.kind.value})", layer.name)
+        self.status = QComboBox()
+        self.status.addItem("Default (done for annotators, all for gold and suggestions)", None)
+        self.status.addItem("Only documents marked done", "done")
+        self.status.addItem("All documents", "any")
+        self.include_rejected = QCheckBox("Include rejected annotations")
+        self.path = QLineEdit(str(default_dir / "export.jsonl"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        self.fmt.currentIndexChanged.connect(self._format_changed)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Format", self.fmt)
+        form.addRow("Layer", self.layer)
+        form.addRow("Documents", self.status)
+        form.addRow("", self.include_rejected)
+        form.addRow("Write to", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _format_changed(self) -> None:
+        suffix = EXPORT_FORMATS[self.fmt.currentData()][1]
+        current = Path(self.path.text())
+        self.path.setText(str(current.with_suffix(suffix)) if suffix else str(current.with_suffix("")))
+
+    def _browse(self) -> None:
+        if self.fmt.currentData() == "brat":
+            chosen = QFileDialog.getExistingDirectory(self, "Export brat files into folder", self.path.text())
+        else:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.path.text())
+        if chosen:
+            self.path.setText(chosen)
+
+    def choice(self) -> ExportChoice:
+        return ExportChoice(
+            self.fmt.currentData(), Path(self.path.text()).expanduser(), self.layer.currentData(),
+            self.status.currentData(), self.include_rejected.isChecked(),
+        )
+
+
+def ask_annotator_name(parent: QWidget | None = None) -> str | None:
+    """Ask for the analyst's name until a usable one is given or the user cancels."""
+    prompt = "Your name, as your annotations will be labelled (e.g. alice):"
+    while True:
+        name, ok = QInputDialog.getText(parent, "Welcome to annotator", prompt)
+        if not ok:
+            return None
+        try:
+            return check_layer_name(name)
+        except ValueError as error:
+            prompt = f"{error}. Your name:"

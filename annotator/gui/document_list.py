@@ -1,0 +1,173 @@
+"""The document list: a lazily loading table model, its search box and status filter.
+
+Rows arrive a page at a time as the view scrolls (``canFetchMore``/``fetchMore``), so a project of
+100,000 documents opens as fast as one of 100. Filtering asks the store again.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from annotator.model.layer import DocStatus
+from annotator.store.listing import DocumentFilter, DocumentRow, list_documents
+
+PAGE = 200
+COLUMNS = ("Title", "Date", "Status", "Spans", "Events")
+STATUS_COLOURS = {DocStatus.NEW: "#707070", DocStatus.IN_PROGRESS: "#b36b00", DocStatus.DONE: "#1b7f3b"}
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    """Rows of the store's document listing for one filter."""
+
+    def __init__(self, fetch: Callable[[DocumentFilter, int, int], list[DocumentRow]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._fetch = fetch
+        self.filter = DocumentFilter()
+        self.rows: list[DocumentRow] = []
+        self._exhausted = False
+
+    def set_filter(self, f: DocumentFilter) -> None:
+        self.beginResetModel()
+        self.filter = f
+        self.rows = []
+        self._exhausted = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        after = self.rows[-1].id if self.rows else 0
+        page = self._fetch(self.filter, after, PAGE)
+        if len(page) < PAGE:
+            self._exhausted = True
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
+            self.rows.extend(page)
+            self.endInsertRows()
+
+    def fetch_until(self, document_id: int) -> int | None:
+        """Load pages until ``document_id`` is in the model; its row, or None if filtered out."""
+        while True:
+            for i, row in enumerate(self.rows):
+                if row.id == document_id:
+                    return i
+            if self._exhausted or (self.rows and self.rows[-1].id > document_id):
+                return None
+            self.fetchMore(QModelIndex())
+
+    def update_row(self, row: DocumentRow) -> None:
+        for i, existing in enumerate(self.rows):
+            if existing.id == row.id:
+                self.rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                return
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.title, row.date or "", row.status.title, row.spans, row.events)[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.title
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            return QColor(STATUS_COLOURS[row.status])
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
+class DocumentListPanel(QWidget):
+    """Search box, status filter and the list; emits the id of the document the user picks."""
+
+    document_chosen = Signal(int)
+    filter_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.search = QLineEdit(placeholderText="Search text, title or label…")
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setObjectName("status_filter")
+        self.status.addItem("All", None)
+        for status in DocStatus:
+            self.status.addItem(status.title.capitalize(), status)
+        self.table = QTableView()
+        self.table.setObjectName("documents")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.model: DocumentListModel | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.filter_changed)
+        self.search.textChanged.connect(lambda _: self._debounce.start())
+        self.status.currentIndexChanged.connect(lambda _: self.filter_changed.emit())
+        self.table.clicked.connect(self._clicked)
+        self.table.activated.connect(self._clicked)
+
+    def set_model(self, model: DocumentListModel) -> None:
+        self.model = model
+        self.table.setModel(model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.isValid() and self.model is not None:
+            self.document_chosen.emit(self.model.rows[index.row()].id)
+
+    def current_filter(self, layer_id: int | None, suggestion_layer_id: int | None) -> DocumentFilter:
+        status = self.status.currentData()  # Qt hands an enum back as its plain string value
+        return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), DocStatus(status) if status else None)
+
+    def show_document(self, document_id: int) -> None:
+        """Select the row of ``document_id`` (loading pages as needed) without emitting a choice."""
+        if self.model is None:
+            return
+        row = self.model.fetch_until(document_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        self.table.blockSignals(True)
+        self.table.selectRow(row)
+        self.table.blockSignals(False)
+        self.table.scrollTo(self.model.index(row, 0))
+
+
+def fetcher(store: Any) -> Callable[[DocumentFilter, int, int], list[DocumentRow]]:
+    return lambda f, after, limit: list_documents(store, f, after, limit)

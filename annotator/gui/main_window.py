@@ -1,0 +1,428 @@
+"""The main window: document list, article, side panel, status bar; everything refreshes from
+:meth:`MainWindow.refresh`, which the session calls whenever what it holds changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator import __version__
+from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
+from annotator.gui.background import SuggestionBridge, WorkerLike
+from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
+from annotator.gui.editor import Editor
+from annotator.gui.file_actions import FileActions
+from annotator.gui.find_bar import FindBar
+from annotator.gui.review_mode import ReviewMode
+from annotator.gui.side_panel import SidePanel
+from annotator.gui.text_view import AnnotatedTextView, Mark, Style
+from annotator.model.annotations import Event
+from annotator.model.changes import Annotation
+from annotator.model.editing import is_suggestion
+from annotator.model.layer import DocStatus
+from annotator.session import Session
+from annotator.store.listing import DocumentFilter, list_documents, neighbour, progress
+from annotator.store.project import ProjectStore
+
+WorkerFactory = Callable[[Path], "WorkerLike | None"]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: ProjectStore, annotator: str, worker_factory: WorkerFactory | None = None):
+        super().__init__()
+        self.setObjectName("main_window")
+        self.worker_factory = worker_factory
+        self.store = store
+        self.session = Session(store, annotator)
+        self.editor = Editor(self)
+        self._chooser: QDialog | None = None
+        self._colors: dict[str, QColor] = {}
+        self._shown: dict[str, Annotation] = {}
+        self._shown_events: tuple[Event, ...] = ()
+        self._row_update = QTimer(self, singleShot=True, interval=0)
+        self._row_update.timeout.connect(self._update_current_row)
+        self._build()
+        self.suggestions = self._start_suggestions()
+        self._external = QTimer(self, interval=1000)
+        self._external.timeout.connect(self._check_external)
+        self._external.start()
+        self.session.subscribe(self.refresh)
+        self._reload_list()
+        first = self.list_panel.model.rows[0].id if self.list_panel.model and self.list_panel.model.rows else None
+        if first is not None:
+            self.open_document(first)
+        else:
+            self.refresh("document")
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.resize(1400, 860)
+        self.list_panel = DocumentListPanel()
+        self.view = AnnotatedTextView()
+        self.find_bar = FindBar(self.view)
+        self.side = SidePanel()
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.find_bar)
+        self.review = ReviewMode(self)
+        self.left = QTabWidget()
+        self.left.setObjectName("left_tabs")
+        self.left.addTab(self.list_panel, "Documents")
+        self.left.addTab(self.review.queue, "Review queue")
+        self.left.setTabVisible(1, False)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.left)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.side)
+        splitter.setSizes([330, 760, 310])
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("toolbar")
+        self.addToolBar(self.toolbar)
+        self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        self.files = FileActions(self)
+        self.actions_by_id = install_actions(
+            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files)
+        )
+        self._install_labels()
+        self.status_annotator = QLabel()
+        self.status_progress = QLabel()
+        self.status_suggestions = QLabel()
+        for label in (self.status_suggestions, self.status_progress, self.status_annotator):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self.list_panel.document_chosen.connect(self.open_document)
+        self.list_panel.filter_changed.connect(self._reload_list)
+        self.view.clicked.connect(self.editor.clicked)
+        self.view.selectionChanged.connect(lambda: self.refresh("text_selection"))
+        self.side.event_chosen.connect(lambda uid, argument: self.editor.select(uid, argument))
+        self.side.label_chosen.connect(self.apply_label)
+
+    def _install_labels(self) -> None:
+        for action in getattr(self, "label_action_objects", {}).values():
+            self.menus["Labels"].removeAction(action)
+            self.view.removeAction(action)
+        self.label_specs = label_actions(self.session.schema)
+        self.label_action_objects = install_actions(self, self.label_specs, self.view, self.toolbar, self.menus, (self.editor,))
+        self.side.set_schema(self.session.schema)
+        self._colors.clear()
+
+    def _start_suggestions(self) -> SuggestionBridge:
+        worker = self.worker_factory(self.store.path) if self.worker_factory and self.store.path else None
+        bridge = SuggestionBridge(worker, self)
+        bridge.ready.connect(self._suggester_ready)
+        bridge.document_done.connect(self._suggestions_arrived)
+        bridge.failed.connect(lambda message: self.say(f"Suggestions: {message}", error=True))
+        bridge.failed.connect(lambda _: self.refresh("status"))
+        return bridge
+
+    # -- the one refresh --------------------------------------------------------------------
+
+    def refresh(self, what: str) -> None:
+        """Bring every widget up to date with the session; ``what`` says how much changed:
+        "document", "annotations", "selection", "status", "project" or "text_selection"."""
+        current = self.session.current
+        if what == "text_selection":
+            self._update_actions()
+            return
+        if what == "project" and self._labels_outdated():
+            self._install_labels()
+        if what == "document":
+            self.editor.clear()
+            self._shown = {}
+            self._shown_events = ()
+            self.view.show_text(current.text if current else "")
+            self.setWindowTitle(f"{current.document.title} — annotator" if current else "annotator")
+            if current is not None:
+                self.list_panel.show_document(current.id)
+        if current is None:
+            self.view.set_marks([], [], None)
+            self.side.show_details(None, "")
+            self.side.show_events((), "", self.session.schema, None)
+        else:
+            if what in ("document", "annotations", "project"):
+                if self.review.active:
+                    self.review.refresh_items()
+                self._sync_marks(full=what != "annotations" or self.review.active)
+                events = current.visible_events()
+                if len(events) != len(self._shown_events) or any(a is not b for a, b in zip(events, self._shown_events)):
+                    self.side.show_events(events, current.text, self.session.schema, self.editor.event)
+                    self._shown_events = events
+            self._sync_selection()
+            if what in ("annotations", "status", "project"):
+                # After the frame: the list's counts need not hold up the article's repaint.
+                self._row_update.start()
+        if what != "selection":
+            self._update_status_bar(progress_too=what != "annotations")
+        self._update_actions()
+
+    def _labels_outdated(self) -> bool:
+        shown = tuple(spec.argument for spec in self.label_specs if spec.id.startswith("label:"))
+        return shown != tuple(label.name for label in self.session.schema.entities if label.key)
+
+    def _color(self, label: str) -> QColor:
+        color = self._colors.get(label)
+        if color is None:
+            color = self._colors[label] = QColor(self.session.schema.color_of(label))
+        return color
+
+    def _mark(self, annotation: Annotation) -> Mark:
+        to_qt = self.view.offsets.to_qt
+        if isinstance(annotation, Event):
+            style = Style.SUGGESTED_TRIGGER if is_suggestion(annotation) else Style.TRIGGER
+            trigger = annotation.trigger
+            return Mark(to_qt(trigger.start), to_qt(trigger.end), self._color(trigger.label), style, annotation.uid, trigger.label)
+        style = Style.SUGGESTION if is_suggestion(annotation) else Style.SPAN
+        span = annotation.span
+        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid)
+
+    def _sync_marks(self, full: bool) -> None:
+        """Give the article the highlights of what is shown; after an edit, only what changed."""
+        shown = self.session.current.shown()  # type: ignore[union-attr]
+        if self.review.active:
+            self.view.set_marks(self.review.marks(self.view.offsets.to_qt, self._color), [], self.editor.selected)
+        elif full:
+            self.view.set_marks([self._mark(a) for a in shown.values()], [], self.editor.selected)
+        else:
+            removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
+            added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
+            self.view.patch_marks(removed, added)
+        self._shown = dict(shown)
+
+    def _sync_selection(self) -> None:
+        current = self.session.current
+        overlay = []
+        event = self.editor.current_event()
+        if event is not None:
+            to_qt = self.view.offsets.to_qt
+            color = self._color(event.type)
+            for i, argument in enumerate(event.arguments):
+                if argument.span is not None:
+                    marked = i == self.editor.argument and self.editor.selected == event.uid
+                    caption = argument.role + (" ◀" if marked else "")
+                    overlay.append(Mark(to_qt(argument.span.start), to_qt(argument.span.end), color, Style.ARGUMENT, f"{event.uid}#{i}", caption))
+        self.view.set_overlay(overlay, self.editor.selected)
+        review = self.review.details_html() if self.review.active else None
+        if review is not None:
+            self.side.details.setText(review)
+        else:
+            self.side.show_details(self.editor.selected_annotation(), current.text, self.editor.argument)  # type: ignore[union-attr]
+        self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
+
+    def _update_current_row(self) -> None:
+        if self.session.current is not None:
+            self._update_list_row(self.session.current.id)
+
+    def _update_list_row(self, document_id: int) -> None:
+        rows = list_documents(self.store, self._filter(), document_id - 1, 1)
+        if rows and rows[0].id == document_id and self.list_panel.model is not None:
+            self.list_panel.model.update_row(rows[0])
+
+    def _update_status_bar(self, progress_too: bool = True) -> None:
+        role = f"reviewing into <b>gold</b> ({', '.join(self.review.layers)})" if self.review.active else ""
+        self.status_annotator.setText(f"Annotator: <b>{self.session.annotator}</b> {role}".strip())
+        if progress_too:
+            done, total = progress(self.store, self.session.layer_id)
+            self.status_progress.setText(f"Done: {done} / {total}")
+        self.status_suggestions.setText(f"Suggestions: {self._suggestion_state()}")
+
+    def _suggestion_state(self) -> str:
+        current = self.session.current
+        if current is None:
+            return "-"
+        if self.session.has_suggestions(current.id):
+            n = len(current.pending.spans) + len(current.pending.events)
+            return f"{n} pending" if n else "all decided"
+        if current.id in self.suggestions.requested:
+            return "running…"
+        if self.suggestions.error:
+            return f"unavailable ({self.suggestions.error})"
+        return "none yet"
+
+    def _update_actions(self) -> None:
+        history = self.session.history if self.session.current else None
+        undo, redo = self.actions_by_id["undo"], self.actions_by_id["redo"]
+        undo.setEnabled(bool(history and history.can_undo))
+        redo.setEnabled(bool(history and history.can_redo))
+        undo.setText(f"&Undo {history.undo_title}" if history and history.can_undo else "&Undo")
+        redo.setText(f"&Redo {history.redo_title}" if history and history.can_redo else "&Redo")
+        undo.setIconText("Undo")
+        redo.setIconText("Redo")
+        self.actions_by_id["suggest_all"].setEnabled(self.suggestions.available)
+
+    def say(self, message: str, error: bool = False) -> None:
+        self.statusBar().showMessage(message, 8000 if error else 4000)
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _filter(self) -> DocumentFilter:
+        suggestion_layer = self.session.suggestion_layer
+        return self.list_panel.current_filter(self.session.layer_id, suggestion_layer.id if suggestion_layer else None)
+
+    def _reload_list(self) -> None:
+        model = DocumentListModel(fetcher(self.store), self.list_panel)
+        self.list_panel.set_model(model)
+        model.set_filter(self._filter())
+        if self.session.current is not None:
+            self.list_panel.show_document(self.session.current.id)
+
+    def open_document(self, document_id: int) -> None:
+        self.session.open(document_id)
+        if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
+            self.refresh("status")
+        self.view.setFocus()
+
+    def _go(self, step: int, unfinished: bool = False) -> bool:
+        current = self.session.current
+        if current is None:
+            return False
+        target = neighbour(self.store, self._filter(), current.id, step, unfinished)
+        if target is None:
+            self.say("All documents are done." if unfinished else "No more documents in this direction.")
+            return False
+        self.open_document(target)
+        return True
+
+    def next_document(self) -> None:
+        self._go(1)
+
+    def previous_document(self) -> None:
+        self._go(-1)
+
+    def next_unfinished(self) -> None:
+        self._go(1, unfinished=True)
+
+    def done_next(self) -> None:
+        if self.session.current is None:
+            return
+        self.session.set_status(DocStatus.DONE)
+        self._go(1, unfinished=True)
+
+    def focus_list(self) -> None:
+        self.list_panel.table.setFocus()
+
+    # -- suggestions ------------------------------------------------------------------------
+
+    def _suggester_ready(self, layer: str) -> None:
+        if layer:
+            self.session.use_suggestion_layer(layer)
+        self.refresh("status")
+
+    def _suggestions_arrived(self, document_id: int, layer: str) -> None:
+        if layer and (self.session.suggestion_layer is None or self.session.suggestion_layer.name != layer):
+            self.session.use_suggestion_layer(layer)
+        elif self.session.current is not None and self.session.current.id == document_id:
+            self.session.reload()
+        self.refresh("status")
+
+    def _check_external(self) -> None:
+        self.session.check_external_changes()
+
+    # -- handlers ACTIONS name here (the rest are the editor's, the review's, the files') ----
+
+    def apply_label(self, label: str) -> None:
+        self.editor.apply_label(label, snap=True)
+
+    def apply_label_exact(self, label: str) -> None:
+        self.editor.apply_label(label, snap=False)
+
+    def accept_all(self) -> None:
+        if self.review.active:
+            self.review.accept_agreed()
+        else:
+            self.editor.decide_all(accepting=True)
+
+    def show_agreement(self) -> None:
+        from annotator.gui.agreement_view import AgreementDialog
+
+        dialog = AgreementDialog(self.store.path, self.review.layers or None, self)
+        self._chooser = dialog
+        dialog.open()
+
+    def use_session(self, session: Session) -> None:
+        """Work in another layer (review works in gold) on the same document, if it is there."""
+        current = self.session.current.id if self.session.current else None
+        self.session = session
+        session.subscribe(self.refresh)
+        self.refresh("project")
+        self._reload_list()
+        if current is not None:
+            self.open_document(current)
+        else:
+            self.refresh("document")
+
+    def show_review_queue(self, shown: bool) -> None:
+        self.left.setTabVisible(1, shown)
+        self.left.setCurrentIndex(1 if shown else 0)
+        self.setWindowTitle(self.windowTitle().replace(" [review]", "") + (" [review]" if shown else ""))
+
+    def undo(self) -> None:
+        problem = self.session.undo()
+        if problem:
+            self.say(problem, error=True)
+        self.editor.select(self.editor.selected if self.session.current and self.session.current.find(self.editor.selected or "") else None, reveal=False)
+
+    def redo(self) -> None:
+        problem = self.session.redo()
+        if problem:
+            self.say(problem, error=True)
+        self.editor.select(self.editor.selected if self.session.current and self.session.current.find(self.editor.selected or "") else None, reveal=False)
+
+    def find(self) -> None:
+        self.find_bar.start()
+
+    def find_next(self) -> None:
+        self.find_bar.next()
+
+    def open_chooser(self, chooser: QDialog) -> None:
+        self._chooser = chooser
+        chooser.finished.connect(self._chooser_closed)
+        chooser.open()
+
+    def _chooser_closed(self) -> None:
+        # Give the keyboard back to the article, so the next key goes on with the work.
+        self.activateWindow()
+        self.view.setFocus()
+
+    def show_shortcuts(self) -> None:
+        from annotator.gui.dialogs import ShortcutsDialog
+
+        dialog = ShortcutsDialog(shortcut_rows(ACTIONS + self.label_specs), self)
+        self._chooser = dialog
+        dialog.open()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About annotator",
+            f"<b>annotator {__version__}</b><p>Suggest, correct, review and export entities and events in news articles.</p>"
+            f"<p>Project: {self.store.path or 'in memory'}</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._external.stop()
+        self._row_update.stop()
+        self.suggestions.stop()
+        for task in (self.files.task, self.review.task):
+            if task is not None and task.isRunning():
+                task.cancel()
+                task.wait(5000)
+        super().closeEvent(event)
+

@@ -1,0 +1,316 @@
+"""Review mode: compare annotators on the open document and settle each disagreement into gold.
+
+Every group of annotations is drawn once: what gold already holds as solid highlights, groups
+all annotators agree on as pale ones, disagreements hatched red. A digit takes that annotator's
+version of the selected group, 0 takes none, F8 moves to the next undecided disagreement (then
+to the next document with some). Decisions are edits of the ``gold`` layer through the same
+session as any edit: saved at once, undone with Ctrl+Z. The queue lists documents by how many
+disagreements they still have. The comparison itself lives in :mod:`annotator.review`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.background import TaskThread
+from annotator.gui.text_view import Mark, Style
+from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
+from annotator.model.layer import GOLD, LayerKind
+from annotator.review.adjudicate import accept_agreed, take_version
+from annotator.review.compare import ReviewItem, compare_document
+from annotator.review.workflow import apply_decision, disagreements_by_document
+from annotator.session import Session
+from annotator.store.project import ProjectStore
+
+if TYPE_CHECKING:
+    from annotator.gui.main_window import MainWindow
+
+ITEM_PREFIX = "item:"
+
+
+class LayerPicker(QDialog):
+    """Which annotators to compare (every annotator layer is offered, all ticked)."""
+
+    def __init__(self, names: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("review_picker")
+        self.setWindowTitle("Start review")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Compare these annotators; your decisions go to the <b>gold</b> layer:"))
+        self.boxes = [QCheckBox(name) for name in names]
+        for box in self.boxes:
+            box.setChecked(True)
+            layout.addWidget(box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> list[str]:
+        return [box.text() for box in self.boxes if box.isChecked()]
+
+
+class ReviewQueue(QTableWidget):
+    """Documents with their undecided disagreements, most first."""
+
+    document_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, 2, parent)
+        self.setObjectName("review_queue")
+        self.setHorizontalHeaderLabels(["Document", "Open"])
+        self.verticalHeader().hide()
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setStretchLastSection(False)
+        self.horizontalHeader().setSectionResizeMode(0, self.horizontalHeader().ResizeMode.Stretch)
+        self.cellClicked.connect(lambda row, _: self.document_chosen.emit(int(self.item(row, 0).data(Qt.ItemDataRole.UserRole))))
+
+    def fill(self, rows: list[tuple[int, str, int]]) -> None:
+        self.setRowCount(len(rows))
+        for i, (document_id, title, count) in enumerate(rows):
+            cell = QTableWidgetItem(title)
+            cell.setData(Qt.ItemDataRole.UserRole, document_id)
+            self.setItem(i, 0, cell)
+            self.setItem(i, 1, QTableWidgetItem(str(count)))
+
+    def set_count(self, document_id: int, count: int) -> None:
+        for row in range(self.rowCount()):
+            if self.item(row, 0).data(Qt.ItemDataRole.UserRole) == document_id:
+                self.item(row, 1).setText(str(count))
+
+    def documents(self) -> list[tuple[int, int]]:
+        return [(int(self.item(r, 0).data(Qt.ItemDataRole.UserRole)), int(self.item(r, 1).text())) for r in range(self.rowCount())]
+
+
+class ReviewMode:
+    def __init__(self, window: MainWindow):
+        self.window = window
+        self.layers: list[str] = []
+        self.items: list[ReviewItem] = []
+        self._versions: dict[int, dict[str, AnnotationSet]] = {}
+        self.queue = ReviewQueue()
+        self.queue.document_chosen.connect(window.open_document)
+        self.task: TaskThread | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.layers)
+
+    # -- starting and stopping --------------------------------------------------------------
+
+    def annotator_layers(self) -> list[str]:
+        return [layer.name for layer in self.window.store.layers() if layer.kind is LayerKind.ANNOTATOR]
+
+    def start(self, layers: list[str] | None = None) -> bool:
+        window = self.window
+        if layers is None:
+            names = self.annotator_layers()
+            if not names:
+                window.say("There is nothing to review: no annotator layers in this project yet.", error=True)
+                return False
+            picker = LayerPicker(names, window)
+            if picker.exec() != QDialog.DialogCode.Accepted or not picker.chosen():
+                return False
+            layers = picker.chosen()
+        store = window.store
+        self.layers = list(layers)
+        self._versions.clear()
+        reviewer = window.session.annotator
+        session = Session(store, reviewer, GOLD, writer=lambda doc, edit: apply_decision(store, doc, edit), suggestions=False)
+        window.use_session(session)
+        window.show_review_queue(True)
+        self.refresh_queue(open_first=True)
+        return True
+
+    def stop(self) -> None:
+        if not self.active:
+            return
+        self.layers = []
+        self.items = []
+        window = self.window
+        window.show_review_queue(False)
+        window.use_session(Session(window.store, window.session.annotator))
+
+    def refresh_queue(self, open_first: bool = False) -> None:
+        """Rank documents by undecided disagreements in a thread (it reads every compared layer);
+        with ``open_first``, open the document with the most."""
+        path, layers = self.window.store.path, list(self.layers)
+
+        def work(progress: Any, should_stop: Any) -> list[tuple[int, str, int]]:
+            with ProjectStore.open(path) as store:  # type: ignore[arg-type]
+                ranked = disagreements_by_document(store, layers, undecided_only=True)
+                return [(doc, store.document(doc).title, count) for doc, count in ranked]
+
+        def done(rows: list[tuple[int, str, int]]) -> None:
+            self.queue.fill(rows)
+            if open_first and rows:
+                self.window.open_document(rows[0][0])
+
+        self.task = TaskThread(work, self.window)
+        self.task.succeeded.connect(done)
+        self.task.failed.connect(lambda message: self.window.say(f"Review: {message}", error=True))
+        self.task.start()
+
+    # -- the items of the open document -----------------------------------------------------
+
+    def refresh_items(self) -> None:
+        current = self.window.session.current
+        if not self.active or current is None:
+            self.items = []
+            return
+        versions = self._versions.get(current.id)
+        if versions is None:
+            store = self.window.store
+            versions = {}
+            for name in self.layers:
+                layer = store.layer(name)
+                versions[name] = store.annotations(layer.id, current.id) if layer else AnnotationSet()  # type: ignore[arg-type]
+            self._versions = {current.id: versions}
+        self.items = compare_document(versions, current.own)
+        self.queue.set_count(current.id, self.open_count())
+
+    def open_count(self) -> int:
+        return sum(1 for item in self.items if not item.agreed and not item.decided)
+
+    def marks(self, to_qt: Callable[[int], int], color_of: Callable[[str], Any]) -> list[Mark]:
+        """What the article shows in review: gold as solid highlights, the rest per item."""
+        marks = []
+        for index, item in enumerate(self.items):
+            shown = [a for a in item.gold if not a.provenance.is_rejected]
+            for annotation in shown:
+                if isinstance(annotation, Event):
+                    t = annotation.trigger
+                    marks.append(Mark(to_qt(t.start), to_qt(t.end), color_of(t.label), Style.TRIGGER, annotation.uid, t.label))
+                else:
+                    marks.append(Mark(to_qt(annotation.start), to_qt(annotation.end), color_of(annotation.label), Style.SPAN, annotation.uid))
+            if item.decided:
+                continue
+            uid = f"{ITEM_PREFIX}{index}"
+            if item.agreed:
+                version = next(iter(item.versions.values()))
+                label = _label(version[0]) if version else ""
+                style = Style.SUGGESTED_TRIGGER if item.kind == "event" else Style.SUGGESTION
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(label), style, uid))
+            else:
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(""), Style.DISAGREEMENT, uid))
+        return marks
+
+    def current_item(self) -> tuple[int, ReviewItem] | None:
+        selected = self.window.editor.selected
+        if not selected:
+            return None
+        if selected.startswith(ITEM_PREFIX):
+            index = int(selected[len(ITEM_PREFIX):])
+            return (index, self.items[index]) if index < len(self.items) else None
+        for index, item in enumerate(self.items):
+            if any(a.uid == selected for a in item.gold):
+                return index, item
+        return None
+
+    def details_html(self) -> str | None:
+        found = self.current_item()
+        if found is None:
+            return None
+        index, item = found
+        text = self.window.session.current.text  # type: ignore[union-attr]
+        state = "decided" if item.decided else ("agreed by all" if item.agreed else "<b style='color:#d62728'>disagreement</b>")
+        keys = " · ".join(f"<b>{i + 1}</b> {escape(name)}" for i, name in enumerate(self.layers[:9]))
+        return (
+            f"{escape(item.kind)} {state}: “{escape(text[item.start:item.end][:120])}”<br>"
+            f"{escape(item.describe(text))}<br><small>Take: {keys} · <b>0</b> none · "
+            f"<b>F8</b> next disagreement</small>"
+        )
+
+    # -- the handlers of the Review menu ----------------------------------------------------
+
+    def start_review(self) -> None:
+        self.start()
+
+    def stop_review(self) -> None:
+        self.stop()
+
+    def take_version(self, number: int) -> None:
+        self.take(number)
+
+    def take_none(self) -> None:
+        self.take(None)
+
+    def next_disagreement_action(self) -> None:
+        self.next_disagreement(1)
+
+    def previous_disagreement(self) -> None:
+        self.next_disagreement(-1)
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def take(self, choice: int | None) -> None:
+        """Take the version of compared layer number ``choice`` (1-based); ``None`` takes none."""
+        window = self.window
+        if not self.active:
+            window.say("Start a review first (Review > Start review).")
+            return
+        found = self.current_item()
+        if found is None:
+            window.say("Select a group first: F8 goes to the next disagreement.")
+            return
+        _, item = found
+        if choice is not None and not 1 <= choice <= len(self.layers):
+            window.say(f"There are {len(self.layers)} annotators in this review.")
+            return
+        layer = self.layers[choice - 1] if choice else None
+        edit = take_version(item, layer, window.session.current.own, window.session.annotator)  # type: ignore[union-attr]
+        start = item.start
+        problem = window.session.apply(edit)
+        if problem:
+            window.say(problem, error=True)
+        self.next_disagreement(1, after=start)
+
+    def accept_agreed(self) -> None:
+        window = self.window
+        edit = accept_agreed(self.items, window.session.current.own, window.session.annotator)  # type: ignore[union-attr]
+        if not edit:
+            window.say("Nothing agreed is left to accept in this document.")
+            return
+        problem = window.session.apply(edit)
+        window.say(problem or f"{edit.title} into gold.", error=bool(problem))
+
+    def next_disagreement(self, step: int, after: int | None = None) -> None:
+        """Select the next (or previous) undecided disagreement; past the end, the next document."""
+        window = self.window
+        if not self.active:
+            window.say("Start a review first (Review > Start review).")
+            return
+        found = self.current_item()
+        here = after if after is not None else (found[1].start if found else (-1 if step > 0 else 10**12))
+        open_items = [(i, item) for i, item in enumerate(self.items) if not item.agreed and not item.decided]
+        ahead = [p for p in open_items if (p[1].start > here if step > 0 else p[1].start < here)]
+        if ahead:
+            index, item = ahead[0] if step > 0 else ahead[-1]
+            window.editor.select(f"{ITEM_PREFIX}{index}", reveal=False)
+            window.view.reveal(item.start)
+            return
+        current = window.session.current
+        documents = [doc for doc, count in self.queue.documents() if count and (current is None or doc != current.id)]
+        if not documents:
+            window.say("No disagreements left to decide in the compared layers.")
+            return
+        window.open_document(documents[0])
+        self.next_disagreement(1, after=-1)
+
+
+def _label(annotation: SpanAnnotation | Event) -> str:
+    return annotation.type if isinstance(annotation, Event) else annotation.label

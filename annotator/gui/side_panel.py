@@ -1,0 +1,150 @@
+"""The right-hand panel: details of the selection, the document's events, the label palette."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPixmap, QIcon
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model.annotations import Event, Provenance, SpanAnnotation
+from annotator.model.editing import is_suggestion
+from annotator.model.schema import LabelSchema
+
+EVENT_ROLE = Qt.ItemDataRole.UserRole
+ARGUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def swatch(color: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+def _provenance_html(p: Provenance) -> str:
+    parts = [f"<b>{escape(p.origin.value)}</b>"]
+    if p.suggester:
+        parts.append(f"by suggester {escape(p.suggester)}")
+    parts.append(escape(p.decision.value))
+    if p.author:
+        parts.append(f"by {escape(p.author)}")
+    parts.append(f"at {escape(p.updated_at or p.created_at)}")
+    return " · ".join(parts)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SidePanel(QWidget):
+    """Shows; never edits. Clicks are reported as signals for the window to act on."""
+
+    event_chosen = Signal(str, int)
+    """Event uid and argument index (-1: the event itself)."""
+    label_chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.details = QLabel()
+        self.details.setObjectName("details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.details.setMinimumHeight(90)
+        self.events = QTreeWidget()
+        self.events.setObjectName("events")
+        self.events.setHeaderLabels(["Events", ""])
+        self.events.setColumnCount(2)
+        self.events.itemClicked.connect(self._event_clicked)
+        self.palette_list = QListWidget()
+        self.palette_list.setObjectName("palette")
+        self.palette_list.itemClicked.connect(lambda item: self.label_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("<b>Selection</b>"))
+        layout.addWidget(self.details)
+        layout.addWidget(self.events, 3)
+        layout.addWidget(QLabel("<b>Labels</b> (key: snap to words · Shift+key: exact)"))
+        layout.addWidget(self.palette_list, 2)
+        self.show_details(None, "")
+
+    def set_schema(self, schema: LabelSchema) -> None:
+        self.palette_list.clear()
+        for label in schema.entities:
+            key = f"[{label.key}]  " if label.key else "      "
+            item = QListWidgetItem(swatch(label.color), f"{key}{label.name}")
+            item.setData(Qt.ItemDataRole.UserRole, label.name)
+            item.setToolTip(label.description or label.name)
+            self.palette_list.addItem(item)
+
+    def show_details(self, annotation: SpanAnnotation | Event | None, text: str, argument: int = -1) -> None:
+        if annotation is None:
+            self.details.setText("<i>Nothing selected.</i> Select text and press a label's key, or click a highlight.")
+            return
+        state = "suggestion (Return accepts, X rejects)" if is_suggestion(annotation) else "annotation"
+        if isinstance(annotation, SpanAnnotation):
+            head = f"<b>{escape(annotation.label)}</b> {state}<br>“{escape(_short(text[annotation.start:annotation.end], 200))}”"
+            where = f"characters {annotation.start}–{annotation.end}"
+        else:
+            head = f"<b>{escape(annotation.type)}</b> event {state}<br>trigger “{escape(text[annotation.trigger.start:annotation.trigger.end])}”"
+            where = "; ".join(
+                f"{escape(a.role)}: “{escape(_short(text[a.span.start:a.span.end], 40))}”" if a.span else f"{escape(a.role)}: (an event)"
+                for a in annotation.arguments
+            ) or "no arguments yet (select text, press A)"
+            if 0 <= argument < len(annotation.arguments):
+                where = f"<b>selected argument:</b> {escape(annotation.arguments[argument].role)}<br>" + where
+        note = f"<br><i>{escape(annotation.note)}</i>" if annotation.note else ""
+        attributes = "".join(f"<br>{escape(k)}: {escape(str(v))}" for k, v in annotation.attributes.items())
+        self.details.setText(f"{head}<br>{where}<br><small>{_provenance_html(annotation.provenance)}</small>{note}{attributes}")
+
+    def show_events(self, events: tuple[Event, ...], text: str, schema: LabelSchema, selected: str | None) -> None:
+        """Rebuild the events list (only when the events changed: it is the slow part)."""
+        self.events.clear()
+        for event in events:
+            top = QTreeWidgetItem([_short(text[event.trigger.start:event.trigger.end], 30), event.type])
+            top.setIcon(0, swatch(schema.color_of(event.type)))
+            if is_suggestion(event):
+                # Suggestions in grey italics until accepted, as in the article.
+                for column in (0, 1):
+                    font = top.font(column)
+                    font.setItalic(True)
+                    top.setFont(column, font)
+                    top.setForeground(column, QColor("#707070"))
+                top.setToolTip(0, "suggested: Return accepts, X rejects")
+            top.setData(0, EVENT_ROLE, event.uid)
+            top.setData(0, ARGUMENT_ROLE, -1)
+            for i, argument in enumerate(event.arguments):
+                filler = _short(text[argument.span.start:argument.span.end], 40) if argument.span else "(event)"
+                label = argument.span.label if argument.span and argument.span.label != argument.role else ""
+                child = QTreeWidgetItem([f"{argument.role}: {filler}", label])
+                child.setData(0, EVENT_ROLE, event.uid)
+                child.setData(0, ARGUMENT_ROLE, i)
+                top.addChild(child)
+            self.events.addTopLevelItem(top)
+        self.events.resizeColumnToContents(0)
+        self.select_event(selected, -1)
+
+    def select_event(self, uid: str | None, argument: int) -> None:
+        """Expand and mark the current event (and argument) without rebuilding the list."""
+        for i in range(self.events.topLevelItemCount()):
+            top = self.events.topLevelItem(i)
+            mine = top.data(0, EVENT_ROLE) == uid
+            if top.isExpanded() != mine:
+                top.setExpanded(mine)
+            if mine:
+                target = top.child(argument) if 0 <= argument < top.childCount() else top
+                self.events.setCurrentItem(target)
+                self.events.scrollToItem(target)
+
+    def _event_clicked(self, item: QTreeWidgetItem) -> None:
+        self.event_chosen.emit(item.data(0, EVENT_ROLE), int(item.data(0, ARGUMENT_ROLE)))

@@ -1,0 +1,131 @@
+"""Queries behind the window's document list: pages of rows, filters, counts, neighbours.
+
+Pages are read by id (keyset pagination), so the list shows the first rows of 100,000 documents
+as fast as of 100. The search box matches words of the title and text (full-text index, word
+prefixes) or, for a single word, a label or event type used in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.model.layer import DocStatus
+from annotator.store.project import ProjectStore
+
+
+@dataclass(frozen=True)
+class DocumentFilter:
+    """What the list shows: for whom (statuses are per layer), matching what, in which state."""
+
+    layer_id: int | None = None
+    suggestion_layer_id: int | None = None
+    search: str = ""
+    status: DocStatus | None = None
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: int
+    title: str
+    date: str | None
+    status: DocStatus
+    spans: int
+    events: int
+
+
+def _fts_query(search: str) -> str | None:
+    words = re.findall(r"\w+", search)
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+def _where(f: DocumentFilter) -> tuple[str, dict[str, Any]]:
+    clauses: list[str] = []
+    params: dict[str, Any] = {"layer": f.layer_id if f.layer_id is not None else -1}
+    params["suggestions"] = f.suggestion_layer_id if f.suggestion_layer_id is not None else -1
+    search = f.search.strip()
+    if search:
+        alternatives = []
+        fts = _fts_query(search)
+        if fts:
+            params["fts"] = fts
+            alternatives.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :fts)")
+        if " " not in search:
+            params["label"] = search
+            alternatives.append(
+                "EXISTS (SELECT 1 FROM spans s WHERE s.document_id = d.id AND s.layer_id IN (:layer, :suggestions) "
+                "AND s.label = :label COLLATE NOCASE AND s.decision != 'rejected')"
+            )
+            alternatives.append(
+                "EXISTS (SELECT 1 FROM events e WHERE e.document_id = d.id AND e.layer_id IN (:layer, :suggestions) "
+                "AND e.type = :label COLLATE NOCASE AND e.decision != 'rejected')"
+            )
+        clauses.append("(" + " OR ".join(alternatives) + ")")
+    if f.status is not None:
+        params["status"] = f.status.value
+        clauses.append("coalesce(st.status, 'new') = :status")
+    return (" AND ".join(clauses) or "1"), params
+
+
+_FROM = (
+    "FROM documents d LEFT JOIN document_status st ON st.document_id = d.id AND st.layer_id = :layer"
+)
+
+
+def list_documents(store: ProjectStore, f: DocumentFilter, after_id: int = 0, limit: int = 200) -> list[DocumentRow]:
+    """The next page of rows after ``after_id``, in id order."""
+    where, params = _where(f)
+    params.update(after=after_id, limit=limit)
+    rows = store.db.execute(
+        "SELECT d.id, d.title, d.date, coalesce(st.status, 'new'), "
+        "(SELECT count(*) FROM spans s WHERE s.layer_id = :layer AND s.document_id = d.id AND s.decision != 'rejected'), "
+        "(SELECT count(*) FROM events e WHERE e.layer_id = :layer AND e.document_id = d.id AND e.decision != 'rejected') "
+        f"{_FROM} WHERE d.id > :after AND {where} ORDER BY d.id LIMIT :limit",
+        params,
+    ).fetchall()
+    return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5]) for r in rows]
+
+
+def count_documents(store: ProjectStore, f: DocumentFilter) -> int:
+    where, params = _where(f)
+    return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0])
+
+
+def progress(store: ProjectStore, layer_id: int | None) -> tuple[int, int]:
+    """``(done, total)`` documents for the layer."""
+    total = store.count_documents()
+    if layer_id is None:
+        return 0, total
+    done = store.db.execute(
+        "SELECT count(*) FROM document_status WHERE layer_id = ? AND status = 'done'", (layer_id,)
+    ).fetchone()[0]
+    return int(done), total
+
+
+def neighbour(store: ProjectStore, f: DocumentFilter, current_id: int, step: int, unfinished: bool = False) -> int | None:
+    """The next (``step`` = 1) or previous (-1) document in list order; with ``unfinished`` the
+    next one not done, wrapping around to the start so none is missed."""
+    where, params = _where(f)
+    if unfinished:
+        where += " AND coalesce(st.status, 'new') != 'done'"
+    params["current"] = current_id
+    comparison, order = (">", "ASC") if step > 0 else ("<", "DESC")
+    row = store.db.execute(
+        f"SELECT d.id {_FROM} WHERE d.id {comparison} :current AND {where} ORDER BY d.id {order} LIMIT 1", params
+    ).fetchone()
+    if row is None and unfinished:
+        row = store.db.execute(
+            f"SELECT d.id {_FROM} WHERE d.id != :current AND {where} ORDER BY d.id {order} LIMIT 1", params
+        ).fetchone()
+    return int(row[0]) if row else None
+
+
+def position(store: ProjectStore, f: DocumentFilter, document_id: int) -> int | None:
+    """The row number of a document in the filtered list, or None if the filter hides it."""
+    where, params = _where(f)
+    params["id"] = document_id
+    visible = store.db.execute(f"SELECT 1 {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
+    if visible is None:
+        return None
+    return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE d.id < :id AND {where}", params).fetchone()[0])
