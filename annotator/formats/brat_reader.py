@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Mapping
+from typing import Collection, Mapping
 
 from annotator.formats.records import (
     Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record, normalise_role,
@@ -47,8 +47,16 @@ def schema_names(schema: LabelSchema | None) -> dict[str, str]:
 
 
 def read_brat(
-    txt_path: Path, ann_path: Path, name: str, problems: list[Problem], names: Mapping[str, str] | None = None
+    txt_path: Path,
+    ann_path: Path,
+    name: str,
+    problems: list[Problem],
+    names: Mapping[str, str] | None = None,
+    entity_labels: Collection[str] = (),
 ) -> Record:
+    """One brat document. ``names`` maps brat's form of names back to the schema's; a ``T`` that
+    only fills event roles and is labelled with the role's own name (how this project writes a
+    filler that is no entity) stays an argument, unless its label is one of ``entity_labels``."""
     names = names or {}
     text = read_text(txt_path)
     try:
@@ -120,6 +128,10 @@ def read_brat(
 
     triggers = {trigger for _, trigger, _, _ in events.values()}
     event_types = {type_ for type_, _, _, _ in events.values()}
+    fills: dict[str, set[str]] = {}
+    for _, _, arguments, _ in events.values():
+        for role, target in arguments:
+            fills.setdefault(target, set()).add(role)
     entity_spans = []
     raw_events = []
     for ident, span in spans.items():
@@ -127,6 +139,8 @@ def read_brat(
         span.note = notes.get(ident, "")
         if ident in triggers:
             continue
+        if span.label in fills.get(ident, ()) and span.label not in entity_labels:
+            continue  # a noun phrase filling a role, not an entity
         if span.label in event_types:
             # A trigger nobody wrote arguments for yet: still an event, with none.
             raw_events.append(RawEvent(span, [], ident, span.location))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
@@ -102,7 +102,11 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
 
 
 def read_records(
-    paths: Iterable[Path], report: ImportReport, progress: Progress | None = None, brat_names: Mapping[str, str] | None = None
+    paths: Iterable[Path],
+    report: ImportReport,
+    progress: Progress | None = None,
+    brat_names: Mapping[str, str] | None = None,
+    entity_labels: Collection[str] = (),
 ) -> Iterator[Record]:
     """Every record in ``paths``; problems go to ``report`` as they are met.
 
@@ -116,7 +120,7 @@ def read_records(
             if kind == "jsonl":
                 yield from read_jsonl(path, name, report.problems)
             elif kind == "brat":
-                yield read_brat(path, ann, name, report.problems, brat_names)  # type: ignore[arg-type]
+                yield read_brat(path, ann, name, report.problems, brat_names, entity_labels)  # type: ignore[arg-type]
             else:
                 yield read_plain_text(path, name, report.problems)
         except ReadError as error:
@@ -188,7 +192,9 @@ def import_paths(
         raise StoreError(f"layer {layer_name!r} holds a suggester's output; import into another --annotator name")
     pending: dict[str, _Pending] = {}
     seen_problems = 0
-    for record in read_records([Path(p) for p in paths], report, progress, schema_names(store.schema())):
+    schema = store.schema()
+    entity_labels = set(schema.entity_names) if schema else set()
+    for record in read_records([Path(p) for p in paths], report, progress, schema_names(schema), entity_labels):
         if strict and len(report.problems) > seen_problems:
             raise ImportAborted(report.problems[seen_problems])
         item = pending.get(record.document.content_hash)
@@ -269,9 +275,9 @@ def _extend_schema(store: ProjectStore, items: list[_Pending], report: ImportRep
                 roles = event_roles.setdefault(event.type, {})
                 for argument in event.arguments:
                     fillers = roles.setdefault(argument.role, set())
-                    if argument.span is not None and argument.span.label in known:
+                    if argument.span is not None and argument.span.label in known | {argument.role}:
                         fillers.add(argument.span.label)
     extended, added = schema.with_labels(entity_labels, event_roles)
-    if added:
+    if extended != schema:
         store.set_schema(extended)
         report.schema_added = added

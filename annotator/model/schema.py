@@ -181,7 +181,8 @@ class LabelSchema:
             event = events[existing]
             new_roles = list(event.roles)
             for role_name, fillers in sorted(roles.items()):
-                fillers = [f for f in fillers if f in known]
+                # A filler labelled with the role's own name is a noun phrase that is no entity.
+                fillers = [f for f in fillers if f in known or f == role_name]
                 index = next((i for i, r in enumerate(new_roles) if r.name == role_name), None)
                 if index is None:
                     new_roles.append(Role(role_name, tuple(sorted(set(fillers)))))
@@ -191,11 +192,14 @@ class LabelSchema:
                     extra = sorted(set(fillers) - set(role.fillers))
                     if extra and role.fillers:
                         new_roles[index] = Role(role.name, role.fillers + tuple(extra))
-                        added.append(f"fillers {', '.join(extra)} of role {role_name} of {type_name}")
+                        # The role's own name always fits (a noun phrase that is no entity): kept
+                        # explicit for brat's configuration, but no news worth reporting.
+                        reported = [f for f in extra if f != role_name]
+                        if reported:
+                            added.append(f"fillers {', '.join(reported)} of role {role_name} of {type_name}")
             events[existing] = replace(event, roles=tuple(new_roles))
-        if not added:
-            return self, []
-        return LabelSchema(tuple(entities), tuple(events), self.label_map), added
+        extended = LabelSchema(tuple(entities), tuple(events), self.label_map)
+        return (self, []) if extended == self else (extended, added)
 
 
 def _drop_empty(spec: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +257,7 @@ def _event_type(name: str, spec: Any, entity_names: set[str]) -> EventType:
         if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
             raise SchemaError(f"role {role_name!r} of {name!r} must list entity labels, e.g. [\"PERSON\", \"ORG\"]", role_path)
         for filler in fillers:
-            if filler not in entity_names:
+            if filler not in entity_names and filler != role_name:
                 raise SchemaError(
                     f"role {role_name!r} of {name!r} allows {filler!r}, which is not an entity label of this schema",
                     role_path,

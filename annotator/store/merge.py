@@ -262,7 +262,7 @@ class _Labels:
         if schema is None or not (self.entities or self.roles):
             return
         extended, added = schema.with_labels(self.entities, self.roles)
-        if added:
+        if extended != schema:
             store.set_schema(extended)
             report.schema_added = added
 

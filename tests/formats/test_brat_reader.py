@@ -117,3 +117,25 @@ def test_brat_names_are_mapped_back_to_the_schema(tmp_path: Path) -> None:
     assert (event.type, event.arguments[0].role) == ("Conflict:Attack", "Place") and not problems
     unmapped = read_brat(tmp_path / "a.txt", tmp_path / "a.ann", "a.txt", problems)
     assert unmapped.annotations.events[0].type == "Conflict_Attack"
+
+
+def test_a_filler_labelled_with_its_role_stays_an_argument(tmp_path: Path) -> None:
+    """How this project writes a noun phrase that fills a role but is no entity: T labelled
+    with the role's name. Read back, it is the argument again, not a new entity span."""
+    (tmp_path / "doc.txt").write_text("The troops were sent to Kabul.")
+    (tmp_path / "doc.ann").write_text(
+        "T1\tArtifact 0 10\tThe troops\n"
+        "T2\tGPE 24 29\tKabul\n"
+        "T3\tMovement_Transport 16 20\tsent\n"
+        "E1\tMovement_Transport:T3 Artifact:T1 Destination:T2\n"
+    )
+    problems: list[Problem] = []
+    names = {"Movement_Transport": "Movement:Transport"}
+    record = read_brat(tmp_path / "doc.txt", tmp_path / "doc.ann", "doc.txt", problems, names, {"GPE", "PERSON"})
+    assert not problems
+    assert [(a.label, _text(record, a)) for a in record.annotations.spans] == [("GPE", "Kabul")]
+    (event,) = record.annotations.events
+    assert [(a.role, a.span.label) for a in event.arguments] == [("Artifact", "Artifact"), ("Destination", "GPE")]
+    # A label the schema knows as an entity label stays an entity even where it equals the role.
+    record = read_brat(tmp_path / "doc.txt", tmp_path / "doc.ann", "doc.txt", [], names, {"GPE", "Artifact"})
+    assert {a.label for a in record.annotations.spans} == {"GPE", "Artifact"}
