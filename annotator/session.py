@@ -118,6 +118,7 @@ class Session:
         self._histories: dict[int, History] = {}
         self._listeners: list[Listener] = []
         self._seen_version = store.data_version()
+        self._seen_fingerprint: tuple = ()
         self.schema: LabelSchema = store.schema() or LabelSchema()
 
     # -- notification -----------------------------------------------------------------------
@@ -155,6 +156,7 @@ class Session:
 
     def open(self, document_id: int) -> OpenDocument:
         self.current = self._load(document_id)
+        self._seen_fingerprint = self._fingerprint()
         self._notify("document")
         return self.current
 
@@ -164,6 +166,7 @@ class Session:
             tokens = self.current._tokens
             self.current = self._load(self.current.id)
             self.current._tokens = tokens
+            self._seen_fingerprint = self._fingerprint()
             self._notify("annotations")
 
     def has_suggestions(self, document_id: int) -> bool:
@@ -247,16 +250,28 @@ class Session:
 
     # -- other windows ----------------------------------------------------------------------
 
+    def _fingerprint(self) -> tuple:
+        assert self.current is not None
+        layers = [self.layer_id, self.suggestion_layer.id if self.suggestion_layer else None]
+        return self.store.fingerprint(layers, self.current.id)  # type: ignore[arg-type]
+
     def check_external_changes(self) -> bool:
-        """Reload if another connection (window, suggester, command) wrote to the project since
-        we last looked; SQLite's data_version does not count this connection's own commits."""
+        """Catch up with what another connection (window, suggester, command) wrote since we last
+        looked; SQLite's data_version does not count this connection's own commits. The open
+        document is read again only if its own annotations changed, which a cheap query tells."""
         version = self.store.data_version()
         if version == self._seen_version:
             return False
         self._seen_version = version
+        if self.layer is None:
+            self.layer = self.store.layer(self.layer_name)
         if self.suggestion_layer is None and self._with_suggestions:
             self.suggestion_layer = suggestion_layer_for(self.store)
-        self.schema = self.store.schema() or self.schema
-        self.reload()
-        self._notify("project")
+        schema = self.store.schema() or self.schema
+        if schema != self.schema:
+            self.schema = schema
+            self._notify("project")
+        if self.current is not None and self._fingerprint() != self._seen_fingerprint:
+            self.reload()
+        self._notify("status")
         return True

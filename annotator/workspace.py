@@ -70,7 +70,7 @@ def open_project(path: str | Path | None = None, create: bool = True) -> Project
                 leftover.unlink(missing_ok=True)
             with create_project(partial) as store:
                 import_seeds(store)
-                store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                store.checkpoint()
             partial.replace(target)
         return ProjectStore.open(target)
     target = Path(path).expanduser()

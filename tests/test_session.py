@@ -133,3 +133,21 @@ def test_a_suggester_layer_name_cannot_be_an_annotator(project: Path) -> None:
 
     with ProjectStore.open(project) as store, pytest.raises(StoreError, match="suggester"):
         Session(store, "spacy:test")
+
+
+def test_another_connection_writing_elsewhere_does_not_reload_the_open_document(project: Path) -> None:
+    with ProjectStore.open(project) as mine, ProjectStore.open(project) as other:
+        session = Session(mine, "alice")
+        first, second = mine.document_ids()
+        session.open(first)
+        reloads = []
+        session.subscribe(lambda what: reloads.append(what))
+        other_session = Session(other, "alice")
+        other_session.open(second)
+        other_session.apply(create_span(Span(0, 5, "ORG"), "alice"))
+        assert session.check_external_changes()
+        assert "annotations" not in reloads  # the open document did not change: not read again
+        other_session.open(first)
+        other_session.apply(create_span(Span(0, 8, "ORG"), "alice"))
+        assert session.check_external_changes()
+        assert "annotations" in reloads and len(session.current.own.spans) == 1  # type: ignore[union-attr]

@@ -70,6 +70,10 @@ class ProjectStore:
     def data_version(self) -> int:
         return data_version(self.db)
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file, so the file alone holds everything."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
@@ -301,6 +305,26 @@ class ProjectStore:
             "updated_at = excluded.updated_at, "
             "status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END",
             (layer_id, document_id, now, now),
+        )
+
+    def fingerprint(self, layer_ids: Iterable[int], document_id: int) -> tuple:
+        """A cheap value that changes whenever the document's annotations or status in these
+        layers change (rows are replaced, not updated in place, so the largest row id moves)."""
+        ids = [i for i in layer_ids if i is not None]
+        if not ids:
+            return ()
+        marks = ",".join("?" * len(ids))
+        params = (*ids, document_id)
+        return tuple(
+            self.db.execute(
+                f"SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"        FROM spans WHERE layer_id IN ({marks}) AND document_id = ?), "
+                f"       (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"        FROM events WHERE layer_id IN ({marks}) AND document_id = ?), "
+                f"       (SELECT group_concat(status || updated_at) FROM document_status "
+                f"        WHERE layer_id IN ({marks}) AND document_id = ?)",
+                params * 3,
+            ).fetchone()
         )
 
     # -- status -----------------------------------------------------------------------------
