@@ -47,10 +47,6 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     return decode(raw)
 
 
-def is_seed_article(text: str) -> bool:
-    return _SEED_FIRST_LINE.match(text) is not None
-
-
 def read_plain_text(path: Path, name: str, problems: list[Problem]) -> Record:
     """A ``.txt`` file: a seed article when its first line starts with ``date YYYY-MM-DD``."""
     text = read_text(path)

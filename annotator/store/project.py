@@ -154,13 +154,6 @@ class ProjectStore:
         row = self.db.execute("SELECT tokens FROM documents WHERE id = ?", (document_id,)).fetchone()
         return row[0] if row else None
 
-    def documents_without_tokens(self) -> list[int]:
-        return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE tokens IS NULL ORDER BY id")]
-
-    def set_tokens(self, document_id: int, tokens: bytes) -> None:
-        with transaction(self.db):
-            self.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (tokens, document_id))
-
     # -- layers -----------------------------------------------------------------------------
 
     def _layer_from_row(self, row: tuple) -> Layer:
