@@ -19,6 +19,7 @@ from typing import Any, Callable
 import click
 
 from annotator import __version__
+from annotator.cli_open import project_argument
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.schema_toml import SchemaFileError, load_schema_file
 from annotator.model.annotations import AnnotationError
@@ -34,6 +35,9 @@ USER_ERRORS = (StoreError, SchemaFileError, SchemaError, TextError, AnnotationEr
 
 class AnnotatorGroup(click.Group):
     """Turns errors into one-line messages; keeps tracebacks in the log file."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, project_argument(args, self.commands))  # `annotator news.annotator`
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

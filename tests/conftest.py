@@ -57,3 +57,21 @@ def brat_dir(tmp_path: Path) -> Path:
     target = tmp_path / "brat-news"
     shutil.copytree(DATA / "brat-news", target)
     return target
+
+
+# -- tests marked `packaging` build the bundled app (minutes): only when asked ------------------
+
+PACKAGING_VARIABLE = "ANNOTATOR_PACKAGING_TESTS"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--packaging", action="store_true", help="Also run the tests marked packaging (they build the app).")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--packaging") or os.environ.get(PACKAGING_VARIABLE) == "1":
+        return
+    skip = pytest.mark.skip(reason=f"builds the bundled app: run with --packaging or {PACKAGING_VARIABLE}=1")
+    for item in items:
+        if "packaging" in item.keywords:
+            item.add_marker(skip)

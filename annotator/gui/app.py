@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import __version__
 from annotator.gui.background import WorkerLike
+from annotator.gui.desktop import apply_identity
 from annotator.gui.dialogs import ask_annotator_name
 from annotator.model.layer import check_layer_name
 
@@ -26,6 +27,7 @@ def application() -> QApplication:
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
     app.setApplicationVersion(__version__)
+    apply_identity(app)
     return app  # type: ignore[return-value]
 
 
