@@ -187,7 +187,9 @@ class Session:
         """Token boundaries of the open document, read when first needed."""
         assert self.current is not None
         if self.current._tokens is None:
-            self.current._tokens = Tokens.from_blob(self.store.tokens(self.current.id))
+            from annotator.suggest.tokenizer import tokens_of
+
+            self.current._tokens = tokens_of(self.current.text, self.store.tokens(self.current.id))
         return self.current._tokens
 
     # -- editing ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, no
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
-from annotator.model.schema import LabelSchema
+from annotator.model.schema import LabelSchema, SchemaError
 from annotator.store import rows
 from annotator.store.database import ConflictError, StoreError, connect, connect_memory, data_version, transaction
 from annotator.store.migrations import migrate
@@ -91,11 +91,24 @@ class ProjectStore:
             )
 
     def schema(self) -> LabelSchema | None:
+        """The project's schema. One that an older version filled with names breaking the naming
+        rule is still returned (so the project opens); :func:`~annotator.store.repair.schema_warning`
+        says what to run to fix it."""
         data = self.setting(SCHEMA_SETTING)
-        return LabelSchema.from_dict(data) if data else None
+        if not data:
+            return None
+        try:
+            return LabelSchema.from_dict(data)
+        except SchemaError:
+            lenient = LabelSchema.from_dict(data, check_names=False)  # anything else wrong still raises
+            return lenient
 
     def set_schema(self, schema: LabelSchema) -> None:
-        self.set_setting(SCHEMA_SETTING, schema.to_dict())
+        """Store ``schema``, checked as it will be read back: a project never holds a schema it
+        cannot open (the one place every writer of the schema passes)."""
+        data = schema.to_dict()
+        LabelSchema.from_dict(data)
+        self.set_setting(SCHEMA_SETTING, data)
 
     # -- documents --------------------------------------------------------------------------
 
