@@ -47,6 +47,11 @@ class AnnotatorGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:  # a bug: say so briefly, keep the details
+            from annotator.store.database import translate
+
+            known = translate(error)  # a damaged or busy file met outside a transaction
+            if known is not None:
+                raise click.ClickException(str(known)) from None
             log = _log_unexpected(error)
             raise click.ClickException(
                 f"unexpected error ({type(error).__name__}: {error}). Details are in {log}; please report it."

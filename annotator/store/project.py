@@ -22,8 +22,16 @@ from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
 from annotator.model.schema import LabelSchema, SchemaError
 from annotator.store import rows
-from annotator.store.database import ConflictError, StoreError, connect, connect_memory, data_version, transaction
-from annotator.store.migrations import migrate
+from annotator.store.database import (
+    ConflictError,
+    StoreError,
+    connect,
+    connect_memory,
+    data_version,
+    explain,
+    transaction,
+)
+from annotator.store.migrations import LATEST_VERSION, migrate, schema_version
 
 SCHEMA_SETTING = "label_schema"
 
@@ -34,6 +42,13 @@ class ProjectStore:
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
         self.db = db
         self.path = path
+        self.read_only: str | None = getattr(db, "read_only_reason", None)
+        """Why nothing can be saved (e.g. "the file is read-only"), or None for a writable project."""
+        if self.read_only and schema_version(db) < LATEST_VERSION:
+            raise StoreError(
+                f"this project was made by an older version of annotator and must be updated before it can be "
+                f"opened, but {self.read_only}: make it writable (or open a writable copy) and try again"
+            )
         migrate(db)
 
     @classmethod
@@ -46,8 +61,10 @@ class ProjectStore:
         except (StoreError, sqlite3.DatabaseError) as error:
             db.close()
             if isinstance(error, StoreError):
-                raise StoreError(f"{path}: {error}") from None
-            raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+                raise type(error)(f"{path}: {error}") from None
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(error):
+                raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+            raise explain(error, file=path) from None
 
     @classmethod
     def memory(cls) -> ProjectStore:
@@ -183,6 +200,12 @@ class ProjectStore:
     def ensure_layer(self, name: str, kind: LayerKind, info: dict[str, Any] | None = None) -> Layer:
         """The layer called ``name``, created if missing; refuses to reuse a name of another kind."""
         wanted = Layer(name, kind, info or {})
+        with transaction(self.db):
+            # Looked up inside the write transaction: two processes making the same new layer at
+            # once cannot both see it missing (the second finds the first one's).
+            return self._ensure_layer(wanted, kind, info)
+
+    def _ensure_layer(self, wanted: Layer, kind: LayerKind, info: dict[str, Any] | None) -> Layer:
         existing = self.layer(wanted.name)
         if existing is not None:
             if existing.kind is not wanted.kind:
@@ -314,8 +337,9 @@ class ProjectStore:
         )
 
     def fingerprint(self, layer_ids: Iterable[int], document_id: int) -> tuple:
-        """A cheap value that changes whenever the document's annotations or status in these
-        layers change (rows are replaced, not updated in place, so the largest row id moves)."""
+        """A value that changes whenever the document's annotations or status in these layers
+        change. Made from the rows' content (labels, offsets, decisions, arguments), not from
+        counts and times: a relabel in the same second as the last change still shows."""
         ids = [i for i in layer_ids if i is not None]
         if not ids:
             return ()
@@ -323,13 +347,19 @@ class ProjectStore:
         params = (*ids, document_id)
         return tuple(
             self.db.execute(
-                f"SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"SELECT (SELECT count(*) || ':' || coalesce(group_concat(id || uid || label || ':' || start_char || ':' "
+                f"        || end_char || decision || updated_at || coalesce(data, ''), ','), '') "
                 f"        FROM spans WHERE layer_id IN ({marks}) AND document_id = ?), "
-                f"       (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"       (SELECT count(*) || ':' || coalesce(group_concat(id || uid || type || ':' || trigger_start || ':' "
+                f"        || trigger_end || decision || updated_at || coalesce(data, ''), ','), '') "
                 f"        FROM events WHERE layer_id IN ({marks}) AND document_id = ?), "
+                f"       (SELECT group_concat(event_id || ':' || position || role || coalesce(label, '') || ':' "
+                f"        || coalesce(start_char, '') || ':' || coalesce(end_char, '') || coalesce(event_uid, ''), ',') "
+                f"        FROM arguments WHERE event_id IN "
+                f"        (SELECT id FROM events WHERE layer_id IN ({marks}) AND document_id = ?)), "
                 f"       (SELECT group_concat(status || updated_at) FROM document_status "
                 f"        WHERE layer_id IN ({marks}) AND document_id = ?)",
-                params * 3,
+                params * 4,
             ).fetchone()
         )
 
