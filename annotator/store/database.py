@@ -72,9 +72,9 @@ def explain(error: sqlite3.Error, db: sqlite_utils.Database | None = None, file:
             f"The disk is full: nothing was saved{where}. Free some space and try again; everything saved "
             "before is safe."
         )
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "Could not decode" in text:
         return DamagedError(
-            f"The project file{where} is damaged (SQLite says: {text}). Run `annotator check` for details; "
+            f"The project file{where} is damaged (SQLite says: {text[:200]}). Run `annotator check` for details; "
             "`annotator backups` lists the backups and `annotator restore BACKUP` brings one back."
         )
     if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
@@ -203,6 +203,14 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass  # a failed commit may already have rolled back
+
+
+def set_busy_timeout(db: sqlite_utils.Database, seconds: float) -> None:
+    """How long a write waits for another connection's write lock before :class:`BusyError`.
+
+    The window uses a short one and retries on a timer, so that it never freezes for long.
+    """
+    db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
 
 
 def data_version(db: sqlite_utils.Database) -> int:

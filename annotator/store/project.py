@@ -200,6 +200,9 @@ class ProjectStore:
     def ensure_layer(self, name: str, kind: LayerKind, info: dict[str, Any] | None = None) -> Layer:
         """The layer called ``name``, created if missing; refuses to reuse a name of another kind."""
         wanted = Layer(name, kind, info or {})
+        existing = self.layer(wanted.name)
+        if existing is not None and existing.kind is wanted.kind and (info is None or dict(existing.info) == dict(info)):
+            return existing  # nothing to write: no need for the write lock
         with transaction(self.db):
             # Looked up inside the write transaction: two processes making the same new layer at
             # once cannot both see it missing (the second finds the first one's).
