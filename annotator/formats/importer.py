@@ -18,9 +18,10 @@ from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
 from annotator.formats.records import Problem, ProblemLog, ReadError, Record, problem_count
 from annotator.formats.text_files import read_plain_text
-from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance
+from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, now_iso
 from annotator.model.schema import LabelSchema
 from annotator.model.layer import DEFAULT_IMPORT_LAYER, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
+from annotator.store import bulk
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
 
@@ -252,11 +253,12 @@ class _Writer:
         if self.schema is not None:
             self._remember(self.schema)
         self.schema_changed = False
+        self.now = now_iso()
 
     def add(self, record: Record) -> None:
         document_id = self.store.find_document(record.document.content_hash)
         if document_id is None:
-            document_id = self.store.add_document(record.document, None)
+            document_id = bulk.insert_document(self.store, record.document, self.now)
             self.report.documents_added += 1
         elif document_id not in self.seen:
             self.report.documents_existing += 1
@@ -286,7 +288,7 @@ class _Writer:
                 if self.strict:
                     raise ImportAborted(self.report.problems[-1])
             return
-        self.store.add_annotations(layer_id, document_id, incoming)
+        bulk.insert_annotations(self.store, layer_id, document_id, incoming)
         self.report.spans_added += len(incoming.spans)
         self.report.events_added += len(incoming.events)
         if record.dropped and document_id not in self.incomplete:
@@ -295,7 +297,7 @@ class _Writer:
         status = DocStatus.IN_PROGRESS if document_id in self.incomplete else DocStatus.DONE
         if document_id not in self.written or status is DocStatus.IN_PROGRESS:
             created, updated = record.times or (None, None)
-            self.store.set_status(layer_id, document_id, status, created, updated)
+            bulk.upsert_status(self.store, layer_id, document_id, status, created, updated)
         self.written.add(document_id)
 
     def _extend_schema(self, incoming: AnnotationSet) -> None:

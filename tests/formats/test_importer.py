@@ -128,17 +128,19 @@ def test_gold_import_makes_a_gold_layer(store: ProjectStore, data: Path) -> None
 
 def test_an_import_is_one_transaction(project_file: Path, data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure while writing (here: the disk) leaves the project as it was."""
+    from annotator.store import bulk
+
     with ProjectStore.open(project_file) as store:
         calls = {"n": 0}
-        original = ProjectStore.add_annotations
+        original = bulk.insert_annotations
 
-        def failing(self, *args, **kwargs):
+        def failing(*args, **kwargs):
             calls["n"] += 1
             if calls["n"] == 3:
                 raise OSError("disk full")
-            return original(self, *args, **kwargs)
+            return original(*args, **kwargs)
 
-        monkeypatch.setattr(ProjectStore, "add_annotations", failing)
+        monkeypatch.setattr(bulk, "insert_annotations", failing)
         with pytest.raises(OSError):
             import_paths(store, [data / "brat-news"])
     with ProjectStore.open(project_file) as store:
