@@ -21,6 +21,7 @@ import click
 from annotator import __version__
 from annotator.cli_open import project_argument
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
+from annotator.formats.records import problem_count
 from annotator.formats.schema_toml import SchemaFileError, load_schema_file
 from annotator.model.annotations import AnnotationError
 from annotator.model.document import TextError
@@ -50,6 +51,11 @@ class AnnotatorGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:  # a bug: say so briefly, keep the details
+            from annotator.store.database import translate
+
+            known = translate(error)  # a damaged or busy file met outside a transaction
+            if known is not None:
+                raise click.ClickException(str(known)) from None
             log = _log_unexpected(error)
             raise click.ClickException(
                 f"unexpected error ({type(error).__name__}: {error}). Details are in {log}; please report it."
@@ -75,8 +81,13 @@ class Project:
         self.db = db
         self.annotator = annotator
 
-    def open(self, create: bool = True) -> ProjectStore:
-        return open_project(self.db, create=create)
+    def open(self, create: bool = True, warn: bool = True) -> ProjectStore:
+        store = open_project(self.db, create=create)
+        if warn:
+            from annotator.cli_safety import warn_about
+
+            warn_about(store, self.db)
+        return store
 
     @property
     def path(self) -> Path:
@@ -157,6 +168,10 @@ def init_command(project: Project, schema_file: Path | None) -> None:
         )
 
 
+SHOWN_PROBLEMS = 10
+"""Problems an import prints one by one; the rest are counted."""
+
+
 def print_import_report(report: ImportReport) -> None:
     click.echo(
         f"Imported {report.documents_added} new document(s) ({report.documents_existing} already in the project) "
@@ -169,12 +184,23 @@ def print_import_report(report: ImportReport) -> None:
     )
     if report.schema_added:
         click.echo("Added to the project's schema: " + ", ".join(report.schema_added) + ".")
-    for notice in report.notices:
+    for notice in report.notices[:SHOWN_PROBLEMS]:
         click.echo(f"Note: {notice}", err=True)
+    if len(report.notices) > SHOWN_PROBLEMS:
+        click.echo(f"Note: ... and {problem_count(report.notices) - SHOWN_PROBLEMS:,} more notes", err=True)
+    if report.incomplete:
+        click.echo(
+            f"{report.incomplete} document(s) had some annotations skipped (named below): they are marked "
+            f"in progress in layer {report.layer!r}, not done, so that an export of done work leaves them out.",
+            err=True,
+        )
     if report.problems:
-        click.echo(f"{len(report.problems)} problem(s); the items named were not imported:", err=True)
-        for problem in report.problems:
+        total = report.problem_total
+        click.echo(f"{total:,} problem(s); the items named were not imported:", err=True)
+        for problem in report.problems[:SHOWN_PROBLEMS]:
             click.echo(f"  {problem}", err=True)
+        if total > SHOWN_PROBLEMS:
+            click.echo(f"  ... and {total - SHOWN_PROBLEMS:,} more problems", err=True)
 
 
 @main.command("import")
@@ -405,6 +431,10 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
 
+
+from annotator.cli_safety import register as _register_safety  # noqa: E402 - needs main defined
+
+_register_safety(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -20,7 +20,7 @@ from annotator.model.history import History
 from annotator.model.layer import DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
-from annotator.store.database import ConflictError, StoreError
+from annotator.store.database import BusyError, ConflictError, StoreError, WriteError
 from annotator.store.project import ProjectStore
 
 Listener = Callable[[str], None]
@@ -120,6 +120,10 @@ class Session:
         self._seen_version = store.data_version()
         self._seen_fingerprint: tuple = ()
         self.schema: LabelSchema = store.schema() or LabelSchema()
+        self.on_busy: Callable[[Callable[[], str | None], str], None] | None = None
+        """Called with a retry and the message when the project is busy (set by the window)."""
+        self.on_problem: Callable[[str], None] | None = None
+        """Called with the message of every write that failed (set by the window)."""
 
     # -- notification -----------------------------------------------------------------------
 
@@ -187,7 +191,9 @@ class Session:
         """Token boundaries of the open document, read when first needed."""
         assert self.current is not None
         if self.current._tokens is None:
-            self.current._tokens = Tokens.from_blob(self.store.tokens(self.current.id))
+            from annotator.suggest.tokenizer import tokens_of
+
+            self.current._tokens = tokens_of(self.current.text, self.store.tokens(self.current.id))
         return self.current._tokens
 
     # -- editing ----------------------------------------------------------------------------
@@ -200,12 +206,20 @@ class Session:
     def _write(self, edit: Edit) -> str | None:
         """Apply to the project, then to what is shown; on a conflict reload and explain."""
         assert self.current is not None
+        had_layer = self.layer
         try:
-            if self._writer is not None:
-                self._layer_for_writing()
-                self._writer(self.current.id, edit)
-            else:
-                self.store.apply(self._layer_for_writing(), self.current.id, edit.changes)
+            try:
+                # The layer is made in the edit's own transaction: the first edits of two windows
+                # (or processes) as the same new annotator both land, in one layer.
+                with self.store.transaction():
+                    if self._writer is not None:
+                        self._layer_for_writing()
+                        self._writer(self.current.id, edit)
+                    else:
+                        self.store.apply(self._layer_for_writing(), self.current.id, edit.changes)
+            except BaseException:
+                self.layer = had_layer  # a layer made in the rolled back transaction is not there
+                raise
         except ConflictError as conflict:
             self.history.clear()
             self.reload()
@@ -218,10 +232,11 @@ class Session:
         return None
 
     def apply(self, edit: Edit) -> str | None:
-        """Do one user action. Returns None, or the message of a refused (conflicting) edit."""
+        """Do one user action. Returns None, or the message of a refused edit (a conflict, a
+        read-only project, a full disk, a busy project)."""
         if not edit or self.current is None:
             return None
-        problem = self._write(edit)
+        problem = self._guarded(lambda: self._write(edit), lambda: self.apply(edit))
         if problem is None:
             self.history.record(edit)
         return problem
@@ -229,7 +244,7 @@ class Session:
     def undo(self) -> str | None:
         if self.current is None or not self.history.can_undo:
             return None
-        problem = self._write(self.history.next_undo())
+        problem = self._guarded(lambda: self._write(self.history.next_undo()), self.undo)
         if problem is None:
             self.history.undone()
         return problem
@@ -237,16 +252,60 @@ class Session:
     def redo(self) -> str | None:
         if self.current is None or not self.history.can_redo:
             return None
-        problem = self._write(self.history.next_redo())
+        problem = self._guarded(lambda: self._write(self.history.next_redo()), self.redo)
         if problem is None:
             self.history.redone()
         return problem
 
-    def set_status(self, status: DocStatus) -> None:
+    def set_status(self, status: DocStatus) -> str | None:
+        """Mark the open document; returns None, or why it could not be saved."""
         assert self.current is not None
-        self.store.set_status(self._layer_for_writing(), self.current.id, status)
-        self.current.status = status
-        self._notify("status")
+
+        def write() -> None:
+            with self.store.transaction():
+                self.store.set_status(self._layer_for_writing(), self.current.id, status)  # type: ignore[union-attr]
+
+        problem = self._guarded(write, lambda: self.set_status(status))
+        if problem is None:
+            self.current.status = status
+            self._notify("status")
+        return problem
+
+    # -- writes that fail ---------------------------------------------------------------------
+
+    def _guarded(self, write: Callable[[], str | None], again: Callable[[], str | None]) -> str | None:
+        """Run one write; a failure becomes the message for the user (and goes to ``on_problem``).
+
+        A busy project (another program holds the write lock) is handed to ``on_busy`` with a
+        way to try the same action again, while the same document is open: the window retries
+        on a timer instead of freezing for the whole busy timeout.
+        """
+        if self.store.read_only:
+            return self._refused(f"Nothing can be changed: this project is open read-only ({self.store.read_only}).")
+        layer = self.layer
+        try:
+            return write()
+        except BusyError as error:
+            self.layer = layer
+            if self.on_busy is None or self.current is None:
+                return self._refused(str(error))
+            document_id = self.current.id
+
+            def retry() -> str | None:
+                if self.current is None or self.current.id != document_id:
+                    return "The change was not saved: the project stayed busy and another document is open now."
+                return again()
+
+            self.on_busy(retry, str(error))
+            return "The project is busy (another program is writing to it); trying again…"
+        except WriteError as error:
+            self.layer = layer
+            return self._refused(str(error))
+
+    def _refused(self, message: str) -> str:
+        if self.on_problem is not None:
+            self.on_problem(message)
+        return message
 
     # -- other windows ----------------------------------------------------------------------
 

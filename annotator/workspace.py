@@ -76,7 +76,7 @@ def open_project(path: str | Path | None = None, create: bool = True) -> Project
     target = Path(path).expanduser()
     if target.exists() and target.stat().st_size > 0:
         store = ProjectStore.open(target)
-        if store.schema() is None:
+        if store.schema() is None and not store.read_only:
             store.set_schema(default_schema())
         return store
     if not create:

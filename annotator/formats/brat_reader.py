@@ -164,5 +164,5 @@ def read_brat(
             RawEvent(trigger_span, raw_arguments, ident, where, attributes.get(ident, {}), notes.get(ident, ""))
         )
     return build_record(
-        text, ann_name, "", source=txt_path.name, spans=entity_spans, events=raw_events, annotated=True, problems=problems
+        text, ann_name, "", source=Path(name).name, spans=entity_spans, events=raw_events, annotated=True, problems=problems
     )

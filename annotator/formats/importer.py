@@ -9,18 +9,19 @@ the same files twice adds nothing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Mapping
 
 from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
-from annotator.formats.records import Problem, ReadError, Record
+from annotator.formats.records import Problem, ProblemLog, ReadError, Record, problem_count
 from annotator.formats.text_files import read_plain_text
-from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, SpanAnnotation
-from annotator.model.document import Document
-from annotator.model.layer import DEFAULT_IMPORT_LAYER, DocStatus, LayerKind, check_layer_name, kind_for_layer_name
-from annotator.model.tokens import encode_tokens
+from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, now_iso
+from annotator.model.schema import LabelSchema
+from annotator.model.layer import DEFAULT_IMPORT_LAYER, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
+from annotator.store import bulk
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
 
@@ -50,25 +51,34 @@ class ImportReport:
     spans_added: int = 0
     events_added: int = 0
     schema_added: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemLog)
+    """The first problems met (a :class:`ProblemLog`: ``problem_total`` counts them all)."""
+    notices: list[Problem] = field(default_factory=ProblemLog)
+    incomplete: int = 0
+    """Documents whose annotations were imported with some skipped: left in progress, not done."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def problem_total(self) -> int:
+        return problem_count(self.problems)
 
-@dataclass
-class _Pending:
-    """A document the import will write (or found already there), with what it brings."""
 
-    document: Document
-    document_id: int | None
-    annotations: list[AnnotationSet] = field(default_factory=list)
-    annotated: bool = False
-    times: tuple[str, str] | None = None
-    origin: Problem | None = None
-    """Where the first annotated record of it was read (file and line), for messages."""
+def _walk(root: Path, report: ImportReport) -> list[Path]:
+    """Every file under ``root`` (hidden ones left out), sorted; a folder that cannot be read is
+    reported with the reason, not skipped silently."""
+
+    def unreadable(error: OSError) -> None:
+        where = display_name(Path(error.filename)) if error.filename else display_name(root)
+        report.problems.append(Problem(where, "", f"folder skipped: cannot read it ({error.strerror or error})"))
+
+    found = []
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        found.extend(Path(folder) / n for n in names if not n.startswith("."))
+    return sorted(found)
 
 
 def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, Path, Path | None]]:
@@ -78,9 +88,7 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
             report.problems.append(Problem(str(root), "", "no such file or folder"))
             continue
         explicit = root.is_file()
-        files = [root] if explicit else sorted(
-            p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        )
+        files = [root] if explicit else _walk(root, report)
         for path in files:
             suffix = path.suffix.lower()
             if suffix == ".txt":
@@ -101,6 +109,17 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
                 report.notices.append(Problem(str(path), "", "skipped: not a format annotator imports"))
 
 
+def display_name(path: Path) -> str:
+    """``path`` as text that can be printed and stored: a file name that is not valid UTF-8 comes
+    from the file system as lone surrogates, which neither a terminal nor SQLite accepts."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
+
+
 def read_records(
     paths: Iterable[Path],
     report: ImportReport,
@@ -114,7 +133,9 @@ def read_records(
     """
     files = list(_files(paths, report))
     for done, (kind, path, ann) in enumerate(files, start=1):
-        name = str(path)
+        name = display_name(path)
+        if name != str(path):
+            report.notices.append(Problem(name, "", "the file name is not valid UTF-8: imported, with its source named as shown (\ufffd for each undecodable byte)"))
         report.files += 1
         try:
             if kind == "jsonl":
@@ -184,100 +205,137 @@ def import_paths(
     strict: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import files and folders; annotations go to ``layer_name``, whose documents become ``done``."""
+    """Import files and folders; annotations go to ``layer_name``, whose documents become ``done``
+    (``in_progress`` when some of their annotations had to be skipped).
+
+    Records are written as they are read, inside one transaction: memory stays flat whatever
+    the size of the files, and the import still lands whole or not at all. Tokens are not made
+    here (that was most of an import's time); they are made when first needed.
+    """
     layer_name = check_layer_name(layer_name)
     report = ImportReport(layer_name)
     existing_layer = store.layer(layer_name)
     if existing_layer is not None and existing_layer.kind is LayerKind.SUGGESTIONS:
         raise StoreError(f"layer {layer_name!r} holds a suggester's output; import into another --annotator name")
-    pending: dict[str, _Pending] = {}
-    seen_problems = 0
     schema = store.schema()
     entity_labels = set(schema.entity_names) if schema else set()
-    for record in read_records([Path(p) for p in paths], report, progress, schema_names(schema), entity_labels):
-        if strict and len(report.problems) > seen_problems:
-            raise ImportAborted(report.problems[seen_problems])
-        item = pending.get(record.document.content_hash)
-        if item is None:
-            item = pending[record.document.content_hash] = _Pending(
-                record.document, store.find_document(record.document.content_hash)
-            )
-        if record.annotated:
-            item.annotated = True
-            item.annotations.append(_stamp(record.annotations, layer_name))
-            item.times = item.times or record.times
-            item.origin = item.origin or Problem(record.path, record.location, "")
-    if strict and len(report.problems) > seen_problems:
-        raise ImportAborted(report.problems[seen_problems])
-
-    new = [item for item in pending.values() if item.document_id is None]
-    tokens: list[bytes] = []
-    if new:
-        from annotator.suggest.tokenizer import tokenize
-
-        for done, offsets in enumerate(tokenize(item.document.text for item in new), start=1):
-            tokens.append(encode_tokens(new[done - 1].document.text, offsets))
-            if progress and (done % 100 == 0 or done == len(new)):
-                progress("tokenising", done, len(new))
-
-    annotated = [item for item in pending.values() if item.annotated]
+    writer = _Writer(store, report, layer_name, existing_layer, strict)
     with store.transaction():
-        if annotated:
-            _extend_schema(store, annotated, report)
-            layer = store.ensure_layer(layer_name, kind_for_layer_name(layer_name))
-        for item, blob in zip(new, tokens):
-            item.document_id = store.add_document(item.document, blob)
-        report.documents_added = len(new)
-        report.documents_existing = len(pending) - len(new)
-        for item in annotated:
-            assert item.document_id is not None
-            incoming = AnnotationSet()
-            for annotations in item.annotations:  # records of one text in this import add up
-                fresh = merge_new(incoming, annotations)
-                incoming = AnnotationSet(incoming.spans + fresh.spans, incoming.events + fresh.events)
-            if existing_layer is not None and _holds(store, layer.id, item.document_id):  # type: ignore[arg-type]
-                # The layer already has work for this document: the same work again adds nothing;
-                # different work is never mixed into it (it may be somebody else's).
-                if merge_new(store.annotations(layer.id, item.document_id), incoming):  # type: ignore[arg-type]
-                    where = item.origin or Problem("", "", "")
-                    report.problems.append(Problem(
-                        where.path, where.location,
-                        f"not imported: layer {layer_name!r} already holds different annotations of this document "
-                        f"(“{item.document.title[:60]}”); import into another --annotator name, or use merge",
-                    ))
-                    if strict:
-                        raise ImportAborted(report.problems[-1])
-                continue
-            store.add_annotations(layer.id, item.document_id, incoming)  # type: ignore[arg-type]
-            report.spans_added += len(incoming.spans)
-            report.events_added += len(incoming.events)
-            created, updated = item.times or (None, None)
-            store.set_status(layer.id, item.document_id, DocStatus.DONE, created, updated)  # type: ignore[arg-type]
+        seen_problems = 0
+        for record in read_records([Path(p) for p in paths], report, progress, schema_names(schema), entity_labels):
+            if strict and problem_count(report.problems) > seen_problems:
+                raise ImportAborted(report.problems[seen_problems])
+            writer.add(record)
+        if strict and problem_count(report.problems) > seen_problems:
+            raise ImportAborted(report.problems[seen_problems])
+        writer.finish()
     return report
+
+
+class _Writer:
+    """Writes records as they come, inside the import's transaction, remembering only ids."""
+
+    def __init__(self, store: ProjectStore, report: ImportReport, layer_name: str, existing: Layer | None, strict: bool):
+        self.store = store
+        self.report = report
+        self.layer_name = layer_name
+        self.existing = existing
+        self.strict = strict
+        self.layer: Layer | None = None
+        self.seen: set[int] = set()
+        """Documents met in this import."""
+        self.written: set[int] = set()
+        """Documents whose annotations this import wrote to the layer (later records add up)."""
+        self.incomplete: set[int] = set()
+        self.schema = store.schema()
+        self.known: set[str] = set()
+        self.roles: dict[str, dict[str, set[str]]] = {}
+        if self.schema is not None:
+            self._remember(self.schema)
+        self.schema_changed = False
+        self.now = now_iso()
+
+    def add(self, record: Record) -> None:
+        document_id = self.store.find_document(record.document.content_hash)
+        if document_id is None:
+            document_id = bulk.insert_document(self.store, record.document, self.now)
+            self.report.documents_added += 1
+        elif document_id not in self.seen:
+            self.report.documents_existing += 1
+        self.seen.add(document_id)
+        if record.annotated:
+            self._annotate(document_id, record)
+
+    def _annotate(self, document_id: int, record: Record) -> None:
+        incoming = merge_new(AnnotationSet(), _stamp(record.annotations, self.layer_name))
+        self._extend_schema(incoming)
+        if self.layer is None:
+            self.layer = self.store.ensure_layer(self.layer_name, kind_for_layer_name(self.layer_name))
+        layer_id = self.layer.id
+        assert layer_id is not None
+        if document_id in self.written:
+            # Records of one text in this import add up.
+            incoming = merge_new(self.store.annotations(layer_id, document_id), incoming)
+        elif self.existing is not None and _holds(self.store, layer_id, document_id):
+            # The layer already has work for this document: the same work again adds nothing;
+            # different work is never mixed into it (it may be somebody else's).
+            if merge_new(self.store.annotations(layer_id, document_id), incoming):
+                self.report.problems.append(Problem(
+                    record.path, record.location,
+                    f"not imported: layer {self.layer_name!r} already holds different annotations of this document "
+                    f"(“{record.document.title[:60]}”); import into another --annotator name, or use merge",
+                ))
+                if self.strict:
+                    raise ImportAborted(self.report.problems[-1])
+            return
+        bulk.insert_annotations(self.store, layer_id, document_id, incoming)
+        self.report.spans_added += len(incoming.spans)
+        self.report.events_added += len(incoming.events)
+        if record.dropped and document_id not in self.incomplete:
+            self.incomplete.add(document_id)
+            self.report.incomplete += 1
+        status = DocStatus.IN_PROGRESS if document_id in self.incomplete else DocStatus.DONE
+        if document_id not in self.written or status is DocStatus.IN_PROGRESS:
+            created, updated = record.times or (None, None)
+            bulk.upsert_status(self.store, layer_id, document_id, status, created, updated)
+        self.written.add(document_id)
+
+    def _extend_schema(self, incoming: AnnotationSet) -> None:
+        """Add labels the record uses and the schema lacks; most records bring nothing new, which
+        the sets of known names tell without building a schema."""
+        if self.schema is None:
+            return
+        labels = {a.label for a in incoming.spans}
+        known = self.known | labels
+        event_roles: dict[str, dict[str, set[str]]] = {}
+        for event in incoming.events:
+            by_role = event_roles.setdefault(event.type, {})
+            for argument in event.arguments:
+                fillers = by_role.setdefault(argument.role, set())
+                if argument.span is not None and argument.span.label in known | {argument.role}:
+                    fillers.add(argument.span.label)
+        if labels <= self.known and all(
+            t in self.roles and r in self.roles[t] and (not self.roles[t][r] or fillers <= self.roles[t][r])
+            for t, by_role in event_roles.items()
+            for r, fillers in by_role.items()
+        ) and set(event_roles) <= set(self.roles):
+            return
+        extended, added = self.schema.with_labels(labels, event_roles)
+        if extended != self.schema:
+            self.schema = extended
+            self.schema_changed = True
+            self.report.schema_added.extend(added)
+            self._remember(extended)
+
+    def _remember(self, schema: LabelSchema) -> None:
+        self.known = {*schema.entity_names, *schema.event_names}
+        self.roles = {e.name: {r.name: set(r.fillers) for r in e.roles} for e in schema.events}
+
+    def finish(self) -> None:
+        if self.schema_changed and self.schema is not None:
+            self.store.set_schema(self.schema)
 
 
 def _holds(store: ProjectStore, layer_id: int, document_id: int) -> bool:
     """Whether the layer has annotated the document: a status for it or annotations in it."""
     return store.status_times(layer_id, document_id) is not None or bool(store.annotations(layer_id, document_id))
-
-
-def _extend_schema(store: ProjectStore, items: list[_Pending], report: ImportReport) -> None:
-    """Add labels the imported annotations use and the project's schema lacks."""
-    schema = store.schema()
-    if schema is None:
-        return
-    entity_labels = {a.label for item in items for s in item.annotations for a in s.spans}
-    known = set(schema.entity_names) | entity_labels
-    event_roles: dict[str, dict[str, set[str]]] = {}
-    for item in items:
-        for annotation_set in item.annotations:
-            for event in annotation_set.events:
-                roles = event_roles.setdefault(event.type, {})
-                for argument in event.arguments:
-                    fillers = roles.setdefault(argument.role, set())
-                    if argument.span is not None and argument.span.label in known | {argument.role}:
-                        fillers.add(argument.span.label)
-    extended, added = schema.with_labels(entity_labels, event_roles)
-    if extended != schema:
-        store.set_schema(extended)
-        report.schema_added = added

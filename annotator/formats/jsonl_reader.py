@@ -17,6 +17,7 @@ Recognised per record:
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any, Iterator
@@ -38,38 +39,118 @@ def read_jsonl(path: Path, name: str, problems: list[Problem]) -> Iterator[Recor
         head = handle.read(8192)
         if not head.strip():
             raise ReadError("the file is empty")
-        if b"\x00" in head:
+        encoding = utf16_encoding(head)
+        if encoding is None and b"\x00" in head:
             raise ReadError("the file is binary, not text")
         handle.seek(0)
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-            yield from _read_json_array(handle.read(), name, problems)
+        if encoding is not None:
+            # UTF-16 (Windows' "Unicode"): decoded as a stream, so memory stays flat all the same.
+            lines: Iterator[str | bytes] = io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline="")
+            starts_with = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")[:1] == "["
+        else:
+            lines = iter(handle)
+            starts_with = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+        if starts_with:
+            raw = handle.read() if encoding is None else "".join(lines)  # type: ignore[arg-type]
+            yield from _read_json_array(raw, name, problems)
             return
-        for number, raw_line in enumerate(handle, start=1):
+        number = 0
+        while True:
+            try:
+                raw_line = next(lines)
+            except StopIteration:
+                break
+            except UnicodeDecodeError:
+                problems.append(Problem(name, f"line {number + 1}", f"reading stopped: not valid {encoding} text from here on"))
+                break
+            number += 1
             if not raw_line.strip():
                 continue
-            try:
-                line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                problems.append(Problem(name, f"line {number}", "record skipped: not valid UTF-8"))
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(Problem(name, f"line {number}", f"record skipped: not valid JSON ({error.msg}, at character {error.pos + 1})"))
+            if isinstance(raw_line, bytes):
+                try:
+                    line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    problems.append(Problem(name, f"line {number}", "record skipped: not valid UTF-8"))
+                    continue
+            else:
+                line = raw_line.lstrip("\ufeff") if number == 1 else raw_line
+            data, problem = parse_json(line)
+            if problem is not None:
+                problems.append(Problem(name, f"line {number}", f"record skipped: {problem}"))
                 continue
             record = _record(data, name, f"line {number}", problems)
             if record is not None:
                 yield record
 
 
-def _read_json_array(raw: bytes, name: str, problems: list[Problem]) -> Iterator[Record]:
+def utf16_encoding(head: bytes) -> str | None:
+    """``"utf-16"`` for a file that starts with a UTF-16 byte order mark, else None."""
+    return "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+
+
+def parse_json(text: str) -> tuple[Any, str | None]:
+    """``(data, None)``, or ``(None, why)`` for text that is not JSON annotator can keep.
+
+    Besides syntax errors: nesting deeper than Python's recursion limit, an integer of more
+    digits than Python converts (4,300), and a lone surrogate escape (``"\\ud83d"``), which
+    is no Unicode text and which SQLite refuses to store.
+    """
     try:
-        data = json.loads(decode(raw).lstrip("\ufeff"))
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, f"not valid JSON ({error.msg}, at character {error.pos + 1})"
+    except RecursionError:
+        return None, "the JSON is nested too deeply to read"
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        return None, f"a value cannot be read ({error})"
+    where = surrogate_in(data) if "\\u" in text else None
+    if where is not None:
+        return None, f"a lone surrogate escape in {where} is not valid Unicode text"
+    return data, None
+
+
+def surrogate_in(data: Any) -> str | None:
+    """Where ``data`` holds a lone surrogate (``"meta.title"``, ``"spans.2.label"``), or None.
+
+    The record's ``text`` is left to the text checks, which name the offset.
+    """
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return f"{where or 'the record'} (U+{ord(value[error.start]):04X})"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if where == "" and key == "text":
+                    continue
+                stack.append((key, f"{where}.{key}" if where else "a key"))
+                stack.append((item, f"{where}.{key}" if where else str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}.{i + 1}") for i, item in reversed(list(enumerate(value))))
+    return None
+
+
+def _read_json_array(raw: bytes | str, name: str, problems: list[Problem]) -> Iterator[Record]:
+    text = (decode(raw) if isinstance(raw, bytes) else raw).lstrip("\ufeff")
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(f"line {error.lineno}: not valid JSON ({error.msg})") from None
+    except RecursionError:
+        raise ReadError("the JSON is nested too deeply to read") from None
+    except ValueError as error:
+        raise ReadError(f"a value cannot be read ({error})") from None
     if not isinstance(data, list):
         raise ReadError("a .json file must hold one array of records")
+    check = "\\u" in text
     for number, item in enumerate(data, start=1):
+        where = surrogate_in(item) if check else None
+        if where is not None:
+            problems.append(Problem(name, f"record {number}", f"record skipped: a lone surrogate escape in {where} is not valid Unicode text"))
+            continue
         record = _record(item, name, f"record {number}", problems)
         if record is not None:
             yield record

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from annotator.model.annotations import AnnotationError, AnnotationSet, Argument, Event, Span, SpanAnnotation
 from annotator.model.document import Document, OffsetMap, TextError, check_text, normalize_text
+from annotator.model.schema import name_problem
 
 
 class ReadError(Exception):
@@ -32,6 +33,26 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+class ProblemLog(list):
+    """Problems in the order met: the first ``keep`` are kept, the rest only counted (``total``),
+    so that a file of 100,000 bad lines costs no more memory than one of a thousand."""
+
+    def __init__(self, keep: int = 1000):
+        super().__init__()
+        self.keep = keep
+        self.total = 0
+
+    def append(self, problem: Problem) -> None:  # type: ignore[override]
+        self.total += 1
+        if len(self) < self.keep:
+            super().append(problem)
+
+
+def problem_count(problems: list[Problem]) -> int:
+    """How many problems were met, also those a :class:`ProblemLog` only counted."""
+    return getattr(problems, "total", len(problems))
+
+
 @dataclass(frozen=True)
 class Record:
     """One document as a file gave it, with the annotations it carried (already checked).
@@ -48,6 +69,8 @@ class Record:
     times: tuple[str, str] | None = None
     path: str = ""
     """The file it came from, for messages about it."""
+    dropped: int = 0
+    """Spans and events of it that were skipped as bad: the document is then not complete."""
 
 
 @dataclass
@@ -88,10 +111,18 @@ def normalise_role(role: str) -> str:
     return match.group(1) if match else role
 
 
-def _check_span(raw: RawSpan, text: str, offsets: OffsetMap) -> Span:
+def _check_name(name: str, what: str) -> str:
+    """``name`` if the schema's naming rule allows it, else :class:`AnnotationError` saying why."""
+    problem = name_problem(name, what)
+    if problem is not None:
+        raise AnnotationError(problem)
+    return name
+
+
+def _check_span(raw: RawSpan, text: str, offsets: OffsetMap, what: str = "label") -> Span:
     if not isinstance(raw.label, str) or not raw.label.strip():
-        raise AnnotationError(f"span has no usable label ({raw.label!r})")
-    span = Span(raw.start, raw.end, raw.label.strip())
+        raise AnnotationError(f"span has no usable {what} ({raw.label!r})")
+    span = Span(raw.start, raw.end, _check_name(raw.label.strip(), what))
     span.check_within(len(text))
     if raw.expected_text is not None:
         if raw.fragments:
@@ -137,6 +168,7 @@ def build_record(
         return tuple((offsets(s), offsets(e)) for s, e in fragments)
 
     annotations: list[SpanAnnotation] = []
+    before = problem_count(problems)
     for raw in spans:
         try:
             span = _check_span(raw, text, offsets)
@@ -158,10 +190,10 @@ def build_record(
             pending.remove(raw_event)
             progress = True
             try:
-                trigger = _check_span(raw_event.trigger, text, offsets)
+                trigger = _check_span(raw_event.trigger, text, offsets, "event type")
                 arguments = []
                 for raw_argument in raw_event.arguments:
-                    role = normalise_role(raw_argument.role)
+                    role = _check_name(normalise_role(raw_argument.role), "role")
                     if raw_argument.span is not None:
                         arguments.append(Argument(role, _check_span(raw_argument.span, text, offsets)))
                     else:
@@ -178,4 +210,5 @@ def build_record(
             break
 
     document = Document(stored, title=title, date=date, source=source, extra=dict(extra or {}))
-    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times, path)
+    dropped = problem_count(problems) - before
+    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times, path, dropped)

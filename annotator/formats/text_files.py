@@ -23,6 +23,12 @@ def decode(raw: bytes, what: str = "file") -> str:
     """UTF-8 text of ``raw``, or :class:`ReadError` saying why it is not text."""
     if not raw.strip():
         raise ReadError(f"the {what} is empty")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte order mark (Windows' "Unicode" text): read as what it is.
+        try:
+            return raw.decode("utf-16").lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise ReadError(f"the {what} is UTF-16 text that does not decode; save it as UTF-8 and import it again") from None
     if b"\x00" in raw[:8192]:
         raise ReadError(f"the {what} is binary, not text")
     try:
@@ -52,7 +58,7 @@ def read_plain_text(path: Path, name: str, problems: list[Problem]) -> Record:
     text = read_text(path)
     match = _SEED_FIRST_LINE.match(text)
     if match is None:
-        return build_record(text, name, "", source=path.name, problems=problems)
+        return build_record(text, name, "", source=Path(name).name, problems=problems)
     body = text[match.end() :]
     first_line = body.split("\n", 1)[0].strip()
-    return build_record(body, name, "", title=first_line, date=match.group(1), source=path.name, problems=problems)
+    return build_record(body, name, "", title=first_line, date=match.group(1), source=Path(name).name, problems=problems)

@@ -67,6 +67,12 @@ def install_error_hook() -> None:
         except OSError:
             pass
         log.error("unexpected error: %s", error)
+        from annotator.store.database import translate
+
+        known = translate(error)  # a busy, full or damaged project met outside an edit
+        if known is not None and QApplication.instance() is not None:
+            QMessageBox.warning(None, "annotator", str(known))
+            return
         if QApplication.instance() is not None:
             QMessageBox.warning(
                 None, "annotator",
@@ -91,11 +97,22 @@ def run_gui(db: Path | None, annotator: str | None) -> int:
         if name is None:
             return 1
         settings.setValue(NAME_SETTING, name)
-    try:
-        store = open_project(db)
-        window = MainWindow(store, name, suggestion_worker)
-    except StoreError as error:
-        QMessageBox.critical(None, "annotator", str(error))
-        return 1
+    for attempt in range(2):
+        try:
+            store = open_project(db)
+            window = MainWindow(store, name, suggestion_worker)
+            break
+        except Exception as error:  # noqa: BLE001 - a damaged file shows itself anywhere in here
+            from annotator.gui.safety import offer_backup
+            from annotator.store.database import DamagedError, translate
+            from annotator.workspace import default_project_path
+
+            known = error if isinstance(error, StoreError) else translate(error)
+            if known is None:
+                raise
+            if isinstance(known, DamagedError) and attempt == 0 and offer_backup(db or default_project_path(), str(known)):
+                continue  # restored: open it again
+            QMessageBox.critical(None, "annotator", str(known))
+            return 1
     window.show()
     return app.exec()

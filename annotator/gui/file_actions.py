@@ -132,11 +132,13 @@ class FileActions:
                  f"{report.spans_added} span(s) and {report.events_added} event(s) into layer “{report.layer}”."]
         if report.schema_added:
             lines.append("Added to the schema: " + ", ".join(report.schema_added) + ".")
+        if report.incomplete:
+            lines.append(f"{report.incomplete} document(s) had annotations skipped: left in progress, not done.")
         if report.problems:
-            lines.append(f"{len(report.problems)} problem(s); these items were not imported:")
+            lines.append(f"{report.problem_total:,} problem(s); these items were not imported:")
             lines.extend(f"• {p}" for p in report.problems[:30])
-            if len(report.problems) > 30:
-                lines.append(f"… and {len(report.problems) - 30} more")
+            if report.problem_total > 30:
+                lines.append(f"… and {report.problem_total - 30:,} more")
         box = QMessageBox.warning if report.problems else QMessageBox.information
         box(window, "Import", "\n".join(lines))
 

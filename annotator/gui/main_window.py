@@ -28,6 +28,7 @@ from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.review_mode import ReviewMode
+from annotator.gui.safety import WindowSafety
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
 from annotator.model.annotations import Event
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self._external.timeout.connect(self._check_external)
         self._external.start()
         self.session.subscribe(self.refresh)
+        self.safety = WindowSafety(self)  # read-only, busy retries, backups (gui/safety.py)
         self._reload_list()
         first = self.list_panel.model.rows[0].id if self.list_panel.model and self.list_panel.model.rows else None
         if first is not None:
@@ -362,6 +364,7 @@ class MainWindow(QMainWindow):
         current = self.session.current.id if self.session.current else None
         self.session = session
         session.subscribe(self.refresh)
+        self.safety.attach(session)
         self.refresh("project")
         self._reload_list()
         if current is not None:
@@ -419,6 +422,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
         self._row_update.stop()
+        self.list_panel._debounce.stop()  # a search typed just before closing must not query a closed store
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):
             if task is not None and task.isRunning():

@@ -12,7 +12,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_NAME = re.compile(r"^[^\s\x00-\x1f\x7f]{1,64}$")
+MAX_NAME_LENGTH = 64
+# The one rule for the names of entity labels, event types, roles and relation types: every
+# file format annotator writes (brat, CoNLL's tag column, TOML keys) can hold such a name as it
+# is, so a project never holds a name it cannot write out or read back.
+_NAME = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_NAME_LENGTH)
 
 # Colours given to labels that arrive with imported data and are not in the schema yet.
 _PALETTE = (
@@ -20,6 +24,45 @@ _PALETTE = (
     "#fabebe", "#008080", "#e6beff", "#9a6324", "#fffac8", "#800000", "#aaffc3", "#808000",
     "#ffd8b1", "#000075", "#808080", "#ffe119",
 )
+
+
+def name_problem(name: object, what: str = "label") -> str | None:
+    """Why ``name`` cannot name a label, event type, role or relation type, or None if it can.
+
+    This is the only place the rule lives: the schema checks its names with it, and the import
+    checks every label, type and role it reads with it before anything reaches the project.
+    """
+    if not isinstance(name, str):
+        return f"{what} {name!r} is not text"
+    if _NAME.match(name):
+        return None
+    if not name:
+        return f"{what} is empty"
+    if len(name) > MAX_NAME_LENGTH:
+        why = f"it is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
+    elif re.search(r"[\ud800-\udfff]", name):
+        why = "it holds a lone surrogate (not valid Unicode)"
+    elif re.search(r"[\x00-\x1f\x7f-\x9f]", name):
+        why = "it holds a tab, line break or other control character"
+    else:
+        why = "it holds a space"
+    suggestion = suggested_name(name)
+    hint = f"; rename it, e.g. to {suggestion!r}" if suggestion else ""
+    return f"{what} {_shown(name)} cannot be used: {why}. Names are 1-{MAX_NAME_LENGTH} characters without spaces or control characters{hint}"
+
+
+def suggested_name(name: str) -> str:
+    """A usable name close to ``name``: white space runs become ``_``, control characters and
+    lone surrogates go, and the result is cut to the length limit ("" when nothing is left)."""
+    cleaned = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]", "", name)
+    cleaned = re.sub(r"\s+", "_", cleaned.strip())
+    return cleaned[:MAX_NAME_LENGTH]
+
+
+def _shown(name: str) -> str:
+    """``name`` quoted for a message, safe to print even with a lone surrogate in it."""
+    shown = name if len(name) <= 80 else name[:77] + "..."
+    return repr(shown.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 class SchemaError(ValueError):
@@ -102,19 +145,24 @@ class LabelSchema:
     # -- building and storing -------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> LabelSchema:
-        """Build and check a schema; raise :class:`SchemaError` naming the first bad entry."""
+    def from_dict(cls, data: Mapping[str, Any], check_names: bool = True) -> LabelSchema:
+        """Build and check a schema; raise :class:`SchemaError` naming the first bad entry.
+
+        ``check_names=False`` lets names break the naming rule (everything else is still
+        checked): only for opening a project an older version filled with such names, so that
+        it opens and can be repaired (:func:`bad_names`).
+        """
         if not isinstance(data, Mapping):
             raise SchemaError("a schema must be a table with [entities] and [events]")
         unknown = set(data) - {"entities", "events", "label_map", "version"}
         if unknown:
             name = sorted(unknown)[0]
             raise SchemaError(f"unknown section {name!r} (expected entities, events, label_map)", (name,))
-        entities = tuple(_entity(name, spec) for name, spec in _table(data, "entities").items())
+        entities = tuple(_entity(name, spec, check_names) for name, spec in _table(data, "entities").items())
         if not entities:
             raise SchemaError("the schema has no entity labels: add at least one [entities.NAME]", ("entities",))
         names = {label.name for label in entities}
-        events = tuple(_event_type(name, spec, names) for name, spec in _table(data, "events").items())
+        events = tuple(_event_type(name, spec, names, check_names) for name, spec in _table(data, "events").items())
         _check_unique_keys("entities", entities)
         _check_unique_keys("events", events)
         clash = names & {event.name for event in events}
@@ -202,6 +250,25 @@ class LabelSchema:
         return (self, []) if extended == self else (extended, added)
 
 
+def bad_names(schema: LabelSchema) -> dict[str, str]:
+    """The schema's names that break the naming rule, each with the name to rename it to
+    (unique, and distinct from every name the schema keeps)."""
+    every = [*schema.entity_names, *schema.event_names, *(r for e in schema.events for r in e.role_names)]
+    taken = {name for name in every if name_problem(name) is None}
+    renames: dict[str, str] = {}
+    for name in every:
+        if name in renames or name_problem(name) is None:
+            continue
+        base = suggested_name(name) or "label"
+        candidate, n = base, 2
+        while candidate in taken:
+            suffix = f"_{n}"
+            candidate, n = base[: MAX_NAME_LENGTH - len(suffix)] + suffix, n + 1
+        taken.add(candidate)
+        renames[name] = candidate
+    return renames
+
+
 def _drop_empty(spec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in spec.items() if v not in ("", None)}
 
@@ -214,8 +281,9 @@ def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
 
 
 def _check_name(name: str, what: str, path: tuple[str, ...]) -> None:
-    if not _NAME.match(name):
-        raise SchemaError(f"{what} {name!r} must be 1-64 characters without spaces or control characters", path)
+    problem = name_problem(name, what)
+    if problem is not None:
+        raise SchemaError(problem, path)
 
 
 def _common(spec: Any, path: tuple[str, ...], allowed: set[str]) -> tuple[str, str, str]:
@@ -236,16 +304,18 @@ def _common(spec: Any, path: tuple[str, ...], allowed: set[str]) -> tuple[str, s
     return color.lower(), key, description
 
 
-def _entity(name: str, spec: Any) -> EntityLabel:
+def _entity(name: str, spec: Any, check_names: bool = True) -> EntityLabel:
     path = ("entities", name)
-    _check_name(name, "entity label", path)
+    if check_names:
+        _check_name(name, "entity label", path)
     color, key, description = _common(spec, path, {"color", "key", "description"})
     return EntityLabel(name, color, key, description)
 
 
-def _event_type(name: str, spec: Any, entity_names: set[str]) -> EventType:
+def _event_type(name: str, spec: Any, entity_names: set[str], check_names: bool = True) -> EventType:
     path = ("events", name)
-    _check_name(name, "event type", path)
+    if check_names:
+        _check_name(name, "event type", path)
     color, key, description = _common(spec, path, {"color", "key", "description", "roles"})
     roles_spec = spec.get("roles", {})
     if not isinstance(roles_spec, Mapping):
@@ -253,7 +323,8 @@ def _event_type(name: str, spec: Any, entity_names: set[str]) -> EventType:
     roles = []
     for role_name, fillers in roles_spec.items():
         role_path = path + ("roles", role_name)
-        _check_name(role_name, "role", role_path)
+        if check_names:
+            _check_name(role_name, "role", role_path)
         if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
             raise SchemaError(f"role {role_name!r} of {name!r} must list entity labels, e.g. [\"PERSON\", \"ORG\"]", role_path)
         for filler in fillers:

@@ -139,9 +139,19 @@ def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = N
         }
         for doc in ids:
             counter.add_document(
-                {name: loaded[name].get(doc) for name in names}, Tokens.from_blob(store.tokens(doc))
+                {name: loaded[name].get(doc) for name in names}, _tokens(store, doc)
             )
     return counter.to_dict()
+
+
+def _tokens(store: ProjectStore, document_id: int) -> Tokens:
+    """Stored tokens, or tokens made now for a document imported without them."""
+    blob = store.tokens(document_id)
+    if blob:
+        return Tokens.from_blob(blob)
+    from annotator.suggest.tokenizer import tokens_of
+
+    return tokens_of(store.document(document_id).text, None)
 
 
 def format_agreement(report: Mapping[str, Any]) -> str:

@@ -20,10 +20,18 @@ from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, no
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
-from annotator.model.schema import LabelSchema
+from annotator.model.schema import LabelSchema, SchemaError
 from annotator.store import rows
-from annotator.store.database import ConflictError, StoreError, connect, connect_memory, data_version, transaction
-from annotator.store.migrations import migrate
+from annotator.store.database import (
+    ConflictError,
+    StoreError,
+    connect,
+    connect_memory,
+    data_version,
+    explain,
+    transaction,
+)
+from annotator.store.migrations import LATEST_VERSION, migrate, schema_version
 
 SCHEMA_SETTING = "label_schema"
 
@@ -34,6 +42,13 @@ class ProjectStore:
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
         self.db = db
         self.path = path
+        self.read_only: str | None = getattr(db, "read_only_reason", None)
+        """Why nothing can be saved (e.g. "the file is read-only"), or None for a writable project."""
+        if self.read_only and schema_version(db) < LATEST_VERSION:
+            raise StoreError(
+                f"this project was made by an older version of annotator and must be updated before it can be "
+                f"opened, but {self.read_only}: make it writable (or open a writable copy) and try again"
+            )
         migrate(db)
 
     @classmethod
@@ -46,8 +61,10 @@ class ProjectStore:
         except (StoreError, sqlite3.DatabaseError) as error:
             db.close()
             if isinstance(error, StoreError):
-                raise StoreError(f"{path}: {error}") from None
-            raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+                raise type(error)(f"{path}: {error}") from None
+            if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB" or "not a database" in str(error):
+                raise StoreError(f"{path} is not an annotator project (SQLite says: {error})") from None
+            raise explain(error, file=path) from None
 
     @classmethod
     def memory(cls) -> ProjectStore:
@@ -91,11 +108,24 @@ class ProjectStore:
             )
 
     def schema(self) -> LabelSchema | None:
+        """The project's schema. One that an older version filled with names breaking the naming
+        rule is still returned (so the project opens); :func:`~annotator.store.repair.schema_warning`
+        says what to run to fix it."""
         data = self.setting(SCHEMA_SETTING)
-        return LabelSchema.from_dict(data) if data else None
+        if not data:
+            return None
+        try:
+            return LabelSchema.from_dict(data)
+        except SchemaError:
+            lenient = LabelSchema.from_dict(data, check_names=False)  # anything else wrong still raises
+            return lenient
 
     def set_schema(self, schema: LabelSchema) -> None:
-        self.set_setting(SCHEMA_SETTING, schema.to_dict())
+        """Store ``schema``, checked as it will be read back: a project never holds a schema it
+        cannot open (the one place every writer of the schema passes)."""
+        data = schema.to_dict()
+        LabelSchema.from_dict(data)
+        self.set_setting(SCHEMA_SETTING, data)
 
     # -- documents --------------------------------------------------------------------------
 
@@ -170,6 +200,15 @@ class ProjectStore:
     def ensure_layer(self, name: str, kind: LayerKind, info: dict[str, Any] | None = None) -> Layer:
         """The layer called ``name``, created if missing; refuses to reuse a name of another kind."""
         wanted = Layer(name, kind, info or {})
+        existing = self.layer(wanted.name)
+        if existing is not None and existing.kind is wanted.kind and (info is None or dict(existing.info) == dict(info)):
+            return existing  # nothing to write: no need for the write lock
+        with transaction(self.db):
+            # Looked up inside the write transaction: two processes making the same new layer at
+            # once cannot both see it missing (the second finds the first one's).
+            return self._ensure_layer(wanted, kind, info)
+
+    def _ensure_layer(self, wanted: Layer, kind: LayerKind, info: dict[str, Any] | None) -> Layer:
         existing = self.layer(wanted.name)
         if existing is not None:
             if existing.kind is not wanted.kind:
@@ -301,8 +340,9 @@ class ProjectStore:
         )
 
     def fingerprint(self, layer_ids: Iterable[int], document_id: int) -> tuple:
-        """A cheap value that changes whenever the document's annotations or status in these
-        layers change (rows are replaced, not updated in place, so the largest row id moves)."""
+        """A value that changes whenever the document's annotations or status in these layers
+        change. Made from the rows' content (labels, offsets, decisions, arguments), not from
+        counts and times: a relabel in the same second as the last change still shows."""
         ids = [i for i in layer_ids if i is not None]
         if not ids:
             return ()
@@ -310,13 +350,19 @@ class ProjectStore:
         params = (*ids, document_id)
         return tuple(
             self.db.execute(
-                f"SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"SELECT (SELECT count(*) || ':' || coalesce(group_concat(id || uid || label || ':' || start_char || ':' "
+                f"        || end_char || decision || updated_at || coalesce(data, ''), ','), '') "
                 f"        FROM spans WHERE layer_id IN ({marks}) AND document_id = ?), "
-                f"       (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(updated_at), '') "
+                f"       (SELECT count(*) || ':' || coalesce(group_concat(id || uid || type || ':' || trigger_start || ':' "
+                f"        || trigger_end || decision || updated_at || coalesce(data, ''), ','), '') "
                 f"        FROM events WHERE layer_id IN ({marks}) AND document_id = ?), "
+                f"       (SELECT group_concat(event_id || ':' || position || role || coalesce(label, '') || ':' "
+                f"        || coalesce(start_char, '') || ':' || coalesce(end_char, '') || coalesce(event_uid, ''), ',') "
+                f"        FROM arguments WHERE event_id IN "
+                f"        (SELECT id FROM events WHERE layer_id IN ({marks}) AND document_id = ?)), "
                 f"       (SELECT group_concat(status || updated_at) FROM document_status "
                 f"        WHERE layer_id IN ({marks}) AND document_id = ?)",
-                params * 3,
+                params * 4,
             ).fetchone()
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from annotator.model.tokens import TokenOffsets
+from annotator.model.tokens import TokenOffsets, Tokens
 
 
 @lru_cache(maxsize=1)
@@ -24,6 +24,17 @@ def tokenize(texts: Iterable[str], batch_size: int = 64) -> Iterator[TokenOffset
     tokenizer = _english().tokenizer
     for doc in tokenizer.pipe(texts, batch_size=batch_size):
         yield [(token.idx, token.idx + len(token), bool(token.whitespace_)) for token in doc]
+
+
+def tokens_of(text: str, blob: bytes | None) -> Tokens:
+    """A document's token boundaries: from its stored tokens, or made now when none are stored.
+
+    Import stores no tokens (tokenising was most of its time); whoever first needs a document's
+    tokens (the window snapping a selection, agreement) makes them from the text here.
+    """
+    if blob:
+        return Tokens.from_blob(blob)
+    return Tokens.from_offsets(next(iter(tokenize([text]))))
 
 
 def blank_english() -> Any:

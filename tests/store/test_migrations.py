@@ -58,7 +58,7 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version(project_file: Pa
     monkeypatch.setattr(migrations, "MIGRATIONS", broken)
     monkeypatch.setattr(migrations, "LATEST_VERSION", len(broken))
     db = connect(project_file)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match="syntax error"):  # SQLite's error, in a message for the user
         migrations.migrate(db)
     assert schema_version(db) == LATEST_VERSION
     assert "extra" not in db.table_names()
