@@ -17,7 +17,7 @@ from annotator.model.changes import Annotation, Edit, apply_to
 from annotator.model.document import Document
 from annotator.model.editing import pending_suggestions
 from annotator.model.history import History
-from annotator.model.layer import DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
+from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
 from annotator.store.database import ConflictError, StoreError
@@ -90,6 +90,28 @@ def suggestion_layer_for(store: ProjectStore) -> Layer | None:
     return layers[-1] if layers else None
 
 
+SUGGESTER_PREFIXES = ("spacy:",)
+"""How suggesters name their layers (``spacy:en_core_web_sm-3.8.0``)."""
+
+
+def annotator_name_problem(name: str, store: ProjectStore | None = None) -> str | None:
+    """Why ``name`` cannot be an analyst's own layer, or None: ``gold`` is the reviewers' adjudicated
+    layer (edits under that name would change gold unreviewed), and suggesters' names are taken."""
+    try:
+        name = check_layer_name(name)
+    except ValueError as error:
+        return str(error)
+    if name.casefold() == GOLD:
+        return f"{name!r} is reserved for the reviewed (gold) layer; choose your own name"
+    if name.casefold().startswith(SUGGESTER_PREFIXES):
+        return f"{name!r} looks like a suggester's layer name; choose your own name"
+    if store is not None:
+        existing = store.layer(name)
+        if existing is not None and existing.kind is not LayerKind.ANNOTATOR:
+            return f"{name!r} is the name of a {existing.kind.value} layer in this project; choose your own name"
+    return None
+
+
 class Session:
     """One analyst (``annotator``) working on one project, in their own layer or, reviewing,
     in the ``gold`` layer (``layer_name``); edits record ``annotator`` as their author."""
@@ -105,6 +127,10 @@ class Session:
         self.store = store
         self._writer = writer
         self.layer_name = check_layer_name(layer_name or annotator)
+        if layer_name is None:
+            problem = annotator_name_problem(annotator, store)
+            if problem:
+                raise StoreError(problem)
         existing = store.layer(self.layer_name)
         if existing is not None and existing.kind is LayerKind.SUGGESTIONS:
             raise StoreError(f"{self.layer_name!r} is the name of a suggester's layer; choose another annotator name")

@@ -126,13 +126,16 @@ class ExportDialog(QDialog):
 
 
 def ask_annotator_name(parent: QWidget | None = None) -> str | None:
-    """Ask for the analyst's name until a usable one is given or the user cancels."""
+    """Ask for the analyst's name until a usable one is given or the user cancels; reserved names
+    (``gold``, a suggester's) are refused with the reason."""
+    from annotator.session import annotator_name_problem
+
     prompt = "Your name, as your annotations will be labelled (e.g. alice):"
     while True:
         name, ok = QInputDialog.getText(parent, "Welcome to annotator", prompt)
         if not ok:
             return None
-        try:
+        problem = annotator_name_problem(name)
+        if problem is None:
             return check_layer_name(name)
-        except ValueError as error:
-            prompt = f"{error}. Your name:"
+        prompt = f"{problem[:1].upper()}{problem[1:]}. Your name:"

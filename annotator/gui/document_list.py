@@ -61,6 +61,12 @@ class DocumentListModel(QAbstractTableModel):
             self.rows.extend(page)
             self.endInsertRows()
 
+    def fetch_new(self) -> None:
+        """Look for rows added since the last page was read (ids only grow, so they come last)."""
+        if self._exhausted:
+            self._exhausted = False
+            self.fetchMore(QModelIndex())
+
     def fetch_until(self, document_id: int) -> int | None:
         """Load pages until ``document_id`` is in the model; its row, or None if filtered out."""
         while True:

@@ -168,7 +168,14 @@ class Editor:
         everything = current.pending.spans + current.pending.events  # type: ignore[operator]
         title = f"{'Accept' if accepting else 'Reject'} {len(everything)} suggestions"
         edit = accept(everything, self.author, title) if accepting else reject(everything, self.author, title)
-        self._apply(edit, select_new=False)
+        problem = self.session.apply(edit)
+        if problem:
+            self.window.say(problem, error=True)
+        else:
+            n = len(everything)
+            self.window.say(f"{'Accepted' if accepting else 'Rejected'} {n} suggestion{'s' if n != 1 else ''}.")
+        self.clear()
+        self.window.refresh("selection")
 
     def delete_selected(self) -> None:
         event = self.current_event()

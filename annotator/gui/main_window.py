@@ -52,7 +52,10 @@ class MainWindow(QMainWindow):
         self._chooser: QDialog | None = None
         self._colors: dict[str, QColor] = {}
         self._shown: dict[str, Annotation] = {}
-        self._shown_events: tuple[Event, ...] = ()
+        self._shown_events: tuple[Event, ...] | None = None
+        """The events the Events panel lists; None: it lists nothing of the open document yet."""
+        self._stale_rows: set[int] = set()
+        """Documents whose list rows wait for an update (the current one may change before it runs)."""
         self._row_update = QTimer(self, singleShot=True, interval=0)
         self._row_update.timeout.connect(self._update_current_row)
         self._build()
@@ -113,8 +116,14 @@ class MainWindow(QMainWindow):
         self.list_panel.filter_changed.connect(self._reload_list)
         self.view.clicked.connect(self.editor.clicked)
         self.view.selectionChanged.connect(lambda: self.refresh("text_selection"))
-        self.side.event_chosen.connect(lambda uid, argument: self.editor.select(uid, argument))
+        self.side.event_chosen.connect(self._event_chosen)
         self.side.label_chosen.connect(self.apply_label)
+
+    def _event_chosen(self, uid: str, argument: int) -> None:
+        if self.review.active:
+            self.review.select_item(uid)
+        else:
+            self.editor.select(uid, argument)
 
     def _install_labels(self) -> None:
         for action in getattr(self, "label_action_objects", {}).values():
@@ -142,13 +151,16 @@ class MainWindow(QMainWindow):
         current = self.session.current
         if what == "text_selection":
             self._update_actions()
+            if current is not None and (self.editor.selected is None or self.view.selection() is not None):
+                self._show_details()
             return
         if what == "project" and self._labels_outdated():
             self._install_labels()
         if what == "document":
             self.editor.clear()
             self._shown = {}
-            self._shown_events = ()
+            # Whatever the panel lists belongs to the previous document, even if both have no events.
+            self._shown_events = None
             self.view.show_text(current.text if current else "")
             self.setWindowTitle(f"{current.document.title} — annotator" if current else "annotator")
             if current is not None:
@@ -162,13 +174,19 @@ class MainWindow(QMainWindow):
                 if self.review.active:
                     self.review.refresh_items()
                 self._sync_marks(full=what != "annotations" or self.review.active)
-                events = current.visible_events()
-                if len(events) != len(self._shown_events) or any(a is not b for a, b in zip(events, self._shown_events)):
-                    self.side.show_events(events, current.text, self.session.schema, self.editor.event)
-                    self._shown_events = events
+                if self.review.active:
+                    self.side.show_review_events(self.review.event_groups(), self.editor.selected)
+                    self._shown_events = None
+                else:
+                    events = current.visible_events()
+                    shown = self._shown_events
+                    if shown is None or len(events) != len(shown) or any(a is not b for a, b in zip(events, shown)):
+                        self.side.show_events(events, current.text, self.session.schema, self.editor.event)
+                        self._shown_events = events
             self._sync_selection()
             if what in ("annotations", "status", "project"):
                 # After the frame: the list's counts need not hold up the article's repaint.
+                self._stale_rows.add(current.id)
                 self._row_update.start()
         if what != "selection":
             self._update_status_bar(progress_too=what != "annotations")
@@ -192,7 +210,7 @@ class MainWindow(QMainWindow):
             return Mark(to_qt(trigger.start), to_qt(trigger.end), self._color(trigger.label), style, annotation.uid, trigger.label)
         style = Style.SUGGESTION if is_suggestion(annotation) else Style.SPAN
         span = annotation.span
-        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid)
+        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid, span.label)
 
     def _sync_marks(self, full: bool) -> None:
         """Give the article the highlights of what is shown; after an edit, only what changed."""
@@ -217,19 +235,31 @@ class MainWindow(QMainWindow):
             for i, argument in enumerate(event.arguments):
                 if argument.span is not None:
                     marked = i == self.editor.argument and self.editor.selected == event.uid
-                    caption = argument.role + (" ◀" if marked else "")
+                    caption = ("▶ " if marked else "") + argument.role
                     overlay.append(Mark(to_qt(argument.span.start), to_qt(argument.span.end), color, Style.ARGUMENT, f"{event.uid}#{i}", caption))
         self.view.set_overlay(overlay, self.editor.selected)
+        self._show_details()
+        if self.review.active:
+            self.side.select_event(self.editor.selected, -1, collapse=False)
+        else:
+            self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
+
+    def _show_details(self) -> None:
+        """The Selection section: the review group, the selected annotation, or the selected text."""
+        current = self.session.current
         review = self.review.details_html() if self.review.active else None
+        selection = self.view.selection()
         if review is not None:
             self.side.details.setText(review)
+        elif self.editor.selected_annotation() is None and selection is not None and current is not None:
+            self.side.show_text_selection(current.text[selection[0]:selection[1]])
         else:
-            self.side.show_details(self.editor.selected_annotation(), current.text, self.editor.argument)  # type: ignore[union-attr]
-        self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
+            self.side.show_details(self.editor.selected_annotation(), current.text if current else "", self.editor.argument)
 
     def _update_current_row(self) -> None:
-        if self.session.current is not None:
-            self._update_list_row(self.session.current.id)
+        stale, self._stale_rows = self._stale_rows, set()
+        for document_id in sorted(stale):
+            self._update_list_row(document_id)
 
     def _update_list_row(self, document_id: int) -> None:
         rows = list_documents(self.store, self._filter(), document_id - 1, 1)
@@ -250,7 +280,10 @@ class MainWindow(QMainWindow):
             return "-"
         if self.session.has_suggestions(current.id):
             n = len(current.pending.spans) + len(current.pending.events)
-            return f"{n} pending" if n else "all decided"
+            if n:
+                return f"{n} pending"
+            # "All decided" only where there was something to decide.
+            return "all decided" if current.suggestions.spans or current.suggestions.events else "none for this article"
         if current.id in self.suggestions.requested:
             return "running…"
         if self.suggestions.error:
@@ -334,7 +367,9 @@ class MainWindow(QMainWindow):
         self.refresh("status")
 
     def _check_external(self) -> None:
-        self.session.check_external_changes()
+        if self.session.check_external_changes() and self.list_panel.model is not None:
+            # Documents imported by another process (the command line) join the list's end.
+            self.list_panel.model.fetch_new()
 
     # -- handlers ACTIONS name here (the rest are the editor's, the review's, the files') ----
 

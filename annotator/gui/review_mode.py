@@ -10,6 +10,8 @@ disagreements they still have. The comparison itself lives in :mod:`annotator.re
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -183,6 +185,13 @@ class ReviewMode:
         self.items = compare_document(versions, current.own)
         self.queue.set_count(current.id, self.open_count())
 
+    def select_item(self, uid: str) -> None:
+        """Select a group (``item:N``) or a gold annotation, and scroll to it."""
+        self.window.editor.select(uid, reveal=False)
+        found = self.current_item()
+        if found is not None:
+            self.window.view.reveal(found[1].start)
+
     def open_count(self) -> int:
         return sum(1 for item in self.items if not item.agreed and not item.decided)
 
@@ -196,7 +205,7 @@ class ReviewMode:
                     t = annotation.trigger
                     marks.append(Mark(to_qt(t.start), to_qt(t.end), color_of(t.label), Style.TRIGGER, annotation.uid, t.label))
                 else:
-                    marks.append(Mark(to_qt(annotation.start), to_qt(annotation.end), color_of(annotation.label), Style.SPAN, annotation.uid))
+                    marks.append(Mark(to_qt(annotation.start), to_qt(annotation.end), color_of(annotation.label), Style.SPAN, annotation.uid, annotation.label))
             if item.decided:
                 continue
             uid = f"{ITEM_PREFIX}{index}"
@@ -204,9 +213,11 @@ class ReviewMode:
                 version = next(iter(item.versions.values()))
                 label = _label(version[0]) if version else ""
                 style = Style.SUGGESTED_TRIGGER if item.kind == "event" else Style.SUGGESTION
-                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(label), style, uid))
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(label), style, uid, label))
             else:
-                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(""), Style.DISAGREEMENT, uid))
+                labels = sorted({_label(a) for version in item.versions.values() for a in version})
+                caption = " ≠ ".join(labels) if labels else "?"
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(""), Style.DISAGREEMENT, uid, caption))
         return marks
 
     def current_item(self) -> tuple[int, ReviewItem] | None:
@@ -231,9 +242,34 @@ class ReviewMode:
         keys = " · ".join(f"<b>{i + 1}</b> {escape(name)}" for i, name in enumerate(self.layers[:9]))
         return (
             f"{escape(item.kind)} {state}: “{escape(text[item.start:item.end][:120])}”<br>"
-            f"{escape(item.describe(text))}<br><small>Take: {keys} · <b>0</b> none · "
+            f"{versions_table(item, self.layers, text)}<small>Take: {keys} · <b>0</b> none · "
             f"<b>F8</b> next disagreement</small>"
         )
+
+    def event_groups(self) -> list[EventGroup]:
+        """The document's event groups for the Events panel: each annotator's version, with arguments."""
+        current = self.window.session.current
+        if current is None:
+            return []
+        text = current.text
+        groups = []
+        for index, item in enumerate(self.items):
+            if item.kind != "event":
+                continue
+            state = "decided" if item.decided else ("agreed" if item.agreed else "disagreement")
+            versions = []
+            for number, (layer, version) in enumerate(item.versions.items(), start=1):
+                events = [a for a in version if isinstance(a, Event)]
+                if not events:
+                    versions.append((f"{number} {layer}: no event", []))
+                for event in events:
+                    trigger = text[event.trigger.start:event.trigger.end]
+                    versions.append((f"{number} {layer}: {event.type} “{trigger}”", _argument_lines(event, text, item.linked)))
+            kept = [a for a in item.gold if isinstance(a, Event) and not a.provenance.is_rejected]
+            if item.decided:
+                versions.append(("gold: " + (", ".join(e.type for e in kept) or "none"), [line for e in kept for line in _argument_lines(e, text, item.linked)]))
+            groups.append(EventGroup(f"{ITEM_PREFIX}{index}", text[item.start:item.end], state, versions))
+        return groups
 
     # -- the handlers of the Review menu ----------------------------------------------------
 
@@ -285,8 +321,11 @@ class ReviewMode:
         if not edit:
             window.say("Nothing agreed is left to accept in this document.")
             return
+        counted = re.search(r"(\d+)", edit.title)  # the edit's title counts what it took
+        groups = int(counted.group(1)) if counted else len(edit.changes)
         problem = window.session.apply(edit)
-        window.say(problem or f"{edit.title} into gold.", error=bool(problem))
+        # Say what happened, not what to do.
+        window.say(problem or f"Accepted {groups} agreed group{'s' if groups != 1 else ''} into gold.", error=bool(problem))
 
     def next_disagreement(self, step: int, after: int | None = None) -> None:
         """Select the next (or previous) undecided disagreement; past the end, the next document."""
@@ -310,6 +349,66 @@ class ReviewMode:
             return
         window.open_document(documents[0])
         self.next_disagreement(1, after=-1)
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """One event group of review as the Events panel lists it."""
+
+    uid: str
+    trigger: str
+    state: str
+    versions: list[tuple[str, list[str]]]
+    """``("1 alice: Movement:Transport “sent”", ["Destination: “Kabul” (GPE)", ...])`` per version."""
+
+
+def _argument_lines(event: Event, text: str, linked: Any) -> list[str]:
+    lines = []
+    for argument in event.arguments:
+        if argument.span is not None:
+            label = f" ({argument.span.label})" if argument.span.label != argument.role else ""
+            lines.append(f"{argument.role}: “{text[argument.span.start:argument.span.end]}”{label}")
+        else:
+            target = linked.get(argument.event_uid or "")
+            lines.append(f"{argument.role}: event {target.type if target else ''}".rstrip())
+    return lines
+
+
+def _cell(annotations: tuple, text: str) -> dict[str, str]:
+    """What one version says, by row: its label or type, its text, and each role's filler."""
+    rows: dict[str, str] = {}
+    for a in annotations:
+        if isinstance(a, Event):
+            rows["type"] = (rows.get("type", "") + " + " if "type" in rows else "") + a.type
+            rows["text"] = text[a.trigger.start:a.trigger.end]
+            for argument in a.arguments:
+                filler = text[argument.span.start:argument.span.end] if argument.span else "(an event)"
+                key = f"role:{argument.role}"
+                rows[key] = (rows[key] + "; " if key in rows else "") + filler
+        else:
+            rows["type"] = (rows.get("type", "") + " + " if "type" in rows else "") + a.label
+            rows["text"] = (rows.get("text", "") + " + " if "text" in rows else "") + text[a.start:a.end]
+    return rows
+
+
+def versions_table(item: ReviewItem, layers: list[str], text: str) -> str:
+    """The versions side by side: a column per annotator (with the key that takes it), a row for
+    the type or label, the text, and each argument role any version has; differences in red."""
+    cells = {layer: _cell(tuple(item.versions.get(layer, ())), text) for layer in layers}
+    roles = sorted({key for rows in cells.values() for key in rows if key.startswith("role:")})
+    head = "".join(f"<th align='left'>{i + 1}&nbsp;{escape(layer)}</th>" for i, layer in enumerate(layers))
+    body = ""
+    for key in ["type", "text", *roles]:
+        values = [cells[layer].get(key, "—") for layer in layers]
+        colour = " style='color:#d62728'" if len(set(values)) > 1 else ""
+        name = key[5:] if key.startswith("role:") else key
+        body += f"<tr><td><i>{escape(name)}</i></td>" + "".join(f"<td{colour}>{escape(_limit(v))}</td>" for v in values) + "</tr>"
+    return f"<table cellspacing='0' cellpadding='2'><tr><th></th>{head}</tr>{body}</table>"
+
+
+def _limit(value: str, limit: int = 60) -> str:
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _label(annotation: SpanAnnotation | Event) -> str:

@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPixmap, QIcon
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -63,20 +64,45 @@ class SidePanel(QWidget):
         self.details.setMinimumHeight(90)
         self.events = QTreeWidget()
         self.events.setObjectName("events")
-        self.events.setHeaderLabels(["Events", ""])
+        self.events.setHeaderLabels(["Events", "Type"])
         self.events.setColumnCount(2)
+        # Columns as wide as their text, scrolling sideways: nothing is cut to "Entity: Joh…".
+        self.events.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.events.header().setStretchLastSection(False)
+        self.events.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.events.itemClicked.connect(self._event_clicked)
         self.palette_list = QListWidget()
         self.palette_list.setObjectName("palette")
         self.palette_list.itemClicked.connect(lambda item: self.label_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.events_title = QLabel("<b>Events</b>")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("<b>Selection</b>"))
         layout.addWidget(self.details)
+        layout.addWidget(self.events_title)
         layout.addWidget(self.events, 3)
-        layout.addWidget(QLabel("<b>Labels</b> (key: snap to words · Shift+key: exact)"))
+        palette_title = QLabel("<b>Labels</b> (key: snap to words · Shift+key: exact)")
+        palette_title.setWordWrap(True)
+        layout.addWidget(palette_title)
         layout.addWidget(self.palette_list, 2)
+        self.sections = layout
         self.show_details(None, "")
+
+    def add_section(self, title: str, widget: QWidget, stretch: int = 1) -> None:
+        """Add a titled section below the others (relations, team, ...): the panel's extension hook."""
+        heading = QLabel(f"<b>{escape(title)}</b>")
+        heading.setWordWrap(True)
+        self.sections.addWidget(heading)
+        self.sections.addWidget(widget, stretch)
+
+    def show_text_selection(self, selected: str) -> None:
+        """Nothing annotated is selected but some text is: say what, and what the keys do with it."""
+        count = len(selected)
+        self.details.setText(
+            f"<b>Selected text</b> ({count} character{'s' if count != 1 else ''})<br>“{escape(_short(selected, 200))}”"
+            "<br><small>Press a label's key to label it, E to make it an event trigger, A to add it as an argument.</small>"
+        )
 
     def set_schema(self, schema: LabelSchema) -> None:
         self.palette_list.clear()
@@ -124,23 +150,55 @@ class SidePanel(QWidget):
             top.setData(0, EVENT_ROLE, event.uid)
             top.setData(0, ARGUMENT_ROLE, -1)
             for i, argument in enumerate(event.arguments):
-                filler = _short(text[argument.span.start:argument.span.end], 40) if argument.span else "(event)"
+                filler = _short(text[argument.span.start:argument.span.end], 80) if argument.span else "(event)"
                 label = argument.span.label if argument.span and argument.span.label != argument.role else ""
                 child = QTreeWidgetItem([f"{argument.role}: {filler}", label])
+                child.setToolTip(0, f"{argument.role}: {filler}")
                 child.setData(0, EVENT_ROLE, event.uid)
                 child.setData(0, ARGUMENT_ROLE, i)
                 top.addChild(child)
             self.events.addTopLevelItem(top)
-        self.events.resizeColumnToContents(0)
+        self.events_title.setText("<b>Events</b>")
+        self.events.setHeaderLabels(["Events", "Type"])
         self.select_event(selected, -1)
 
-    def select_event(self, uid: str | None, argument: int) -> None:
+    def show_review_events(self, groups: list, selected: str | None) -> None:
+        """Review: every event group with each annotator's version (type, trigger, arguments)."""
+        self.events.clear()
+        self.events_title.setText("<b>Events</b> — each annotator's version (keys 1–9 take one, 0 none)")
+        self.events.setHeaderLabels(["Event groups", "State"])
+        colours = {"disagreement": QColor("#d62728"), "agreed": QColor("#707070"), "decided": QColor("#1b7f3b")}
+        for group in groups:
+            top = QTreeWidgetItem([f"“{_short(group.trigger, 40)}”", group.state])
+            top.setForeground(1, colours.get(group.state, QColor("#707070")))
+            top.setData(0, EVENT_ROLE, group.uid)
+            top.setData(0, ARGUMENT_ROLE, -1)
+            for title, arguments in group.versions:
+                version = QTreeWidgetItem([title, ""])
+                version.setData(0, EVENT_ROLE, group.uid)
+                version.setData(0, ARGUMENT_ROLE, -1)
+                for line in arguments:
+                    argument = QTreeWidgetItem([line, ""])
+                    argument.setData(0, EVENT_ROLE, group.uid)
+                    argument.setData(0, ARGUMENT_ROLE, -1)
+                    version.addChild(argument)
+                top.addChild(version)
+            self.events.addTopLevelItem(top)
+            # Disagreements open, so who said what is readable without clicking.
+            top.setExpanded(group.state == "disagreement")
+            for i in range(top.childCount()):
+                top.child(i).setExpanded(True)
+        self.select_event(selected, -1, collapse=False)
+
+    def select_event(self, uid: str | None, argument: int, collapse: bool = True) -> None:
         """Expand and mark the current event (and argument) without rebuilding the list."""
         for i in range(self.events.topLevelItemCount()):
             top = self.events.topLevelItem(i)
             mine = top.data(0, EVENT_ROLE) == uid
-            if top.isExpanded() != mine:
+            if collapse and top.isExpanded() != mine:
                 top.setExpanded(mine)
+            if mine and not top.isExpanded():
+                top.setExpanded(True)
             if mine:
                 target = top.child(argument) if 0 <= argument < top.childCount() else top
                 self.events.setCurrentItem(target)

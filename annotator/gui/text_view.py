@@ -2,9 +2,18 @@
 
 Highlights are painted, not stored in the text: for each block on screen, the marks that touch
 it are looked up (sorted by start, so the cost follows what is visible, not the document's size)
-and drawn under the text (fills) and over it (outlines, role names). Overlapping spans stay
-visible: the first level is a fill, deeper levels are underlines stacked below it. Pending
-suggestions are pale with a dashed outline until accepted.
+and drawn under the text (fills) and over it (outlines, label tags, role names). Overlapping
+spans stay visible: the first level is a fill, deeper levels are underlines stacked below it.
+Pending suggestions are pale with a dashed outline until accepted.
+
+Label tags (brat-style) sit in a band reserved above every line, so they never cover text and
+the first line's tags are not cut off. ``QPlainTextEdit`` ignores line-height and margin formats;
+the band comes from one character format on the whole text: subscript at 1.5 times the size,
+which Qt draws at the normal size (2/3) but lays out with the larger font's ascent, so each line
+gains empty room above its letters. Formats belong to the view, never to offsets.
+
+Paint hook: :attr:`AnnotatedTextView.paint_hooks` are called as ``painter_hook(view, painter, blocks)``
+after the built-in layers, with the visible ``(block, geometry)`` pairs (relations draw there).
 """
 
 from __future__ import annotations
@@ -15,7 +24,21 @@ from enum import IntEnum
 from operator import attrgetter
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen, QTextBlock
+from typing import Callable
+
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.gui.offsets import Utf16Offsets
@@ -32,6 +55,27 @@ class Style(IntEnum):
 
 SPAN_LIKE = (Style.SPAN, Style.SUGGESTION, Style.DISAGREEMENT)
 DISAGREEMENT_COLOR = QColor("#d62728")
+FOUND_COLOR = QColor(255, 214, 0, 110)
+BAND_SCALE = 1.5
+"""Layout size of the text format; Qt draws subscript at 2/3 of it, i.e. the normal size."""
+BAND_BASELINE = 12.0
+"""Subscript baseline (percent): moves the letters to the bottom of the taller line."""
+
+
+def text_format(point_size: float, band: bool) -> QTextCharFormat:
+    """The character format of the whole article: with ``band``, room for tags above each line."""
+    fmt = QTextCharFormat()
+    fmt.setFontPointSize(point_size * BAND_SCALE if band else point_size)
+    if band:
+        fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSubScript)
+        fmt.setSubScriptBaseline(BAND_BASELINE)
+    return fmt
+
+
+def readable_on(color: QColor) -> QColor:
+    """Black or white, whichever reads better on ``color``."""
+    luminance = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
+    return QColor("#111111") if luminance > 0.55 else QColor("white")
 
 
 @dataclass
@@ -74,9 +118,17 @@ class AnnotatedTextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.base_point_size = font.pointSizeF()
+        self.zoom = 0
+        """Points added to the base size by View > Zoom."""
+        self.show_tags = True
+        """Label tags above every span (View > Label tags); role tags of the selected event always show."""
+        self.paint_hooks: list[Callable[[AnnotatedTextView, QPainter, list], None]] = []
+        """Extra paint layers (the paint hook): called after the built-in ones, on the viewport."""
+        self._found: list[tuple[int, int]] = []
+        self._tag_widths: dict[str, float] = {}
         self.setFont(font)
-        self._caption_font = QFont(font)
-        self._caption_font.setPointSizeF(font.pointSizeF() * 0.72)
+        self._apply_font()
         self.offsets = Utf16Offsets("")
         self._marks: list[Mark] = []
         self._overlay: list[Mark] = []
@@ -87,9 +139,50 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # -- content ----------------------------------------------------------------------------
 
+    def _apply_font(self) -> None:
+        """Fonts and the tag band for the current zoom; the whole text gets the band format."""
+        size = max(6.0, self.base_point_size + self.zoom)
+        font = QFont(self.font())
+        font.setPointSizeF(size)
+        self.setFont(font)
+        metrics = QFontMetricsF(font)
+        big = QFont(font)
+        big.setPointSizeF(size * BAND_SCALE)
+        big_metrics = QFontMetricsF(big)
+        # Empty room above the capitals of a line: the taller ascent, plus the baseline shift.
+        shift = big_metrics.height() * BAND_BASELINE / 100
+        self.band = max(0.0, big_metrics.ascent() + shift - metrics.capHeight() - 2)
+        self._caption_font = QFont(font)
+        self._caption_font.setPixelSize(max(7, int(self.band * 0.8)))
+        self._tag_widths = {}
+        fmt = text_format(size, band=True)
+        self.setCurrentCharFormat(fmt)
+        if self.document().characterCount() > 1:
+            cursor = QTextCursor(self.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.setCharFormat(fmt)
+
+    def set_zoom(self, zoom: int) -> None:
+        """Zoom the article text by ``zoom`` points (View > Zoom in / out / reset)."""
+        self.zoom = max(-6, min(30, zoom))
+        self._apply_font()
+        self.viewport().update()
+
+    def set_show_tags(self, shown: bool) -> None:
+        self.show_tags = shown
+        self.viewport().update()
+
+    def set_found(self, ranges: list[tuple[int, int]]) -> None:
+        """Highlight every match of the find bar (Qt positions)."""
+        self._found = sorted(ranges)
+        self.viewport().update()
+
     def show_text(self, text: str) -> None:
         self.offsets = Utf16Offsets(text)
         self._marks, self._overlay, self._starts = [], [], []
+        self._found = []
+        # setPlainText gives the whole text the current char format (the band) in the same pass.
+        self.setCurrentCharFormat(text_format(max(6.0, self.base_point_size + self.zoom), band=True))
         self.setPlainText(text)
         self.moveCursor(self.textCursor().MoveOperation.Start)
 
@@ -205,7 +298,7 @@ class AnnotatedTextView(QPlainTextEdit):
         return [m for m in marks[lo:hi] if m.end > begin]
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self._marks and not self._overlay:
+        if not self._marks and not self._overlay and not self._found and not self.paint_hooks:
             super().paintEvent(event)
             return
         blocks = self._visible_blocks(QRectF(event.rect()))
@@ -214,26 +307,82 @@ class AnnotatedTextView(QPlainTextEdit):
             lo = bisect_left(self._starts, first.position() - self._longest)
             hi = bisect_left(self._starts, last.position() + last.length())
             assign_levels([m for m in self._marks[lo:hi] if m.end > first.position()])
+        band = self.band
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        found_starts = [a for a, _ in self._found]
+        found_longest = max((b - a for a, b in self._found), default=0)
         for block, geometry in blocks:
             for mark in self._in_block(self._marks, self._starts, self._longest, block):
                 for rect in self._segments(mark, block, geometry):
-                    self._paint_under(painter, mark, rect)
+                    self._paint_under(painter, mark, rect.adjusted(0, band, 0, 0))
+            if self._found:
+                begin, end = block.position(), block.position() + block.length()
+                lo = bisect_left(found_starts, begin - found_longest)
+                hi = bisect_left(found_starts, end)
+                for start, stop in self._found[lo:hi]:
+                    found = Mark(start, stop, FOUND_COLOR, Style.SPAN, "")
+                    for rect in self._segments(found, block, geometry):
+                        painter.fillRect(rect.adjusted(0, band, 0, 0), FOUND_COLOR)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         overlay_starts = [m.start for m in self._overlay]
         overlay_longest = max((m.end - m.start for m in self._overlay), default=0)
         for block, geometry in blocks:
+            tags: list[tuple[QRectF, str, QColor, bool]] = []
+            arguments = self._in_block(self._overlay, overlay_starts, overlay_longest, block)
+            with_roles = {(m.start, m.end) for m in arguments}
             for mark in self._in_block(self._marks, self._starts, self._longest, block):
+                segments = self._segments(mark, block, geometry)
                 if mark.style is not Style.SPAN or mark.uid == self.selected_uid:
-                    for rect in self._segments(mark, block, geometry):
-                        self._paint_over(painter, mark, rect)
-            for mark in self._in_block(self._overlay, overlay_starts, overlay_longest, block):
-                for i, rect in enumerate(self._segments(mark, block, geometry)):
-                    self._paint_argument(painter, mark, rect, caption=i == 0 and mark.start >= block.position())
+                    for rect in segments:
+                        self._paint_over(painter, mark, rect.adjusted(0, band, 0, 0))
+                if self.show_tags and mark.caption and segments and mark.start >= block.position() and (mark.start, mark.end) not in with_roles:
+                    pale = mark.style in (Style.SUGGESTION, Style.SUGGESTED_TRIGGER)
+                    tags.append((segments[0], mark.caption, QColor(mark.color), pale))
+            for mark in arguments:
+                segments = self._segments(mark, block, geometry)
+                for rect in segments:
+                    self._paint_argument(painter, mark, rect.adjusted(0, band, 0, 0))
+                if mark.caption and segments and mark.start >= block.position():
+                    tags.append((segments[0], mark.caption, QColor(mark.color).darker(150), False))
+            self._paint_tags(painter, tags)
+        for hook in self.paint_hooks:
+            hook(self, painter, blocks)
         painter.end()
+
+    def _tag_width(self, text: str) -> float:
+        width = self._tag_widths.get(text)
+        if width is None:
+            width = self._tag_widths[text] = QFontMetricsF(self._caption_font).horizontalAdvance(text) + 4
+        return width
+
+    def _paint_tags(self, painter: QPainter, tags: list[tuple[QRectF, str, QColor, bool]]) -> None:
+        """Tags in the band above their span's first letter; a tag stops where the next one on its
+        line starts (the full name is in the Selection panel), so tags never overlap or cover text."""
+        if not tags:
+            return
+        painter.setFont(self._caption_font)
+        metrics = QFontMetricsF(self._caption_font)
+        height = min(self.band, metrics.height())
+        tags.sort(key=lambda t: (t[0].top(), t[0].left()))
+        right_edge = self.viewport().width() - 2
+        for i, (rect, text, color, pale) in enumerate(tags):
+            limit = right_edge
+            if i + 1 < len(tags) and tags[i + 1][0].top() == rect.top():
+                limit = tags[i + 1][0].left() - 1
+            width = min(self._tag_width(text), limit - rect.left())
+            if width < 8:
+                continue
+            if width < self._tag_width(text):
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 4)
+            chip = QRectF(rect.left(), rect.top() + self.band - height, width, height)
+            fill = QColor(color)
+            fill.setAlpha(110 if pale else 235)
+            painter.fillRect(chip, fill)
+            painter.setPen(readable_on(fill) if not pale else self.palette().text().color())
+            painter.drawText(chip.adjusted(2, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def _paint_under(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         color = QColor(mark.color)
@@ -255,28 +404,27 @@ class AnnotatedTextView(QPlainTextEdit):
     def _paint_over(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         selected = mark.uid == self.selected_uid
         color = DISAGREEMENT_COLOR if mark.style is Style.DISAGREEMENT else QColor(mark.color).darker(140)
-        pen = QPen(QColor("#202020") if selected else color)
-        pen.setWidthF(2.5 if selected else (1.6 if mark.style in (Style.TRIGGER, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT) else 1.0))
+        pen = QPen(self.palette().text().color() if selected else color)
+        pen.setWidthF(2.0 if selected else (1.6 if mark.style in (Style.TRIGGER, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT) else 1.0))
         if mark.style in (Style.SUGGESTION, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if mark.level and mark.style is Style.SUGGESTION and not selected:
             return  # a deeper suggestion level is its dashed underline only
-        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        painter.drawRect(outline_rect(rect, pen.widthF()))
 
-    def _paint_argument(self, painter: QPainter, mark: Mark, rect: QRectF, caption: bool) -> None:
+    def _paint_argument(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         pen = QPen(QColor(mark.color).darker(150))
-        pen.setWidthF(2.0)
+        pen.setWidthF(1.5)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-        if not caption or not mark.caption:
-            return
-        painter.setFont(self._caption_font)
-        metrics = QFontMetricsF(self._caption_font)
-        width = metrics.horizontalAdvance(mark.caption) + 6
-        chip = QRectF(rect.left(), rect.top() - metrics.height() + 1, width, metrics.height())
-        painter.fillRect(chip, QBrush(QColor(mark.color).darker(150)))
-        painter.setPen(QColor("white"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, mark.caption)
+        painter.drawRoundedRect(outline_rect(rect, pen.widthF()), 3, 3)
+
+
+def outline_rect(rect: QRectF, pen_width: float) -> QRectF:
+    """Where to stroke an outline around ``rect`` (the letters' box) so that the whole stroke lies
+    outside it: a thick or dashed box drawn on the letters' edge would hide their first and last
+    strokes. It grows sideways into the gap between words, upwards into the tag band."""
+    grow = pen_width / 2 + 0.5
+    return rect.adjusted(-grow, -grow, grow, grow - 1)
