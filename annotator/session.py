@@ -35,11 +35,17 @@ class OpenDocument:
     own: AnnotationSet
     suggestions: AnnotationSet
     status: DocStatus
-    pending: AnnotationSet = field(init=False)
     _tokens: Tokens | None = None
+    pending: AnnotationSet = None  # type: ignore[assignment]
+    """Computed when not given (an edit derives it from the previous state: see :func:`_after_edit`)."""
+    previous: OpenDocument | None = field(default=None, repr=False)
+    """The state this one was derived from by one edit, with ``delta``, so the window repaints only that."""
+    delta: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """Uids no longer shown, and uids shown anew or changed, relative to ``previous``."""
 
     def __post_init__(self) -> None:
-        self.pending = pending_suggestions(self.own, self.suggestions)
+        if self.pending is None:
+            self.pending = pending_suggestions(self.own, self.suggestions)
 
     @property
     def id(self) -> int:
@@ -78,6 +84,48 @@ class OpenDocument:
     def shown(self) -> dict[str, Annotation]:
         """Every shown span and event by uid (do not modify)."""
         return self._by_uid
+
+
+def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> OpenDocument:
+    """The open document after one edit, derived from ``current`` in time proportional to the
+    edit (not to the article's thousands of spans): pending suggestions, the uid index and the
+    delta for the window. Falls back to a full computation where a removal could make a decided
+    suggestion pending again."""
+    own = apply_to(current.own, changes)
+    befores = [c.before for c in changes if c.before is not None]
+    afters = [c.after for c in changes if c.after is not None]
+
+    def place(a: Annotation) -> object:
+        return a.trigger if isinstance(a, Event) else a.span
+
+    freed_sources = {a.provenance.source_uid for a in befores} - {a.provenance.source_uid for a in afters} - {None}
+    freed_places = {place(a) for a in befores} - {place(a) for a in afters}
+    suggestions = current.suggestions
+    could_return = freed_sources or freed_places
+    if could_return and any(
+        s.uid in freed_sources or place(s) in freed_places for s in suggestions.spans + suggestions.events  # type: ignore[operator]
+    ):
+        return OpenDocument(current.document, own, suggestions, status, current._tokens)
+    sources = {a.provenance.source_uid for a in afters}
+    places = {place(a) for a in afters}
+    old = current.pending
+    pending = AnnotationSet.presorted(
+        tuple(x for x in old.spans if x.uid not in sources and x.span not in places),
+        tuple(x for x in old.events if x.uid not in sources and x.trigger not in places),
+    ) if afters else old
+    gone = {a.uid for a in befores}
+    gone |= {x.uid for x in old.spans + old.events} - {x.uid for x in pending.spans + pending.events}  # type: ignore[operator]
+    rejected = Decision.REJECTED
+    shown = {a.uid: a for a in afters if a.provenance.decision is not rejected}
+    gone -= shown.keys()
+    by_uid = dict(current._by_uid)
+    for uid in gone:
+        by_uid.pop(uid, None)
+    by_uid.update(shown)
+    result = OpenDocument(current.document, own, suggestions, status, current._tokens, pending, current, (frozenset(gone), frozenset(shown)))
+    result.__dict__["_by_uid"] = by_uid  # the cached_property's slot
+    current.previous = None  # one step back is all the window needs; older states can go
+    return result
 
 
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:
@@ -224,23 +272,29 @@ class Session:
         return self._histories.setdefault(self.current.id, History())
 
     def _write(self, edit: Edit) -> str | None:
-        """Apply to the project, then to what is shown; on a conflict reload and explain."""
+        """Apply to what is shown, let the listeners show it, then write it to the project in one
+        transaction before returning (so the screen does not wait for the disk's sync); on a
+        conflict, or any failure to write, reload what the project holds and explain."""
         assert self.current is not None
+        current = self.current
+        document_id = current.id
+        status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
+        self.current = _after_edit(current, tuple(edit.changes), status)
+        self._notify("annotations")
         try:
             if self._writer is not None:
                 self._layer_for_writing()
-                self._writer(self.current.id, edit)
+                self._writer(document_id, edit)
             else:
-                self.store.apply(self._layer_for_writing(), self.current.id, edit.changes)
+                self.store.apply(self._layer_for_writing(), document_id, edit.changes)
         except ConflictError as conflict:
             self.history.clear()
             self.reload()
             return str(conflict)
-        current = self.current
-        own = apply_to(current.own, edit.changes)
-        status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
-        self.current = OpenDocument(current.document, own, current.suggestions, status, current._tokens)
-        self._notify("annotations")
+        except BaseException:
+            # Nothing was written: show what the project holds, not the edit.
+            self.reload()
+            raise
         return None
 
     def apply(self, edit: Edit) -> str | None:

@@ -145,6 +145,10 @@ class DocumentListPanel(QWidget):
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
 
+    def stop(self) -> None:
+        """The window is closing: a search typed just before must not query a closed project."""
+        self._debounce.stop()
+
     def set_model(self, model: DocumentListModel) -> None:
         self.model = model
         self.table.setModel(model)

@@ -154,6 +154,8 @@ class Editor:
             return
         following = self._next_pending_after(annotation)
         edit = accept([annotation], self.author) if accepting else reject([annotation], self.author)
+        # Selected already, so the frame that shows the decision shows the next suggestion selected.
+        self.selected = following
         self._apply(edit, select_new=False)
         if following:
             self.select(following)

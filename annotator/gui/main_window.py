@@ -184,6 +184,8 @@ class MainWindow(QMainWindow):
                         self.side.show_events(events, current.text, self.session.schema, self.editor.event)
                         self._shown_events = events
             self._sync_selection()
+            if what == "annotations":
+                self.view.flush()  # on screen before the session writes the edit to disk
             if what in ("annotations", "status", "project"):
                 # After the frame: the list's counts need not hold up the article's repaint.
                 self._stale_rows.add(current.id)
@@ -220,10 +222,17 @@ class MainWindow(QMainWindow):
         elif full:
             self.view.set_marks([self._mark(a) for a in shown.values()], [], self.editor.selected)
         else:
-            removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
-            added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
+            current = self.session.current
+            if current.previous is not None and current.previous.shown() is self._shown:  # type: ignore[union-attr]
+                # One edit since the marks were made: the session says which uids it touched.
+                gone, changed = current.delta  # type: ignore[union-attr]
+                removed = set(gone) | set(changed)
+                added = [self._mark(shown[uid]) for uid in changed]
+            else:
+                removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
+                added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
             self.view.patch_marks(removed, added)
-        self._shown = dict(shown)
+        self._shown = shown  # the session's dict, never modified (a new one per edit)
 
     def _sync_selection(self) -> None:
         current = self.session.current
@@ -454,6 +463,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
         self._row_update.stop()
+        self.list_panel.stop()
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):
             if task is not None and task.isRunning():

@@ -72,6 +72,8 @@ class SidePanel(QWidget):
         self.events.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.events.itemClicked.connect(self._event_clicked)
+        self._items: dict[str, QTreeWidgetItem] = {}
+        self._marked: tuple[str | None, int] | None = None
         self.palette_list = QListWidget()
         self.palette_list.setObjectName("palette")
         self.palette_list.itemClicked.connect(lambda item: self.label_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -160,6 +162,7 @@ class SidePanel(QWidget):
             self.events.addTopLevelItem(top)
         self.events_title.setText("<b>Events</b>")
         self.events.setHeaderLabels(["Events", "Type"])
+        self._index_items()
         self.select_event(selected, -1)
 
     def show_review_events(self, groups: list, selected: str | None) -> None:
@@ -188,21 +191,34 @@ class SidePanel(QWidget):
             top.setExpanded(group.state == "disagreement")
             for i in range(top.childCount()):
                 top.child(i).setExpanded(True)
+        self._index_items()
         self.select_event(selected, -1, collapse=False)
 
-    def select_event(self, uid: str | None, argument: int, collapse: bool = True) -> None:
-        """Expand and mark the current event (and argument) without rebuilding the list."""
+    def _index_items(self) -> None:
+        self._items = {}
         for i in range(self.events.topLevelItemCount()):
             top = self.events.topLevelItem(i)
-            mine = top.data(0, EVENT_ROLE) == uid
-            if collapse and top.isExpanded() != mine:
-                top.setExpanded(mine)
-            if mine and not top.isExpanded():
-                top.setExpanded(True)
-            if mine:
-                target = top.child(argument) if 0 <= argument < top.childCount() else top
-                self.events.setCurrentItem(target)
-                self.events.scrollToItem(target)
+            self._items[top.data(0, EVENT_ROLE)] = top
+        self._marked = None
+
+    def select_event(self, uid: str | None, argument: int, collapse: bool = True) -> None:
+        """Expand and mark the current event (and argument) without rebuilding the list; touches
+        only the previous and the new current item (a long article lists hundreds)."""
+        if (uid, argument) == self._marked:
+            return
+        previous = self._items.get(self._marked[0]) if self._marked else None
+        top = self._items.get(uid) if uid is not None else None
+        if collapse and previous is not None and previous is not top:
+            previous.setExpanded(False)
+        self._marked = (uid, argument)
+        if top is None:
+            self.events.setCurrentItem(None)  # type: ignore[arg-type]
+            return
+        if not top.isExpanded():
+            top.setExpanded(True)
+        target = top.child(argument) if 0 <= argument < top.childCount() else top
+        self.events.setCurrentItem(target)
+        self.events.scrollToItem(target)
 
     def _event_clicked(self, item: QTreeWidgetItem) -> None:
         self.event_chosen.emit(item.data(0, EVENT_ROLE), int(item.data(0, ARGUMENT_ROLE)))

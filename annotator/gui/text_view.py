@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QRegion,
     QTextBlock,
     QTextCharFormat,
     QTextCursor,
@@ -58,7 +59,7 @@ DISAGREEMENT_COLOR = QColor("#d62728")
 FOUND_COLOR = QColor(255, 214, 0, 110)
 BAND_SCALE = 1.5
 """Layout size of the text format; Qt draws subscript at 2/3 of it, i.e. the normal size."""
-BAND_BASELINE = 12.0
+BAND_BASELINE = 20.0
 """Subscript baseline (percent): moves the letters to the bottom of the taller line."""
 
 
@@ -126,6 +127,8 @@ class AnnotatedTextView(QPlainTextEdit):
         self.paint_hooks: list[Callable[[AnnotatedTextView, QPainter, list], None]] = []
         """Extra paint layers (the paint hook): called after the built-in ones, on the viewport."""
         self._found: list[tuple[int, int]] = []
+        self._dirty = QRegion()
+        self._uid_index: dict[str, list[Mark]] | None = None
         self._tag_widths: dict[str, float] = {}
         self.setFont(font)
         self._apply_font()
@@ -153,7 +156,8 @@ class AnnotatedTextView(QPlainTextEdit):
         shift = big_metrics.height() * BAND_BASELINE / 100
         self.band = max(0.0, big_metrics.ascent() + shift - metrics.capHeight() - 2)
         self._caption_font = QFont(font)
-        self._caption_font.setPixelSize(max(7, int(self.band * 0.8)))
+        # Tags are mostly capitals (PERSON, GPE): their cap height, not the ascent, must fit the band.
+        self._caption_font.setPixelSize(max(7, int(self.band * 0.95)))
         self._tag_widths = {}
         fmt = text_format(size, band=True)
         self.setCurrentCharFormat(fmt)
@@ -180,6 +184,7 @@ class AnnotatedTextView(QPlainTextEdit):
     def show_text(self, text: str) -> None:
         self.offsets = Utf16Offsets(text)
         self._marks, self._overlay, self._starts = [], [], []
+        self._uid_index = None
         self._found = []
         # setPlainText gives the whole text the current char format (the band) in the same pass.
         self.setCurrentCharFormat(text_format(max(6.0, self.base_point_size + self.zoom), band=True))
@@ -192,24 +197,80 @@ class AnnotatedTextView(QPlainTextEdit):
         self._marks = marks
         self._starts = [m.start for m in marks]
         self._longest = max((m.end - m.start for m in marks), default=0)
-        self.set_overlay(overlay, selected_uid)
+        self._overlay = sorted(overlay, key=attrgetter("start"))
+        self.selected_uid = selected_uid
+        self._uid_index = None
+        self._dirty = QRegion()
+        self.viewport().update()
 
     def patch_marks(self, removed: set[str], added: list[Mark]) -> None:
-        """Change a few highlights in place: an edit touches few of a document's thousands."""
+        """Change a few highlights in place: an edit touches few of a document's thousands, so
+        only the lines they are on are painted again (see :meth:`flush`)."""
+        self._uid_index = None
         if removed:
+            gone = [m for m in self._marks if m.uid in removed]
             self._marks = [m for m in self._marks if m.uid not in removed]
             self._starts = [m.start for m in self._marks]
+            for mark in gone:
+                self._mark_dirty(mark.start, mark.end)
         for mark in added:
             index = bisect_right(self._starts, mark.start)
             self._marks.insert(index, mark)
             self._starts.insert(index, mark.start)
             self._longest = max(self._longest, mark.end - mark.start)
-        self.viewport().update()
+            self._mark_dirty(mark.start, mark.end)
 
     def set_overlay(self, overlay: list[Mark], selected_uid: str | None) -> None:
-        self._overlay = sorted(overlay, key=attrgetter("start"))
+        """The selected event's arguments and the selected mark; repaints only where they were and are."""
+        overlay = sorted(overlay, key=attrgetter("start"))
+        for mark in self._overlay + overlay:
+            self._mark_dirty(mark.start, mark.end)
+        for uid in {self.selected_uid, selected_uid} - {None}:
+            for mark in self._marks_with_uid(uid):
+                self._mark_dirty(mark.start, mark.end)
+        self._overlay = overlay
         self.selected_uid = selected_uid
-        self.viewport().update()
+
+    def _marks_with_uid(self, uid: str) -> list[Mark]:
+        index = self._uid_index
+        if index is None:
+            index = {}
+            for mark in self._marks:  # locals: attribute look-ups on a Qt object are slow
+                index.setdefault(mark.uid, []).append(mark)
+            self._uid_index = index
+        return index.get(uid, [])
+
+    def _mark_dirty(self, start: int, end: int) -> None:
+        """Schedule a repaint of the on-screen lines of Qt positions ``start``..``end`` (whole
+        blocks: a tag's width changes where its neighbours' tags may go)."""
+        document = self.document()
+        block = document.findBlock(start)
+        last = document.findBlock(max(start, end - 1))
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        width = self.viewport().width()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            if geometry.bottom() >= 0:
+                rect = geometry.toAlignedRect().adjusted(-2, -3, 0, 3)
+                rect.setLeft(0)
+                rect.setRight(width)
+                self._dirty += rect
+                self.viewport().update(rect)
+            if block == last:
+                break
+            block = block.next()
+
+    def flush(self) -> None:
+        """Paint what changed now, not at the next turn of the event loop: after an edit the
+        window shows it before the project file is written."""
+        if not self._dirty.isEmpty():
+            region, self._dirty = self._dirty, QRegion()
+            # Rectangle by rectangle: one paint of their bounding box could be the whole screen.
+            for rect in region:
+                self.viewport().repaint(rect)
 
     def marks_at(self, position: int) -> list[Mark]:
         """Marks covering a Qt position, shortest first."""
@@ -365,7 +426,6 @@ class AnnotatedTextView(QPlainTextEdit):
             return
         painter.setFont(self._caption_font)
         metrics = QFontMetricsF(self._caption_font)
-        height = min(self.band, metrics.height())
         tags.sort(key=lambda t: (t[0].top(), t[0].left()))
         right_edge = self.viewport().width() - 2
         for i, (rect, text, color, pale) in enumerate(tags):
@@ -377,12 +437,13 @@ class AnnotatedTextView(QPlainTextEdit):
                 continue
             if width < self._tag_width(text):
                 text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 4)
-            chip = QRectF(rect.left(), rect.top() + self.band - height, width, height)
+            chip = QRectF(rect.left(), rect.top() + 1, width, self.band - 1)
             fill = QColor(color)
             fill.setAlpha(110 if pale else 235)
             painter.fillRect(chip, fill)
             painter.setPen(readable_on(fill) if not pale else self.palette().text().color())
-            painter.drawText(chip.adjusted(2, 0, 0, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            baseline = chip.top() + (chip.height() + metrics.capHeight()) / 2
+            painter.drawText(QPointF(chip.left() + 2, baseline), text)
 
     def _paint_under(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         color = QColor(mark.color)
