@@ -128,7 +128,11 @@ class DocumentListPanel(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # Titles are long: two lines per row, wrapped at words, the full title in the tooltip.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        lines = self.table.fontMetrics().lineSpacing()
+        self.table.verticalHeader().setDefaultSectionSize(2 * lines + 8)
         self.table.setAlternatingRowColors(True)
         self.model: DocumentListModel | None = None
         top = QHBoxLayout()

@@ -30,6 +30,7 @@ from annotator.gui.find_bar import FindBar
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
+from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
@@ -94,7 +95,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.left)
         splitter.addWidget(centre)
         splitter.addWidget(self.side)
-        splitter.setSizes([330, 760, 310])
+        splitter.setSizes([360, 700, 340])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         self.toolbar = QToolBar("Main")
@@ -102,9 +103,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.files = FileActions(self)
+        self.view_options = ViewOptions(self)
         self.actions_by_id = install_actions(
-            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files)
+            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files, self.view_options)
         )
+        self.view_options.install()
         self._install_labels()
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
@@ -398,6 +401,9 @@ class MainWindow(QMainWindow):
         from annotator.gui.agreement_view import AgreementDialog
 
         dialog = AgreementDialog(self.store.path, self.review.layers or None, self)
+        dialog.label_chosen.connect(
+            lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
+        )
         self._chooser = dialog
         dialog.open()
 

@@ -107,6 +107,8 @@ class ReviewMode:
         self.queue = ReviewQueue()
         self.queue.document_chosen.connect(window.open_document)
         self.task: TaskThread | None = None
+        self.label_filter: str | None = None
+        """F8 visits only disagreements involving this label (set from the agreement panel)."""
 
     @property
     def active(self) -> bool:
@@ -138,9 +140,21 @@ class ReviewMode:
         self.refresh_queue(open_first=True)
         return True
 
+    def show_label(self, label: str, layers: list[str]) -> None:
+        """From the agreement panel: review the disagreements about ``label`` (starting a review
+        of ``layers`` if none is running)."""
+        self.label_filter = label
+        if not self.active:
+            if not self.start(layers):
+                return
+            self.window.say(f"Review started: F8 goes to the next disagreement about {label}.")
+            return
+        self.next_disagreement(1, after=-1)
+
     def stop(self) -> None:
         if not self.active:
             return
+        self.label_filter = None
         self.layers = []
         self.items = []
         window = self.window
@@ -335,20 +349,43 @@ class ReviewMode:
             return
         found = self.current_item()
         here = after if after is not None else (found[1].start if found else (-1 if step > 0 else 10**12))
-        open_items = [(i, item) for i, item in enumerate(self.items) if not item.agreed and not item.decided]
+        label = self.label_filter
+        open_items = [
+            (i, item) for i, item in enumerate(self.items)
+            if not item.agreed and not item.decided
+            and (label is None or any(_label(a) == label for version in item.versions.values() for a in version))
+        ]
         ahead = [p for p in open_items if (p[1].start > here if step > 0 else p[1].start < here)]
         if ahead:
             index, item = ahead[0] if step > 0 else ahead[-1]
             window.editor.select(f"{ITEM_PREFIX}{index}", reveal=False)
             window.view.reveal(item.start)
+            if label is not None:
+                window.say(f"Disagreements about {label} only (Review > Stop review clears this).")
             return
         current = window.session.current
         documents = [doc for doc, count in self.queue.documents() if count and (current is None or doc != current.id)]
+        if label is not None:
+            # Only documents with a disagreement about the label; each looked at once.
+            for document in documents:
+                window.open_document(document)
+                if self._open_items_about(label):
+                    self.next_disagreement(1, after=-1)
+                    return
+            self.label_filter = None
+            window.say(f"No disagreements about {label} left to decide.")
+            return
         if not documents:
             window.say("No disagreements left to decide in the compared layers.")
             return
         window.open_document(documents[0])
         self.next_disagreement(1, after=-1)
+
+    def _open_items_about(self, label: str) -> bool:
+        return any(
+            not item.agreed and not item.decided and any(_label(a) == label for v in item.versions.values() for a in v)
+            for item in self.items
+        )
 
 
 @dataclass(frozen=True)
