@@ -23,6 +23,10 @@ from annotator.model.schema import LabelSchema
 
 EVENT_ROLE = Qt.ItemDataRole.UserRole
 ARGUMENT_ROLE = Qt.ItemDataRole.UserRole + 1
+TYPE_ROLE = Qt.ItemDataRole.UserRole + 2
+"""An event's type on its row (the text says "trigger — Type")."""
+STATE_ROLE = Qt.ItemDataRole.UserRole + 3
+"""Review: a group's state, "disagreement", "agreed" or "decided"."""
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
@@ -64,8 +68,10 @@ class SidePanel(QWidget):
         self.details.setMinimumHeight(90)
         self.events = QTreeWidget()
         self.events.setObjectName("events")
-        self.events.setHeaderLabels(["Events", "Type"])
-        self.events.setColumnCount(2)
+        # One column: "trigger — Type" and "Role: filler (LABEL)" read whole; a second column
+        # would be cut at the panel's edge.
+        self.events.setHeaderHidden(True)
+        self.events.setColumnCount(1)
         # Columns as wide as their text, scrolling sideways: nothing is cut to "Entity: Joh…".
         self.events.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.events.header().setStretchLastSection(False)
@@ -139,29 +145,28 @@ class SidePanel(QWidget):
         """Rebuild the events list (only when the events changed: it is the slow part)."""
         self.events.clear()
         for event in events:
-            top = QTreeWidgetItem([_short(text[event.trigger.start:event.trigger.end], 30), event.type])
+            top = QTreeWidgetItem([f"{_short(text[event.trigger.start:event.trigger.end], 30)} — {event.type}"])
+            top.setData(0, TYPE_ROLE, event.type)
             top.setIcon(0, swatch(schema.color_of(event.type)))
             if is_suggestion(event):
                 # Suggestions in grey italics until accepted, as in the article.
-                for column in (0, 1):
-                    font = top.font(column)
-                    font.setItalic(True)
-                    top.setFont(column, font)
-                    top.setForeground(column, QColor("#707070"))
+                font = top.font(0)
+                font.setItalic(True)
+                top.setFont(0, font)
+                top.setForeground(0, QColor("#707070"))
                 top.setToolTip(0, "suggested: Return accepts, X rejects")
             top.setData(0, EVENT_ROLE, event.uid)
             top.setData(0, ARGUMENT_ROLE, -1)
             for i, argument in enumerate(event.arguments):
                 filler = _short(text[argument.span.start:argument.span.end], 80) if argument.span else "(event)"
-                label = argument.span.label if argument.span and argument.span.label != argument.role else ""
-                child = QTreeWidgetItem([f"{argument.role}: {filler}", label])
-                child.setToolTip(0, f"{argument.role}: {filler}")
+                label = f" ({argument.span.label})" if argument.span and argument.span.label != argument.role else ""
+                child = QTreeWidgetItem([f"{argument.role}: {filler}{label}"])
+                child.setToolTip(0, f"{argument.role}: {filler}{label}")
                 child.setData(0, EVENT_ROLE, event.uid)
                 child.setData(0, ARGUMENT_ROLE, i)
                 top.addChild(child)
             self.events.addTopLevelItem(top)
         self.events_title.setText("<b>Events</b>")
-        self.events.setHeaderLabels(["Events", "Type"])
         self._index_items()
         self.select_event(selected, -1)
 
@@ -169,19 +174,19 @@ class SidePanel(QWidget):
         """Review: every event group with each annotator's version (type, trigger, arguments)."""
         self.events.clear()
         self.events_title.setText("<b>Events</b> — each annotator's version (keys 1–9 take one, 0 none)")
-        self.events.setHeaderLabels(["Event groups", "State"])
         colours = {"disagreement": QColor("#d62728"), "agreed": QColor("#707070"), "decided": QColor("#1b7f3b")}
         for group in groups:
-            top = QTreeWidgetItem([f"“{_short(group.trigger, 40)}”", group.state])
-            top.setForeground(1, colours.get(group.state, QColor("#707070")))
+            top = QTreeWidgetItem([f"“{_short(group.trigger, 40)}” — {group.state}"])
+            top.setData(0, STATE_ROLE, group.state)
+            top.setForeground(0, colours.get(group.state, QColor("#707070")))
             top.setData(0, EVENT_ROLE, group.uid)
             top.setData(0, ARGUMENT_ROLE, -1)
             for title, arguments in group.versions:
-                version = QTreeWidgetItem([title, ""])
+                version = QTreeWidgetItem([title])
                 version.setData(0, EVENT_ROLE, group.uid)
                 version.setData(0, ARGUMENT_ROLE, -1)
                 for line in arguments:
-                    argument = QTreeWidgetItem([line, ""])
+                    argument = QTreeWidgetItem([line])
                     argument.setData(0, EVENT_ROLE, group.uid)
                     argument.setData(0, ARGUMENT_ROLE, -1)
                     version.addChild(argument)

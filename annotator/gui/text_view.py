@@ -432,7 +432,10 @@ class AnnotatedTextView(QPlainTextEdit):
             limit = right_edge
             if i + 1 < len(tags) and tags[i + 1][0].top() == rect.top():
                 limit = tags[i + 1][0].left() - 1
-            width = min(self._tag_width(text), limit - rect.left())
+            room = limit - rect.left()
+            if self._tag_width(text) > room and ":" in text:
+                text = text.rsplit(":", 1)[1]  # "Movement:Transport" -> "Transport", as brat abbreviates
+            width = min(self._tag_width(text), room)
             if width < 8:
                 continue
             if width < self._tag_width(text):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from annotator.formats.importer import import_paths
 from annotator.gui import dialogs
+from annotator.gui.side_panel import TYPE_ROLE
 from annotator.model.layer import DocStatus
 from annotator.session import Session
 from annotator.store.database import StoreError
@@ -38,7 +39,7 @@ def two_articles(tmp_path: Path) -> Path:
 
 def listed_events(window) -> list[str]:
     tree = window.side.events
-    return [tree.topLevelItem(i).text(1) for i in range(tree.topLevelItemCount())]
+    return [tree.topLevelItem(i).data(0, TYPE_ROLE) for i in range(tree.topLevelItemCount())]
 
 
 def test_events_panel_empties_for_an_article_without_events(qtbot, make_window, two_articles: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.formats.importer import import_paths
+from annotator.gui.side_panel import STATE_ROLE
 from annotator.model.annotations import Event
 from annotator.store.project import ProjectStore
 from annotator.workspace import create_project
@@ -55,7 +56,7 @@ def test_review_lists_every_annotators_events_and_arguments(qtbot, make_window, 
     groups = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     assert groups, "the Events panel lists the event groups in review"
     group = next(g for g in groups if g.data(0, Qt.ItemDataRole.UserRole) == f"item:{index}")
-    assert group.text(1) == "disagreement"
+    assert group.data(0, STATE_ROLE) == "disagreement" and group.text(0).endswith("— disagreement")
     lines = tree_texts(group)
     text = window.session.current.text
     for number, layer in enumerate(["alice", "bob"], start=1):
