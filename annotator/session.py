@@ -8,6 +8,7 @@ and the message says so: nothing is overwritten silently.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -106,15 +107,13 @@ def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> Ope
         s.uid in freed_sources or place(s) in freed_places for s in suggestions.spans + suggestions.events  # type: ignore[operator]
     ):
         return OpenDocument(current.document, own, suggestions, status, current._tokens)
-    sources = {a.provenance.source_uid for a in afters}
-    places = {place(a) for a in afters}
     old = current.pending
+    decided = _decided_by(old, afters, current._by_uid)
     pending = AnnotationSet.presorted(
-        tuple(x for x in old.spans if x.uid not in sources and x.span not in places),
-        tuple(x for x in old.events if x.uid not in sources and x.trigger not in places),
-    ) if afters else old
-    gone = {a.uid for a in befores}
-    gone |= {x.uid for x in old.spans + old.events} - {x.uid for x in pending.spans + pending.events}  # type: ignore[operator]
+        tuple([x for x in old.spans if x.uid not in decided]),
+        tuple([x for x in old.events if x.uid not in decided]),
+    ) if decided else old
+    gone = {a.uid for a in befores} | decided
     rejected = Decision.REJECTED
     shown = {a.uid: a for a in afters if a.provenance.decision is not rejected}
     gone -= shown.keys()
@@ -126,6 +125,38 @@ def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> Ope
     result.__dict__["_by_uid"] = by_uid  # the cached_property's slot
     current.previous = None  # one step back is all the window needs; older states can go
     return result
+
+
+def _decided_by(pending: AnnotationSet, afters: list, shown: dict) -> set[str]:
+    """Uids of the pending suggestions that ``afters`` decide: copies of them (by ``source_uid``)
+    or annotations at the same place with the same label; found by uid and by bisection on the
+    start (pending is in text order), not by a pass over thousands of suggestions."""
+    decided = set()
+    for a in afters:
+        source = a.provenance.source_uid
+        if source and source in shown:
+            decided.add(source)
+        if isinstance(a, Event):
+            items, where = pending.events, a.trigger
+            i = bisect_left(items, where.start, key=lambda e: e.trigger.start)
+            while i < len(items) and items[i].trigger.start == where.start:
+                if items[i].trigger == where:
+                    decided.add(items[i].uid)
+                i += 1
+        else:
+            spans, where = pending.spans, a.span
+            i = bisect_left(spans, where.start, key=lambda x: x.span.start)
+            while i < len(spans) and spans[i].span.start == where.start:
+                if spans[i].span == where:
+                    decided.add(spans[i].uid)
+                i += 1
+    return {uid for uid in decided if is_pending_uid(pending, uid, shown)}
+
+
+def is_pending_uid(pending: AnnotationSet, uid: str, shown: dict) -> bool:
+    """Whether ``uid`` names one of ``pending``'s suggestions (shown, and pending)."""
+    annotation = shown.get(uid)
+    return annotation is not None and annotation.provenance.decision is Decision.PENDING
 
 
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:

@@ -206,17 +206,26 @@ class AnnotatedTextView(QPlainTextEdit):
     def patch_marks(self, removed: set[str], added: list[Mark]) -> None:
         """Change a few highlights in place: an edit touches few of a document's thousands, so
         only the lines they are on are painted again (see :meth:`flush`)."""
-        self._uid_index = None
-        if removed:
-            gone = [m for m in self._marks if m.uid in removed]
-            self._marks = [m for m in self._marks if m.uid not in removed]
-            self._starts = [m.start for m in self._marks]
-            for mark in gone:
+        by_uid = self._uid_index
+        if by_uid is None:
+            self._marks_with_uid("")
+            by_uid = self._uid_index
+        marks, starts = self._marks, self._starts
+        for uid in removed:
+            for mark in by_uid.pop(uid, []):  # type: ignore[union-attr]
+                # Found by bisection on its start, removed in place: no pass over thousands of marks.
+                i = bisect_left(starts, mark.start)
+                while i < len(marks) and marks[i] is not mark:
+                    i += 1
+                if i < len(marks):
+                    del marks[i]
+                    del starts[i]
                 self._mark_dirty(mark.start, mark.end)
         for mark in added:
-            index = bisect_right(self._starts, mark.start)
-            self._marks.insert(index, mark)
-            self._starts.insert(index, mark.start)
+            index = bisect_right(starts, mark.start)
+            marks.insert(index, mark)
+            starts.insert(index, mark.start)
+            by_uid.setdefault(mark.uid, []).append(mark)  # type: ignore[union-attr]
             self._longest = max(self._longest, mark.end - mark.start)
             self._mark_dirty(mark.start, mark.end)
 

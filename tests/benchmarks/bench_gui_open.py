@@ -261,7 +261,7 @@ def raw_with_highlights(app: QApplication, path: Path, long_id: int) -> tuple[QP
 
 def report_accept(app: QApplication, path: Path, long_id: int) -> None:
     """Accept/reject/relabel repaint latency on the long article; prints ``accept_ms=``."""
-    add_pending_suggestions(path, long_id)
+    add_pending_suggestions(path, long_id, 5_000)
     editor, selections = raw_with_highlights(app, path, long_id)
     out = time_accept(app, path, long_id, editor, selections)
     editor.close()
