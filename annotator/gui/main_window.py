@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         """Documents whose list rows wait for an update (the current one may change before it runs)."""
         self._row_update = QTimer(self, singleShot=True, interval=0)
         self._row_update.timeout.connect(self._update_current_row)
+        self._event_mark = QTimer(self, singleShot=True, interval=60)
+        self._event_mark.timeout.connect(self._mark_current_event)
         self._build()
         self.suggestions = self._start_suggestions()
         self._external = QTimer(self, interval=1000)
@@ -251,6 +253,11 @@ class MainWindow(QMainWindow):
                     overlay.append(Mark(to_qt(argument.span.start), to_qt(argument.span.end), color, Style.ARGUMENT, f"{event.uid}#{i}", caption))
         self.view.set_overlay(overlay, self.editor.selected)
         self._show_details()
+        # Expanding an item of a list of thousands of events costs more than a frame: done once
+        # keys pause (a burst of Returns marks only the last event).
+        self._event_mark.start()
+
+    def _mark_current_event(self) -> None:
         if self.review.active:
             self.side.select_event(self.editor.selected, -1, collapse=False)
         else:
@@ -469,6 +476,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
         self._row_update.stop()
+        self._event_mark.stop()
         self.list_panel.stop()
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):

@@ -71,6 +71,8 @@ class SidePanel(QWidget):
         # One column: "trigger — Type" and "Role: filler (LABEL)" read whole; a second column
         # would be cut at the panel's edge.
         self.events.setHeaderHidden(True)
+        # A long article lists thousands of events: equal rows keep expanding one and scrolling cheap.
+        self.events.setUniformRowHeights(True)
         self.events.setColumnCount(1)
         # Columns as wide as their text, scrolling sideways: nothing is cut to "Entity: Joh…".
         self.events.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -80,6 +82,8 @@ class SidePanel(QWidget):
         self.events.itemClicked.connect(self._event_clicked)
         self._items: dict[str, QTreeWidgetItem] = {}
         self._marked: tuple[str | None, int] | None = None
+        self._shown_events: dict[str, Event] | None = None
+        """What the Events list shows, by uid (None: not the document's events, e.g. in review)."""
         self.palette_list = QListWidget()
         self.palette_list.setObjectName("palette")
         self.palette_list.itemClicked.connect(lambda item: self.label_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -142,37 +146,70 @@ class SidePanel(QWidget):
         self.details.setText(f"{head}<br>{where}<br><small>{_provenance_html(annotation.provenance)}</small>{note}{attributes}")
 
     def show_events(self, events: tuple[Event, ...], text: str, schema: LabelSchema, selected: str | None) -> None:
-        """Rebuild the events list (only when the events changed: it is the slow part)."""
+        """List the document's events. After an edit only the events it changed are replaced (a
+        long article lists thousands, and rebuilding them all takes longer than a frame)."""
+        shown = self._shown_events
+        if shown is not None and self._items and len(self._items) == len(shown):
+            incoming = {e.uid: e for e in events}
+            gone = [uid for uid, event in shown.items() if incoming.get(uid) is not event]
+            if len(gone) <= 50 and abs(len(events) - len(shown)) <= 50:
+                self._patch_events(events, gone, text, schema)
+                self.select_event(selected, -1)
+                return
         self.events.clear()
+        icons: dict[str, QIcon] = {}
         for event in events:
-            top = QTreeWidgetItem([f"{_short(text[event.trigger.start:event.trigger.end], 30)} — {event.type}"])
-            top.setData(0, TYPE_ROLE, event.type)
-            top.setIcon(0, swatch(schema.color_of(event.type)))
-            if is_suggestion(event):
-                # Suggestions in grey italics until accepted, as in the article.
-                font = top.font(0)
-                font.setItalic(True)
-                top.setFont(0, font)
-                top.setForeground(0, QColor("#707070"))
-                top.setToolTip(0, "suggested: Return accepts, X rejects")
-            top.setData(0, EVENT_ROLE, event.uid)
-            top.setData(0, ARGUMENT_ROLE, -1)
-            for i, argument in enumerate(event.arguments):
-                filler = _short(text[argument.span.start:argument.span.end], 80) if argument.span else "(event)"
-                label = f" ({argument.span.label})" if argument.span and argument.span.label != argument.role else ""
-                child = QTreeWidgetItem([f"{argument.role}: {filler}{label}"])
-                child.setToolTip(0, f"{argument.role}: {filler}{label}")
-                child.setData(0, EVENT_ROLE, event.uid)
-                child.setData(0, ARGUMENT_ROLE, i)
-                top.addChild(child)
-            self.events.addTopLevelItem(top)
+            self.events.addTopLevelItem(self._event_item(event, text, schema, icons))
+        self._shown_events = {e.uid: e for e in events}
         self.events_title.setText("<b>Events</b>")
         self._index_items()
         self.select_event(selected, -1)
 
+    def _patch_events(self, events: tuple[Event, ...], gone: list[str], text: str, schema: LabelSchema) -> None:
+        """Take out the items of ``gone`` (removed or changed events), then insert every event not
+        listed at its place: the others keep their relative order, so one pass puts all in order."""
+        for uid in gone:
+            item = self._items.pop(uid, None)
+            if item is not None:
+                self.events.takeTopLevelItem(self.events.indexOfTopLevelItem(item))
+        icons: dict[str, QIcon] = {}
+        for i, event in enumerate(events):
+            if event.uid not in self._items:
+                item = self._event_item(event, text, schema, icons)
+                self.events.insertTopLevelItem(i, item)
+                self._items[event.uid] = item
+        self._shown_events = {e.uid: e for e in events}
+        if self._marked is not None and self._marked[0] not in self._items:
+            self._marked = None
+
+    def _event_item(self, event: Event, text: str, schema: LabelSchema, icons: dict[str, QIcon]) -> QTreeWidgetItem:
+        top = QTreeWidgetItem([f"{_short(text[event.trigger.start:event.trigger.end], 30)} — {event.type}"])
+        top.setData(0, TYPE_ROLE, event.type)
+        icon = icons.get(event.type)
+        if icon is None:
+            icon = icons[event.type] = swatch(schema.color_of(event.type))
+        top.setIcon(0, icon)
+        if is_suggestion(event):
+            # Suggestions in grey italics until accepted, as in the article.
+            font = top.font(0)
+            font.setItalic(True)
+            top.setFont(0, font)
+            top.setForeground(0, QColor("#707070"))
+        top.setData(0, EVENT_ROLE, event.uid)
+        top.setData(0, ARGUMENT_ROLE, -1)
+        for i, argument in enumerate(event.arguments):
+            filler = _short(text[argument.span.start:argument.span.end], 80) if argument.span else "(event)"
+            label = f" ({argument.span.label})" if argument.span and argument.span.label != argument.role else ""
+            child = QTreeWidgetItem([f"{argument.role}: {filler}{label}"])
+            child.setData(0, EVENT_ROLE, event.uid)
+            child.setData(0, ARGUMENT_ROLE, i)
+            top.addChild(child)
+        return top
+
     def show_review_events(self, groups: list, selected: str | None) -> None:
         """Review: every event group with each annotator's version (type, trigger, arguments)."""
         self.events.clear()
+        self._shown_events = None
         self.events_title.setText("<b>Events</b> — each annotator's version (keys 1–9 take one, 0 none)")
         colours = {"disagreement": QColor("#d62728"), "agreed": QColor("#707070"), "decided": QColor("#1b7f3b")}
         for group in groups:
