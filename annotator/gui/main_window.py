@@ -129,6 +129,8 @@ class MainWindow(QMainWindow):
             self.review.select_item(uid)
         else:
             self.editor.select(uid, argument)
+        # The keys (1..9, A, Return) act on the article: give it the keyboard back.
+        self.view.setFocus()
 
     def _install_labels(self) -> None:
         for action in getattr(self, "label_action_objects", {}).values():

@@ -439,7 +439,9 @@ def versions_table(item: ReviewItem, layers: list[str], text: str) -> str:
         values = [cells[layer].get(key, "—") for layer in layers]
         colour = " style='color:#d62728'" if len(set(values)) > 1 else ""
         name = key[5:] if key.startswith("role:") else key
-        body += f"<tr><td><i>{escape(name)}</i></td>" + "".join(f"<td{colour}>{escape(_limit(v))}</td>" for v in values) + "</tr>"
+        # A zero-width space after ":" lets "Movement:Transport" wrap in a narrow panel.
+        row = "".join(f"<td{colour}>{escape(_limit(v)).replace(':', ':&#8203;')}</td>" for v in values)
+        body += f"<tr><td><i>{escape(name)}</i></td>{row}</tr>"
     return f"<table cellspacing='0' cellpadding='2'><tr><th></th>{head}</tr>{body}</table>"
 
 

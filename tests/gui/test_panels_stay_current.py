@@ -134,3 +134,35 @@ def test_first_start_prompt_refuses_gold(qtbot, monkeypatch) -> None:
     assert dialogs.ask_annotator_name() == "alice"
     assert "gold" in prompts[1] and "reserved" in prompts[1]
     assert "suggester" in prompts[2]
+
+
+def test_events_list_patched_after_an_edit_equals_a_rebuild(qtbot) -> None:
+    from annotator.gui.side_panel import SidePanel
+    from annotator.model.annotations import Argument, Event, Span
+    from annotator.model.schema import LabelSchema
+
+    text = "alpha beta gamma delta epsilon zeta eta theta iota kappa " * 4
+    words = [(i, i + 5) for i in range(0, 200, 11)]
+    events = tuple(Event(Span(a, b, "Movement:Transport"), (Argument("Destination", Span(a, b, "GPE")),)) for a, b in words[:12])
+    patched, fresh = SidePanel(), SidePanel()
+    qtbot.addWidget(patched)
+    qtbot.addWidget(fresh)
+    schema = LabelSchema()
+
+    def rows(panel) -> list[tuple[str, list[str]]]:
+        tree = panel.events
+        out = []
+        for i in range(tree.topLevelItemCount()):
+            top = tree.topLevelItem(i)
+            out.append((top.text(0), [top.child(j).text(0) for j in range(top.childCount())]))
+        return out
+
+    patched.show_events(events, text, schema, None)
+    # One removed, one changed (retyped), one added at the front: as an edit or an accept does.
+    changed = Event(Span(events[3].trigger.start, events[3].trigger.end, "Conflict:Attack"), (), uid=events[3].uid)
+    added = Event(Span(0, 3, "Contact:Meet"), ())
+    after = (added,) + events[:3] + (changed,) + events[5:]
+    patched.show_events(after, text, schema, None)
+    fresh.show_events(after, text, schema, None)
+    assert rows(patched) == rows(fresh)
+    assert set(patched._items) == {e.uid for e in after}
