@@ -147,8 +147,9 @@ class LabelBarChart(QWidget):
                 self._vertical_text(painter, rect, "no data", metrics)
                 continue
             painter.fillRect(rect, colour)
-            painter.setPen(ink)
             text = f"{value:.2f}" + (f"  {counts[2]}/{counts[0]}/{counts[1]}" if counts else "")
+            # White on the bar where the bar is tall enough to hold the text, else the ink colour.
+            painter.setPen(QColor("white") if rect.height() > metrics.horizontalAdvance(text) + 6 else ink)
             self._vertical_text(painter, QRectF(rect.left(), top, rect.width(), height), text, metrics)
         painter.setFont(self.font())
         metrics = QFontMetricsF(self.font())

@@ -166,3 +166,24 @@ def test_keyboard_sheet_shows_every_key_whole(qtbot, make_window, tagged: Path) 
             text = table.item(row, column).text()
             assert metrics.horizontalAdvance(text) <= table.columnWidth(column), f"{text!r} is cut"
     dialog.close()
+
+
+def test_dark_desktop_gives_a_dark_window(qtbot, make_window, tagged: Path, monkeypatch) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.gui import view_menu
+
+    app = QApplication.instance()
+    style, palette = app.style().name(), app.palette()
+    monkeypatch.setattr(view_menu, "is_dark", lambda: True)  # the desktop says dark (offscreen has no desktop)
+    try:
+        window = make_window(tagged, worker=None)
+        base = window.view.palette().color(QPalette.ColorRole.Base)
+        text = window.view.palette().color(QPalette.ColorRole.Text)
+        assert base.lightness() < 60 and text.lightness() > 180
+        image = window.view.viewport().grab().toImage()
+        assert image.pixelColor(image.width() - 5, image.height() - 5).lightness() < 60
+    finally:
+        app.setStyle(style)
+        app.setPalette(palette)
