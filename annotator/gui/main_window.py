@@ -242,7 +242,6 @@ class MainWindow(QMainWindow):
         self._shown = shown  # the session's dict, never modified (a new one per edit)
 
     def _sync_selection(self) -> None:
-        current = self.session.current
         overlay = []
         event = self.editor.current_event()
         if event is not None:

@@ -37,12 +37,12 @@ from PySide6.QtGui import (
     QPen,
     QRegion,
     QTextBlock,
-    QTextCharFormat,
     QTextCursor,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.gui.offsets import Utf16Offsets
+from annotator.gui.tags import BAND_BASELINE, BAND_SCALE, outline_rect, paint_tags, text_format
 
 
 class Style(IntEnum):
@@ -57,28 +57,6 @@ class Style(IntEnum):
 SPAN_LIKE = (Style.SPAN, Style.SUGGESTION, Style.DISAGREEMENT)
 DISAGREEMENT_COLOR = QColor("#d62728")
 FOUND_COLOR = QColor(255, 214, 0, 110)
-BAND_SCALE = 1.5
-"""Layout size of the text format; Qt draws subscript at 2/3 of it, i.e. the normal size."""
-BAND_BASELINE = 20.0
-"""Subscript baseline (percent): moves the letters to the bottom of the taller line."""
-
-
-def text_format(point_size: float, band: bool) -> QTextCharFormat:
-    """The character format of the whole article: with ``band``, room for tags above each line."""
-    fmt = QTextCharFormat()
-    fmt.setFontPointSize(point_size * BAND_SCALE if band else point_size)
-    if band:
-        fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignSubScript)
-        fmt.setSubScriptBaseline(BAND_BASELINE)
-    return fmt
-
-
-def readable_on(color: QColor) -> QColor:
-    """Black or white, whichever reads better on ``color``."""
-    luminance = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
-    return QColor("#111111") if luminance > 0.55 else QColor("white")
-
-
 @dataclass
 class Mark:
     """One highlight, in Qt (UTF-16) positions."""
@@ -422,40 +400,8 @@ class AnnotatedTextView(QPlainTextEdit):
             hook(self, painter, blocks)
         painter.end()
 
-    def _tag_width(self, text: str) -> float:
-        width = self._tag_widths.get(text)
-        if width is None:
-            width = self._tag_widths[text] = QFontMetricsF(self._caption_font).horizontalAdvance(text) + 4
-        return width
-
     def _paint_tags(self, painter: QPainter, tags: list[tuple[QRectF, str, QColor, bool]]) -> None:
-        """Tags in the band above their span's first letter; a tag stops where the next one on its
-        line starts (the full name is in the Selection panel), so tags never overlap or cover text."""
-        if not tags:
-            return
-        painter.setFont(self._caption_font)
-        metrics = QFontMetricsF(self._caption_font)
-        tags.sort(key=lambda t: (t[0].top(), t[0].left()))
-        right_edge = self.viewport().width() - 2
-        for i, (rect, text, color, pale) in enumerate(tags):
-            limit = right_edge
-            if i + 1 < len(tags) and tags[i + 1][0].top() == rect.top():
-                limit = tags[i + 1][0].left() - 1
-            room = limit - rect.left()
-            if self._tag_width(text) > room and ":" in text:
-                text = text.rsplit(":", 1)[1]  # "Movement:Transport" -> "Transport", as brat abbreviates
-            width = min(self._tag_width(text), room)
-            if width < 8:
-                continue
-            if width < self._tag_width(text):
-                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width - 4)
-            chip = QRectF(rect.left(), rect.top() + 1, width, self.band - 1)
-            fill = QColor(color)
-            fill.setAlpha(110 if pale else 235)
-            painter.fillRect(chip, fill)
-            painter.setPen(readable_on(fill) if not pale else self.palette().text().color())
-            baseline = chip.top() + (chip.height() + metrics.capHeight()) / 2
-            painter.drawText(QPointF(chip.left() + 2, baseline), text)
+        paint_tags(painter, tags, self.band, self._caption_font, self._tag_widths, self.viewport().width() - 2, self.palette().text().color())
 
     def _paint_under(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         color = QColor(mark.color)
@@ -494,10 +440,3 @@ class AnnotatedTextView(QPlainTextEdit):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(outline_rect(rect, pen.widthF()), 3, 3)
 
-
-def outline_rect(rect: QRectF, pen_width: float) -> QRectF:
-    """Where to stroke an outline around ``rect`` (the letters' box) so that the whole stroke lies
-    outside it: a thick or dashed box drawn on the letters' edge would hide their first and last
-    strokes. It grows sideways into the gap between words, upwards into the tag band."""
-    grow = pen_width / 2 + 0.5
-    return rect.adjusted(-grow, -grow, grow, grow - 1)

@@ -103,7 +103,6 @@ def test_role_tags_and_outlines_leave_the_letters_alone(qtbot, make_window, tagg
     window.editor.select(event.uid)
     after = grab(window)
     changed = changed_pixels(before, after)
-    text = window.session.current.text
     for argument in event.arguments:
         for rect in text_rects(window, argument.span.start, argument.span.end):
             inside = rect.adjusted(1, 1, -1, -1)
