@@ -8,6 +8,7 @@ and the message says so: nothing is overwritten silently.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -17,7 +18,7 @@ from annotator.model.changes import Annotation, Edit, apply_to
 from annotator.model.document import Document
 from annotator.model.editing import pending_suggestions
 from annotator.model.history import History
-from annotator.model.layer import DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
+from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
 from annotator.store.database import BusyError, ConflictError, StoreError, WriteError
@@ -35,11 +36,17 @@ class OpenDocument:
     own: AnnotationSet
     suggestions: AnnotationSet
     status: DocStatus
-    pending: AnnotationSet = field(init=False)
     _tokens: Tokens | None = None
+    pending: AnnotationSet = None  # type: ignore[assignment]
+    """Computed when not given (an edit derives it from the previous state: see :func:`_after_edit`)."""
+    previous: OpenDocument | None = field(default=None, repr=False)
+    """The state this one was derived from by one edit, with ``delta``, so the window repaints only that."""
+    delta: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """Uids no longer shown, and uids shown anew or changed, relative to ``previous``."""
 
     def __post_init__(self) -> None:
-        self.pending = pending_suggestions(self.own, self.suggestions)
+        if self.pending is None:
+            self.pending = pending_suggestions(self.own, self.suggestions)
 
     @property
     def id(self) -> int:
@@ -80,6 +87,78 @@ class OpenDocument:
         return self._by_uid
 
 
+def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> OpenDocument:
+    """The open document after one edit, derived from ``current`` in time proportional to the
+    edit (not to the article's thousands of spans): pending suggestions, the uid index and the
+    delta for the window. Falls back to a full computation where a removal could make a decided
+    suggestion pending again."""
+    own = apply_to(current.own, changes)
+    befores = [c.before for c in changes if c.before is not None]
+    afters = [c.after for c in changes if c.after is not None]
+
+    def place(a: Annotation) -> object:
+        return a.trigger if isinstance(a, Event) else a.span
+
+    freed_sources = {a.provenance.source_uid for a in befores} - {a.provenance.source_uid for a in afters} - {None}
+    freed_places = {place(a) for a in befores} - {place(a) for a in afters}
+    suggestions = current.suggestions
+    could_return = freed_sources or freed_places
+    if could_return and any(
+        s.uid in freed_sources or place(s) in freed_places for s in suggestions.spans + suggestions.events  # type: ignore[operator]
+    ):
+        return OpenDocument(current.document, own, suggestions, status, current._tokens)
+    old = current.pending
+    decided = _decided_by(old, afters, current._by_uid)
+    pending = AnnotationSet.presorted(
+        tuple([x for x in old.spans if x.uid not in decided]),
+        tuple([x for x in old.events if x.uid not in decided]),
+    ) if decided else old
+    gone = {a.uid for a in befores} | decided
+    rejected = Decision.REJECTED
+    shown = {a.uid: a for a in afters if a.provenance.decision is not rejected}
+    gone -= shown.keys()
+    by_uid = dict(current._by_uid)
+    for uid in gone:
+        by_uid.pop(uid, None)
+    by_uid.update(shown)
+    result = OpenDocument(current.document, own, suggestions, status, current._tokens, pending, current, (frozenset(gone), frozenset(shown)))
+    result.__dict__["_by_uid"] = by_uid  # the cached_property's slot
+    current.previous = None  # one step back is all the window needs; older states can go
+    return result
+
+
+def _decided_by(pending: AnnotationSet, afters: list, shown: dict) -> set[str]:
+    """Uids of the pending suggestions that ``afters`` decide: copies of them (by ``source_uid``)
+    or annotations at the same place with the same label; found by uid and by bisection on the
+    start (pending is in text order), not by a pass over thousands of suggestions."""
+    decided = set()
+    for a in afters:
+        source = a.provenance.source_uid
+        if source and source in shown:
+            decided.add(source)
+        if isinstance(a, Event):
+            items, where = pending.events, a.trigger
+            i = bisect_left(items, where.start, key=lambda e: e.trigger.start)
+            while i < len(items) and items[i].trigger.start == where.start:
+                if items[i].trigger == where:
+                    decided.add(items[i].uid)
+                i += 1
+        else:
+            spans, where = pending.spans, a.span
+            i = bisect_left(spans, where.start, key=lambda x: x.span.start)
+            while i < len(spans) and spans[i].span.start == where.start:
+                if spans[i].span == where:
+                    decided.add(spans[i].uid)
+                i += 1
+    return {uid for uid in decided if is_pending_uid(pending, uid, shown)}
+
+
+def is_pending_uid(pending: AnnotationSet, uid: str, shown: dict) -> bool:
+    """Whether ``uid`` names one of ``pending``'s suggestions (shown, and pending)."""
+    annotation = shown.get(uid)
+    return annotation is not None and annotation.provenance.decision is Decision.PENDING
+
+
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:
     """The suggestions shown to analysts: the project's chosen suggester, else the newest one."""
     chosen = store.setting("suggest.layer")
@@ -88,6 +167,28 @@ def suggestion_layer_for(store: ProjectStore) -> Layer | None:
         if layer.name == chosen:
             return layer
     return layers[-1] if layers else None
+
+
+SUGGESTER_PREFIXES = ("spacy:",)
+"""How suggesters name their layers (``spacy:en_core_web_sm-3.8.0``)."""
+
+
+def annotator_name_problem(name: str, store: ProjectStore | None = None) -> str | None:
+    """Why ``name`` cannot be an analyst's own layer, or None: ``gold`` is the reviewers' adjudicated
+    layer (edits under that name would change gold unreviewed), and suggesters' names are taken."""
+    try:
+        name = check_layer_name(name)
+    except ValueError as error:
+        return str(error)
+    if name.casefold() == GOLD:
+        return f"{name!r} is reserved for the reviewed (gold) layer; choose your own name"
+    if name.casefold().startswith(SUGGESTER_PREFIXES):
+        return f"{name!r} looks like a suggester's layer name; choose your own name"
+    if store is not None:
+        existing = store.layer(name)
+        if existing is not None and existing.kind is not LayerKind.ANNOTATOR:
+            return f"{name!r} is the name of a {existing.kind.value} layer in this project; choose your own name"
+    return None
 
 
 class Session:
@@ -105,6 +206,10 @@ class Session:
         self.store = store
         self._writer = writer
         self.layer_name = check_layer_name(layer_name or annotator)
+        if layer_name is None:
+            problem = annotator_name_problem(annotator, store)
+            if problem:
+                raise StoreError(problem)
         existing = store.layer(self.layer_name)
         if existing is not None and existing.kind is LayerKind.SUGGESTIONS:
             raise StoreError(f"{self.layer_name!r} is the name of a suggester's layer; choose another annotator name")
@@ -204,8 +309,15 @@ class Session:
         return self._histories.setdefault(self.current.id, History())
 
     def _write(self, edit: Edit) -> str | None:
-        """Apply to the project, then to what is shown; on a conflict reload and explain."""
+        """Apply to what is shown, let the listeners show it, then write it to the project in one
+        transaction before returning (so the screen does not wait for the disk's sync); on a
+        conflict, or any failure to write, reload what the project holds and explain."""
         assert self.current is not None
+        current = self.current
+        document_id = current.id
+        status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
+        self.current = _after_edit(current, tuple(edit.changes), status)
+        self._notify("annotations")
         had_layer = self.layer
         try:
             try:
@@ -214,9 +326,9 @@ class Session:
                 with self.store.transaction():
                     if self._writer is not None:
                         self._layer_for_writing()
-                        self._writer(self.current.id, edit)
+                        self._writer(document_id, edit)
                     else:
-                        self.store.apply(self._layer_for_writing(), self.current.id, edit.changes)
+                        self.store.apply(self._layer_for_writing(), document_id, edit.changes)
             except BaseException:
                 self.layer = had_layer  # a layer made in the rolled back transaction is not there
                 raise
@@ -224,11 +336,10 @@ class Session:
             self.history.clear()
             self.reload()
             return str(conflict)
-        current = self.current
-        own = apply_to(current.own, edit.changes)
-        status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
-        self.current = OpenDocument(current.document, own, current.suggestions, status, current._tokens)
-        self._notify("annotations")
+        except BaseException:
+            # Nothing was written: show what the project holds, not the edit.
+            self.reload()
+            raise
         return None
 
     def apply(self, edit: Edit) -> str | None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
 from annotator.model.schema import LabelSchema
 
-MENUS = ("File", "Edit", "Annotate", "Labels", "Events", "Navigate", "Review", "Tools", "Help")
+MENUS = ("File", "Edit", "View", "Annotate", "Labels", "Events", "Navigate", "Review", "Tools", "Help")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("redo", "&Redo", "redo", "Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone", True),
     ActionSpec("find", "&Find in article…", "find", "Edit", ("Ctrl+F",), "Find text in the article"),
     ActionSpec("find_next", "Find &next", "find_next", "Edit", ("F3",)),
+    ActionSpec("zoom_in", "Zoom &in", "zoom_in", "View", ("Ctrl++", "Ctrl+="), "Larger article text"),
+    ActionSpec("zoom_out", "Zoom &out", "zoom_out", "View", ("Ctrl+-",), "Smaller article text"),
+    ActionSpec("zoom_reset", "&Normal size", "zoom_reset", "View", ("Ctrl+0",), "Article text at its normal size"),
+    ActionSpec("toggle_wrap", "&Wrap long lines", "toggle_wrap", "View", ("Ctrl+Shift+W",), "Wrap lines at the window's edge, or scroll sideways"),
+    ActionSpec("toggle_tags", "Label &tags", "toggle_tags", "View", ("Ctrl+Shift+L",), "Show each span's label above it, or colour only"),
     ActionSpec("accept", "&Accept", "accept_selected", "Annotate", ("Return",), "Accept the selected suggestion", True, True),
     ActionSpec("reject", "Re&ject", "reject_selected", "Annotate", ("X",), "Reject the selected suggestion", True, True),
     ActionSpec("delete", "&Delete", "delete_selected", "Annotate", ("Delete", "Backspace"), "Delete the selected span, event or argument", False, True),

@@ -33,12 +33,11 @@ def application() -> QApplication:
 
 def annotator_name(given: str | None, settings: QSettings) -> str | None:
     """``--annotator``, else ``ANNOTATOR_ANNOTATOR``, else the name kept in the settings."""
+    from annotator.session import annotator_name_problem
+
     for candidate in (given, os.environ.get(NAME_VARIABLE), settings.value(NAME_SETTING)):
-        if candidate:
-            try:
-                return check_layer_name(str(candidate))
-            except ValueError:
-                continue
+        if candidate and annotator_name_problem(str(candidate)) is None:
+            return check_layer_name(str(candidate))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +48,12 @@ class ShortcutsDialog(QDialog):
             for j, value in enumerate(row):
                 table.setItem(i, j, QTableWidgetItem(value))
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        # Keys and menus as wide as their longest entry ("Alt+Shift+Right" whole), the action the rest.
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -55,7 +61,10 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.table = table
-        self.resize(620, 640)
+        table.resizeColumnsToContents()
+        action_width = max((table.fontMetrics().horizontalAdvance(r[1]) for r in rows), default=200) + 24
+        needed = table.columnWidth(0) + action_width + table.columnWidth(2) + table.verticalScrollBar().sizeHint().width() + 40
+        self.resize(max(620, needed), 640)
 
 
 @dataclass(frozen=True)
@@ -126,13 +135,16 @@ class ExportDialog(QDialog):
 
 
 def ask_annotator_name(parent: QWidget | None = None) -> str | None:
-    """Ask for the analyst's name until a usable one is given or the user cancels."""
+    """Ask for the analyst's name until a usable one is given or the user cancels; reserved names
+    (``gold``, a suggester's) are refused with the reason."""
+    from annotator.session import annotator_name_problem
+
     prompt = "Your name, as your annotations will be labelled (e.g. alice):"
     while True:
         name, ok = QInputDialog.getText(parent, "Welcome to annotator", prompt)
         if not ok:
             return None
-        try:
+        problem = annotator_name_problem(name)
+        if problem is None:
             return check_layer_name(name)
-        except ValueError as error:
-            prompt = f"{error}. Your name:"
+        prompt = f"{problem[:1].upper()}{problem[1:]}. Your name:"

@@ -61,6 +61,12 @@ class DocumentListModel(QAbstractTableModel):
             self.rows.extend(page)
             self.endInsertRows()
 
+    def fetch_new(self) -> None:
+        """Look for rows added since the last page was read (ids only grow, so they come last)."""
+        if self._exhausted:
+            self._exhausted = False
+            self.fetchMore(QModelIndex())
+
     def fetch_until(self, document_id: int) -> int | None:
         """Load pages until ``document_id`` is in the model; its row, or None if filtered out."""
         while True:
@@ -122,7 +128,11 @@ class DocumentListPanel(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # Titles are long: two lines per row, wrapped at words, the full title in the tooltip.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        lines = self.table.fontMetrics().lineSpacing()
+        self.table.verticalHeader().setDefaultSectionSize(2 * lines + 8)
         self.table.setAlternatingRowColors(True)
         self.model: DocumentListModel | None = None
         top = QHBoxLayout()
@@ -138,6 +148,10 @@ class DocumentListPanel(QWidget):
         self.status.currentIndexChanged.connect(lambda _: self.filter_changed.emit())
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
+
+    def stop(self) -> None:
+        """The window is closing: a search typed just before must not query a closed project."""
+        self._debounce.stop()
 
     def set_model(self, model: DocumentListModel) -> None:
         self.model = model

@@ -7,6 +7,7 @@ session. What is selected (an annotation, an argument of the current event) live
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from annotator.gui.choosers import Chooser, Option
@@ -142,10 +143,16 @@ class Editor:
 
     def _next_pending_after(self, annotation: Annotation) -> str | None:
         current = self.session.current
-        start = annotation.trigger.start if isinstance(annotation, Event) else annotation.start
-        pending = sorted(current.pending.spans + current.pending.events, key=lambda a: _start(a))  # type: ignore[operator]
-        later = [a for a in pending if _start(a) > start or (_start(a) == start and a.uid != annotation.uid)]
-        return later[0].uid if later else None
+        start = _start(annotation)
+        # Pending spans and events are each in text order: bisect, do not sort thousands per key.
+        candidates = []
+        for items in (current.pending.spans, current.pending.events):
+            i = bisect_left(items, start, key=_start)
+            while i < len(items) and items[i].uid == annotation.uid:
+                i += 1
+            if i < len(items):
+                candidates.append(items[i])
+        return min(candidates, key=_start).uid if candidates else None
 
     def decide(self, accepting: bool) -> None:
         annotation = self.selected_annotation()
@@ -154,6 +161,8 @@ class Editor:
             return
         following = self._next_pending_after(annotation)
         edit = accept([annotation], self.author) if accepting else reject([annotation], self.author)
+        # Selected already, so the frame that shows the decision shows the next suggestion selected.
+        self.selected = following
         self._apply(edit, select_new=False)
         if following:
             self.select(following)
@@ -168,7 +177,14 @@ class Editor:
         everything = current.pending.spans + current.pending.events  # type: ignore[operator]
         title = f"{'Accept' if accepting else 'Reject'} {len(everything)} suggestions"
         edit = accept(everything, self.author, title) if accepting else reject(everything, self.author, title)
-        self._apply(edit, select_new=False)
+        problem = self.session.apply(edit)
+        if problem:
+            self.window.say(problem, error=True)
+        else:
+            n = len(everything)
+            self.window.say(f"{'Accepted' if accepting else 'Rejected'} {n} suggestion{'s' if n != 1 else ''}.")
+        self.clear()
+        self.window.refresh("selection")
 
     def delete_selected(self) -> None:
         event = self.current_event()

@@ -31,6 +31,7 @@ from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
+from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
@@ -53,9 +54,14 @@ class MainWindow(QMainWindow):
         self._chooser: QDialog | None = None
         self._colors: dict[str, QColor] = {}
         self._shown: dict[str, Annotation] = {}
-        self._shown_events: tuple[Event, ...] = ()
+        self._shown_events: tuple[Event, ...] | None = None
+        """The events the Events panel lists; None: it lists nothing of the open document yet."""
+        self._stale_rows: set[int] = set()
+        """Documents whose list rows wait for an update (the current one may change before it runs)."""
         self._row_update = QTimer(self, singleShot=True, interval=0)
         self._row_update.timeout.connect(self._update_current_row)
+        self._event_mark = QTimer(self, singleShot=True, interval=60)
+        self._event_mark.timeout.connect(self._mark_current_event)
         self._build()
         self.suggestions = self._start_suggestions()
         self._external = QTimer(self, interval=1000)
@@ -93,7 +99,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.left)
         splitter.addWidget(centre)
         splitter.addWidget(self.side)
-        splitter.setSizes([330, 760, 310])
+        splitter.setSizes([360, 700, 340])
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         self.toolbar = QToolBar("Main")
@@ -101,9 +107,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.files = FileActions(self)
+        self.view_options = ViewOptions(self)
         self.actions_by_id = install_actions(
-            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files)
+            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files, self.view_options)
         )
+        self.view_options.install()
         self._install_labels()
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
@@ -115,8 +123,16 @@ class MainWindow(QMainWindow):
         self.list_panel.filter_changed.connect(self._reload_list)
         self.view.clicked.connect(self.editor.clicked)
         self.view.selectionChanged.connect(lambda: self.refresh("text_selection"))
-        self.side.event_chosen.connect(lambda uid, argument: self.editor.select(uid, argument))
+        self.side.event_chosen.connect(self._event_chosen)
         self.side.label_chosen.connect(self.apply_label)
+
+    def _event_chosen(self, uid: str, argument: int) -> None:
+        if self.review.active:
+            self.review.select_item(uid)
+        else:
+            self.editor.select(uid, argument)
+        # The keys (1..9, A, Return) act on the article: give it the keyboard back.
+        self.view.setFocus()
 
     def _install_labels(self) -> None:
         for action in getattr(self, "label_action_objects", {}).values():
@@ -144,13 +160,16 @@ class MainWindow(QMainWindow):
         current = self.session.current
         if what == "text_selection":
             self._update_actions()
+            if current is not None and (self.editor.selected is None or self.view.selection() is not None):
+                self._show_details()
             return
         if what == "project" and self._labels_outdated():
             self._install_labels()
         if what == "document":
             self.editor.clear()
             self._shown = {}
-            self._shown_events = ()
+            # Whatever the panel lists belongs to the previous document, even if both have no events.
+            self._shown_events = None
             self.view.show_text(current.text if current else "")
             self.setWindowTitle(f"{current.document.title} — annotator" if current else "annotator")
             if current is not None:
@@ -164,13 +183,21 @@ class MainWindow(QMainWindow):
                 if self.review.active:
                     self.review.refresh_items()
                 self._sync_marks(full=what != "annotations" or self.review.active)
-                events = current.visible_events()
-                if len(events) != len(self._shown_events) or any(a is not b for a, b in zip(events, self._shown_events)):
-                    self.side.show_events(events, current.text, self.session.schema, self.editor.event)
-                    self._shown_events = events
+                if self.review.active:
+                    self.side.show_review_events(self.review.event_groups(), self.editor.selected)
+                    self._shown_events = None
+                else:
+                    events = current.visible_events()
+                    shown = self._shown_events
+                    if shown is None or len(events) != len(shown) or any(a is not b for a, b in zip(events, shown)):
+                        self.side.show_events(events, current.text, self.session.schema, self.editor.event)
+                        self._shown_events = events
             self._sync_selection()
+            if what == "annotations":
+                self.view.flush()  # on screen before the session writes the edit to disk
             if what in ("annotations", "status", "project"):
                 # After the frame: the list's counts need not hold up the article's repaint.
+                self._stale_rows.add(current.id)
                 self._row_update.start()
         if what != "selection":
             self._update_status_bar(progress_too=what != "annotations")
@@ -194,7 +221,7 @@ class MainWindow(QMainWindow):
             return Mark(to_qt(trigger.start), to_qt(trigger.end), self._color(trigger.label), style, annotation.uid, trigger.label)
         style = Style.SUGGESTION if is_suggestion(annotation) else Style.SPAN
         span = annotation.span
-        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid)
+        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid, span.label)
 
     def _sync_marks(self, full: bool) -> None:
         """Give the article the highlights of what is shown; after an edit, only what changed."""
@@ -204,13 +231,19 @@ class MainWindow(QMainWindow):
         elif full:
             self.view.set_marks([self._mark(a) for a in shown.values()], [], self.editor.selected)
         else:
-            removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
-            added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
+            current = self.session.current
+            if current.previous is not None and current.previous.shown() is self._shown:  # type: ignore[union-attr]
+                # One edit since the marks were made: the session says which uids it touched.
+                gone, changed = current.delta  # type: ignore[union-attr]
+                removed = set(gone) | set(changed)
+                added = [self._mark(shown[uid]) for uid in changed]
+            else:
+                removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
+                added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
             self.view.patch_marks(removed, added)
-        self._shown = dict(shown)
+        self._shown = shown  # the session's dict, never modified (a new one per edit)
 
     def _sync_selection(self) -> None:
-        current = self.session.current
         overlay = []
         event = self.editor.current_event()
         if event is not None:
@@ -219,19 +252,36 @@ class MainWindow(QMainWindow):
             for i, argument in enumerate(event.arguments):
                 if argument.span is not None:
                     marked = i == self.editor.argument and self.editor.selected == event.uid
-                    caption = argument.role + (" ◀" if marked else "")
+                    caption = ("▶ " if marked else "") + argument.role
                     overlay.append(Mark(to_qt(argument.span.start), to_qt(argument.span.end), color, Style.ARGUMENT, f"{event.uid}#{i}", caption))
         self.view.set_overlay(overlay, self.editor.selected)
+        self._show_details()
+        # Expanding an item of a list of thousands of events costs more than a frame: done once
+        # keys pause (a burst of Returns marks only the last event).
+        self._event_mark.start()
+
+    def _mark_current_event(self) -> None:
+        if self.review.active:
+            self.side.select_event(self.editor.selected, -1, collapse=False)
+        else:
+            self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
+
+    def _show_details(self) -> None:
+        """The Selection section: the review group, the selected annotation, or the selected text."""
+        current = self.session.current
         review = self.review.details_html() if self.review.active else None
+        selection = self.view.selection()
         if review is not None:
             self.side.details.setText(review)
+        elif self.editor.selected_annotation() is None and selection is not None and current is not None:
+            self.side.show_text_selection(current.text[selection[0]:selection[1]])
         else:
-            self.side.show_details(self.editor.selected_annotation(), current.text, self.editor.argument)  # type: ignore[union-attr]
-        self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
+            self.side.show_details(self.editor.selected_annotation(), current.text if current else "", self.editor.argument)
 
     def _update_current_row(self) -> None:
-        if self.session.current is not None:
-            self._update_list_row(self.session.current.id)
+        stale, self._stale_rows = self._stale_rows, set()
+        for document_id in sorted(stale):
+            self._update_list_row(document_id)
 
     def _update_list_row(self, document_id: int) -> None:
         rows = list_documents(self.store, self._filter(), document_id - 1, 1)
@@ -252,7 +302,10 @@ class MainWindow(QMainWindow):
             return "-"
         if self.session.has_suggestions(current.id):
             n = len(current.pending.spans) + len(current.pending.events)
-            return f"{n} pending" if n else "all decided"
+            if n:
+                return f"{n} pending"
+            # "All decided" only where there was something to decide.
+            return "all decided" if current.suggestions.spans or current.suggestions.events else "none for this article"
         if current.id in self.suggestions.requested:
             return "running…"
         if self.suggestions.error:
@@ -336,7 +389,9 @@ class MainWindow(QMainWindow):
         self.refresh("status")
 
     def _check_external(self) -> None:
-        self.session.check_external_changes()
+        if self.session.check_external_changes() and self.list_panel.model is not None:
+            # Documents imported by another process (the command line) join the list's end.
+            self.list_panel.model.fetch_new()
 
     # -- handlers ACTIONS name here (the rest are the editor's, the review's, the files') ----
 
@@ -356,6 +411,9 @@ class MainWindow(QMainWindow):
         from annotator.gui.agreement_view import AgreementDialog
 
         dialog = AgreementDialog(self.store.path, self.review.layers or None, self)
+        dialog.label_chosen.connect(
+            lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
+        )
         self._chooser = dialog
         dialog.open()
 
@@ -422,7 +480,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
         self._row_update.stop()
-        self.list_panel._debounce.stop()  # a search typed just before closing must not query a closed store
+        self._event_mark.stop()
+        self.list_panel.stop()  # a search typed just before closing must not query a closed store
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):
             if task is not None and task.isRunning():

@@ -10,6 +10,7 @@ disagreements they still have. The comparison itself lives in :mod:`annotator.re
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.background import TaskThread
+from annotator.gui.review_details import EventGroup, argument_lines, versions_table
 from annotator.gui.text_view import Mark, Style
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
 from annotator.model.layer import GOLD, LayerKind
@@ -105,6 +107,8 @@ class ReviewMode:
         self.queue = ReviewQueue()
         self.queue.document_chosen.connect(window.open_document)
         self.task: TaskThread | None = None
+        self.label_filter: str | None = None
+        """F8 visits only disagreements involving this label (set from the agreement panel)."""
 
     @property
     def active(self) -> bool:
@@ -136,9 +140,21 @@ class ReviewMode:
         self.refresh_queue(open_first=True)
         return True
 
+    def show_label(self, label: str, layers: list[str]) -> None:
+        """From the agreement panel: review the disagreements about ``label`` (starting a review
+        of ``layers`` if none is running)."""
+        self.label_filter = label
+        if not self.active:
+            if not self.start(layers):
+                return
+            self.window.say(f"Review started: F8 goes to the next disagreement about {label}.")
+            return
+        self.next_disagreement(1, after=-1)
+
     def stop(self) -> None:
         if not self.active:
             return
+        self.label_filter = None
         self.layers = []
         self.items = []
         window = self.window
@@ -183,6 +199,13 @@ class ReviewMode:
         self.items = compare_document(versions, current.own)
         self.queue.set_count(current.id, self.open_count())
 
+    def select_item(self, uid: str) -> None:
+        """Select a group (``item:N``) or a gold annotation, and scroll to it."""
+        self.window.editor.select(uid, reveal=False)
+        found = self.current_item()
+        if found is not None:
+            self.window.view.reveal(found[1].start)
+
     def open_count(self) -> int:
         return sum(1 for item in self.items if not item.agreed and not item.decided)
 
@@ -196,7 +219,7 @@ class ReviewMode:
                     t = annotation.trigger
                     marks.append(Mark(to_qt(t.start), to_qt(t.end), color_of(t.label), Style.TRIGGER, annotation.uid, t.label))
                 else:
-                    marks.append(Mark(to_qt(annotation.start), to_qt(annotation.end), color_of(annotation.label), Style.SPAN, annotation.uid))
+                    marks.append(Mark(to_qt(annotation.start), to_qt(annotation.end), color_of(annotation.label), Style.SPAN, annotation.uid, annotation.label))
             if item.decided:
                 continue
             uid = f"{ITEM_PREFIX}{index}"
@@ -204,9 +227,11 @@ class ReviewMode:
                 version = next(iter(item.versions.values()))
                 label = _label(version[0]) if version else ""
                 style = Style.SUGGESTED_TRIGGER if item.kind == "event" else Style.SUGGESTION
-                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(label), style, uid))
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(label), style, uid, label))
             else:
-                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(""), Style.DISAGREEMENT, uid))
+                labels = sorted({_label(a) for version in item.versions.values() for a in version})
+                caption = " ≠ ".join(labels) if labels else "?"
+                marks.append(Mark(to_qt(item.start), to_qt(item.end), color_of(""), Style.DISAGREEMENT, uid, caption))
         return marks
 
     def current_item(self) -> tuple[int, ReviewItem] | None:
@@ -231,9 +256,34 @@ class ReviewMode:
         keys = " · ".join(f"<b>{i + 1}</b> {escape(name)}" for i, name in enumerate(self.layers[:9]))
         return (
             f"{escape(item.kind)} {state}: “{escape(text[item.start:item.end][:120])}”<br>"
-            f"{escape(item.describe(text))}<br><small>Take: {keys} · <b>0</b> none · "
+            f"{versions_table(item, self.layers, text)}<small>Take: {keys} · <b>0</b> none · "
             f"<b>F8</b> next disagreement</small>"
         )
+
+    def event_groups(self) -> list[EventGroup]:
+        """The document's event groups for the Events panel: each annotator's version, with arguments."""
+        current = self.window.session.current
+        if current is None:
+            return []
+        text = current.text
+        groups = []
+        for index, item in enumerate(self.items):
+            if item.kind != "event":
+                continue
+            state = "decided" if item.decided else ("agreed" if item.agreed else "disagreement")
+            versions = []
+            for number, (layer, version) in enumerate(item.versions.items(), start=1):
+                events = [a for a in version if isinstance(a, Event)]
+                if not events:
+                    versions.append((f"{number} {layer}: no event", []))
+                for event in events:
+                    trigger = text[event.trigger.start:event.trigger.end]
+                    versions.append((f"{number} {layer}: {event.type} “{trigger}”", argument_lines(event, text, item.linked)))
+            kept = [a for a in item.gold if isinstance(a, Event) and not a.provenance.is_rejected]
+            if item.decided:
+                versions.append(("gold: " + (", ".join(e.type for e in kept) or "none"), [line for e in kept for line in argument_lines(e, text, item.linked)]))
+            groups.append(EventGroup(f"{ITEM_PREFIX}{index}", text[item.start:item.end], state, versions))
+        return groups
 
     # -- the handlers of the Review menu ----------------------------------------------------
 
@@ -285,8 +335,11 @@ class ReviewMode:
         if not edit:
             window.say("Nothing agreed is left to accept in this document.")
             return
+        counted = re.search(r"(\d+)", edit.title)  # the edit's title counts what it took
+        groups = int(counted.group(1)) if counted else len(edit.changes)
         problem = window.session.apply(edit)
-        window.say(problem or f"{edit.title} into gold.", error=bool(problem))
+        # Say what happened, not what to do.
+        window.say(problem or f"Accepted {groups} agreed group{'s' if groups != 1 else ''} into gold.", error=bool(problem))
 
     def next_disagreement(self, step: int, after: int | None = None) -> None:
         """Select the next (or previous) undecided disagreement; past the end, the next document."""
@@ -296,20 +349,43 @@ class ReviewMode:
             return
         found = self.current_item()
         here = after if after is not None else (found[1].start if found else (-1 if step > 0 else 10**12))
-        open_items = [(i, item) for i, item in enumerate(self.items) if not item.agreed and not item.decided]
+        label = self.label_filter
+        open_items = [
+            (i, item) for i, item in enumerate(self.items)
+            if not item.agreed and not item.decided
+            and (label is None or any(_label(a) == label for version in item.versions.values() for a in version))
+        ]
         ahead = [p for p in open_items if (p[1].start > here if step > 0 else p[1].start < here)]
         if ahead:
             index, item = ahead[0] if step > 0 else ahead[-1]
             window.editor.select(f"{ITEM_PREFIX}{index}", reveal=False)
             window.view.reveal(item.start)
+            if label is not None:
+                window.say(f"Disagreements about {label} only (Review > Stop review clears this).")
             return
         current = window.session.current
         documents = [doc for doc, count in self.queue.documents() if count and (current is None or doc != current.id)]
+        if label is not None:
+            # Only documents with a disagreement about the label; each looked at once.
+            for document in documents:
+                window.open_document(document)
+                if self._open_items_about(label):
+                    self.next_disagreement(1, after=-1)
+                    return
+            self.label_filter = None
+            window.say(f"No disagreements about {label} left to decide.")
+            return
         if not documents:
             window.say("No disagreements left to decide in the compared layers.")
             return
         window.open_document(documents[0])
         self.next_disagreement(1, after=-1)
+
+    def _open_items_about(self, label: str) -> bool:
+        return any(
+            not item.agreed and not item.decided and any(_label(a) == label for v in item.versions.values() for a in v)
+            for item in self.items
+        )
 
 
 def _label(annotation: SpanAnnotation | Event) -> str:

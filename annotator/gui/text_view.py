@@ -2,9 +2,18 @@
 
 Highlights are painted, not stored in the text: for each block on screen, the marks that touch
 it are looked up (sorted by start, so the cost follows what is visible, not the document's size)
-and drawn under the text (fills) and over it (outlines, role names). Overlapping spans stay
-visible: the first level is a fill, deeper levels are underlines stacked below it. Pending
-suggestions are pale with a dashed outline until accepted.
+and drawn under the text (fills) and over it (outlines, label tags, role names). Overlapping
+spans stay visible: the first level is a fill, deeper levels are underlines stacked below it.
+Pending suggestions are pale with a dashed outline until accepted.
+
+Label tags (brat-style) sit in a band reserved above every line, so they never cover text and
+the first line's tags are not cut off. ``QPlainTextEdit`` ignores line-height and margin formats;
+the band comes from one character format on the whole text: subscript at 1.5 times the size,
+which Qt draws at the normal size (2/3) but lays out with the larger font's ascent, so each line
+gains empty room above its letters. Formats belong to the view, never to offsets.
+
+Paint hook: :attr:`AnnotatedTextView.paint_hooks` are called as ``painter_hook(view, painter, blocks)``
+after the built-in layers, with the visible ``(block, geometry)`` pairs (relations draw there).
 """
 
 from __future__ import annotations
@@ -15,10 +24,25 @@ from enum import IntEnum
 from operator import attrgetter
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QMouseEvent, QPainter, QPaintEvent, QPen, QTextBlock
+from typing import Callable
+
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QRegion,
+    QTextBlock,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from annotator.gui.offsets import Utf16Offsets
+from annotator.gui.tags import BAND_BASELINE, BAND_SCALE, outline_rect, paint_tags, text_format
 
 
 class Style(IntEnum):
@@ -32,8 +56,7 @@ class Style(IntEnum):
 
 SPAN_LIKE = (Style.SPAN, Style.SUGGESTION, Style.DISAGREEMENT)
 DISAGREEMENT_COLOR = QColor("#d62728")
-
-
+FOUND_COLOR = QColor(255, 214, 0, 110)
 @dataclass
 class Mark:
     """One highlight, in Qt (UTF-16) positions."""
@@ -74,9 +97,19 @@ class AnnotatedTextView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.base_point_size = font.pointSizeF()
+        self.zoom = 0
+        """Points added to the base size by View > Zoom."""
+        self.show_tags = True
+        """Label tags above every span (View > Label tags); role tags of the selected event always show."""
+        self.paint_hooks: list[Callable[[AnnotatedTextView, QPainter, list], None]] = []
+        """Extra paint layers (the paint hook): called after the built-in ones, on the viewport."""
+        self._found: list[tuple[int, int]] = []
+        self._dirty = QRegion()
+        self._uid_index: dict[str, list[Mark]] | None = None
+        self._tag_widths: dict[str, float] = {}
         self.setFont(font)
-        self._caption_font = QFont(font)
-        self._caption_font.setPointSizeF(font.pointSizeF() * 0.72)
+        self._apply_font()
         self.offsets = Utf16Offsets("")
         self._marks: list[Mark] = []
         self._overlay: list[Mark] = []
@@ -87,9 +120,52 @@ class AnnotatedTextView(QPlainTextEdit):
 
     # -- content ----------------------------------------------------------------------------
 
+    def _apply_font(self) -> None:
+        """Fonts and the tag band for the current zoom; the whole text gets the band format."""
+        size = max(6.0, self.base_point_size + self.zoom)
+        font = QFont(self.font())
+        font.setPointSizeF(size)
+        self.setFont(font)
+        metrics = QFontMetricsF(font)
+        big = QFont(font)
+        big.setPointSizeF(size * BAND_SCALE)
+        big_metrics = QFontMetricsF(big)
+        # Empty room above the capitals of a line: the taller ascent, plus the baseline shift.
+        shift = big_metrics.height() * BAND_BASELINE / 100
+        self.band = max(0.0, big_metrics.ascent() + shift - metrics.capHeight() - 2)
+        self._caption_font = QFont(font)
+        # Tags are mostly capitals (PERSON, GPE): their cap height, not the ascent, must fit the band.
+        self._caption_font.setPixelSize(max(7, int(self.band * 0.95)))
+        self._tag_widths = {}
+        fmt = text_format(size, band=True)
+        self.setCurrentCharFormat(fmt)
+        if self.document().characterCount() > 1:
+            cursor = QTextCursor(self.document())
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.setCharFormat(fmt)
+
+    def set_zoom(self, zoom: int) -> None:
+        """Zoom the article text by ``zoom`` points (View > Zoom in / out / reset)."""
+        self.zoom = max(-6, min(30, zoom))
+        self._apply_font()
+        self.viewport().update()
+
+    def set_show_tags(self, shown: bool) -> None:
+        self.show_tags = shown
+        self.viewport().update()
+
+    def set_found(self, ranges: list[tuple[int, int]]) -> None:
+        """Highlight every match of the find bar (Qt positions)."""
+        self._found = sorted(ranges)
+        self.viewport().update()
+
     def show_text(self, text: str) -> None:
         self.offsets = Utf16Offsets(text)
         self._marks, self._overlay, self._starts = [], [], []
+        self._uid_index = None
+        self._found = []
+        # setPlainText gives the whole text the current char format (the band) in the same pass.
+        self.setCurrentCharFormat(text_format(max(6.0, self.base_point_size + self.zoom), band=True))
         self.setPlainText(text)
         self.moveCursor(self.textCursor().MoveOperation.Start)
 
@@ -99,24 +175,89 @@ class AnnotatedTextView(QPlainTextEdit):
         self._marks = marks
         self._starts = [m.start for m in marks]
         self._longest = max((m.end - m.start for m in marks), default=0)
-        self.set_overlay(overlay, selected_uid)
-
-    def patch_marks(self, removed: set[str], added: list[Mark]) -> None:
-        """Change a few highlights in place: an edit touches few of a document's thousands."""
-        if removed:
-            self._marks = [m for m in self._marks if m.uid not in removed]
-            self._starts = [m.start for m in self._marks]
-        for mark in added:
-            index = bisect_right(self._starts, mark.start)
-            self._marks.insert(index, mark)
-            self._starts.insert(index, mark.start)
-            self._longest = max(self._longest, mark.end - mark.start)
-        self.viewport().update()
-
-    def set_overlay(self, overlay: list[Mark], selected_uid: str | None) -> None:
         self._overlay = sorted(overlay, key=attrgetter("start"))
         self.selected_uid = selected_uid
+        self._uid_index = None
+        self._dirty = QRegion()
         self.viewport().update()
+
+    def patch_marks(self, removed: set[str], added: list[Mark]) -> None:
+        """Change a few highlights in place: an edit touches few of a document's thousands, so
+        only the lines they are on are painted again (see :meth:`flush`)."""
+        by_uid = self._uid_index
+        if by_uid is None:
+            self._marks_with_uid("")
+            by_uid = self._uid_index
+        marks, starts = self._marks, self._starts
+        for uid in removed:
+            for mark in by_uid.pop(uid, []):  # type: ignore[union-attr]
+                # Found by bisection on its start, removed in place: no pass over thousands of marks.
+                i = bisect_left(starts, mark.start)
+                while i < len(marks) and marks[i] is not mark:
+                    i += 1
+                if i < len(marks):
+                    del marks[i]
+                    del starts[i]
+                self._mark_dirty(mark.start, mark.end)
+        for mark in added:
+            index = bisect_right(starts, mark.start)
+            marks.insert(index, mark)
+            starts.insert(index, mark.start)
+            by_uid.setdefault(mark.uid, []).append(mark)  # type: ignore[union-attr]
+            self._longest = max(self._longest, mark.end - mark.start)
+            self._mark_dirty(mark.start, mark.end)
+
+    def set_overlay(self, overlay: list[Mark], selected_uid: str | None) -> None:
+        """The selected event's arguments and the selected mark; repaints only where they were and are."""
+        overlay = sorted(overlay, key=attrgetter("start"))
+        for mark in self._overlay + overlay:
+            self._mark_dirty(mark.start, mark.end)
+        for uid in {self.selected_uid, selected_uid} - {None}:
+            for mark in self._marks_with_uid(uid):
+                self._mark_dirty(mark.start, mark.end)
+        self._overlay = overlay
+        self.selected_uid = selected_uid
+
+    def _marks_with_uid(self, uid: str) -> list[Mark]:
+        index = self._uid_index
+        if index is None:
+            index = {}
+            for mark in self._marks:  # locals: attribute look-ups on a Qt object are slow
+                index.setdefault(mark.uid, []).append(mark)
+            self._uid_index = index
+        return index.get(uid, [])
+
+    def _mark_dirty(self, start: int, end: int) -> None:
+        """Schedule a repaint of the on-screen lines of Qt positions ``start``..``end`` (whole
+        blocks: a tag's width changes where its neighbours' tags may go)."""
+        document = self.document()
+        block = document.findBlock(start)
+        last = document.findBlock(max(start, end - 1))
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        width = self.viewport().width()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            if geometry.bottom() >= 0:
+                rect = geometry.toAlignedRect().adjusted(-2, -3, 0, 3)
+                rect.setLeft(0)
+                rect.setRight(width)
+                self._dirty += rect
+                self.viewport().update(rect)
+            if block == last:
+                break
+            block = block.next()
+
+    def flush(self) -> None:
+        """Paint what changed now, not at the next turn of the event loop: after an edit the
+        window shows it before the project file is written."""
+        if not self._dirty.isEmpty():
+            region, self._dirty = self._dirty, QRegion()
+            # Rectangle by rectangle: one paint of their bounding box could be the whole screen.
+            for rect in region:
+                self.viewport().repaint(rect)
 
     def marks_at(self, position: int) -> list[Mark]:
         """Marks covering a Qt position, shortest first."""
@@ -205,7 +346,7 @@ class AnnotatedTextView(QPlainTextEdit):
         return [m for m in marks[lo:hi] if m.end > begin]
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self._marks and not self._overlay:
+        if not self._marks and not self._overlay and not self._found and not self.paint_hooks:
             super().paintEvent(event)
             return
         blocks = self._visible_blocks(QRectF(event.rect()))
@@ -214,26 +355,53 @@ class AnnotatedTextView(QPlainTextEdit):
             lo = bisect_left(self._starts, first.position() - self._longest)
             hi = bisect_left(self._starts, last.position() + last.length())
             assign_levels([m for m in self._marks[lo:hi] if m.end > first.position()])
+        band = self.band
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        found_starts = [a for a, _ in self._found]
+        found_longest = max((b - a for a, b in self._found), default=0)
         for block, geometry in blocks:
             for mark in self._in_block(self._marks, self._starts, self._longest, block):
                 for rect in self._segments(mark, block, geometry):
-                    self._paint_under(painter, mark, rect)
+                    self._paint_under(painter, mark, rect.adjusted(0, band, 0, 0))
+            if self._found:
+                begin, end = block.position(), block.position() + block.length()
+                lo = bisect_left(found_starts, begin - found_longest)
+                hi = bisect_left(found_starts, end)
+                for start, stop in self._found[lo:hi]:
+                    found = Mark(start, stop, FOUND_COLOR, Style.SPAN, "")
+                    for rect in self._segments(found, block, geometry):
+                        painter.fillRect(rect.adjusted(0, band, 0, 0), FOUND_COLOR)
         painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         overlay_starts = [m.start for m in self._overlay]
         overlay_longest = max((m.end - m.start for m in self._overlay), default=0)
         for block, geometry in blocks:
+            tags: list[tuple[QRectF, str, QColor, bool]] = []
+            arguments = self._in_block(self._overlay, overlay_starts, overlay_longest, block)
+            with_roles = {(m.start, m.end) for m in arguments}
             for mark in self._in_block(self._marks, self._starts, self._longest, block):
+                segments = self._segments(mark, block, geometry)
                 if mark.style is not Style.SPAN or mark.uid == self.selected_uid:
-                    for rect in self._segments(mark, block, geometry):
-                        self._paint_over(painter, mark, rect)
-            for mark in self._in_block(self._overlay, overlay_starts, overlay_longest, block):
-                for i, rect in enumerate(self._segments(mark, block, geometry)):
-                    self._paint_argument(painter, mark, rect, caption=i == 0 and mark.start >= block.position())
+                    for rect in segments:
+                        self._paint_over(painter, mark, rect.adjusted(0, band, 0, 0))
+                if self.show_tags and mark.caption and segments and mark.start >= block.position() and (mark.start, mark.end) not in with_roles:
+                    pale = mark.style in (Style.SUGGESTION, Style.SUGGESTED_TRIGGER)
+                    tags.append((segments[0], mark.caption, QColor(mark.color), pale))
+            for mark in arguments:
+                segments = self._segments(mark, block, geometry)
+                for rect in segments:
+                    self._paint_argument(painter, mark, rect.adjusted(0, band, 0, 0))
+                if mark.caption and segments and mark.start >= block.position():
+                    tags.append((segments[0], mark.caption, QColor(mark.color).darker(150), False))
+            self._paint_tags(painter, tags)
+        for hook in self.paint_hooks:
+            hook(self, painter, blocks)
         painter.end()
+
+    def _paint_tags(self, painter: QPainter, tags: list[tuple[QRectF, str, QColor, bool]]) -> None:
+        paint_tags(painter, tags, self.band, self._caption_font, self._tag_widths, self.viewport().width() - 2, self.palette().text().color())
 
     def _paint_under(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         color = QColor(mark.color)
@@ -255,28 +423,20 @@ class AnnotatedTextView(QPlainTextEdit):
     def _paint_over(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         selected = mark.uid == self.selected_uid
         color = DISAGREEMENT_COLOR if mark.style is Style.DISAGREEMENT else QColor(mark.color).darker(140)
-        pen = QPen(QColor("#202020") if selected else color)
-        pen.setWidthF(2.5 if selected else (1.6 if mark.style in (Style.TRIGGER, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT) else 1.0))
+        pen = QPen(self.palette().text().color() if selected else color)
+        pen.setWidthF(2.0 if selected else (1.6 if mark.style in (Style.TRIGGER, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT) else 1.0))
         if mark.style in (Style.SUGGESTION, Style.SUGGESTED_TRIGGER, Style.DISAGREEMENT):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         if mark.level and mark.style is Style.SUGGESTION and not selected:
             return  # a deeper suggestion level is its dashed underline only
-        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        painter.drawRect(outline_rect(rect, pen.widthF()))
 
-    def _paint_argument(self, painter: QPainter, mark: Mark, rect: QRectF, caption: bool) -> None:
+    def _paint_argument(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         pen = QPen(QColor(mark.color).darker(150))
-        pen.setWidthF(2.0)
+        pen.setWidthF(1.5)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-        if not caption or not mark.caption:
-            return
-        painter.setFont(self._caption_font)
-        metrics = QFontMetricsF(self._caption_font)
-        width = metrics.horizontalAdvance(mark.caption) + 6
-        chip = QRectF(rect.left(), rect.top() - metrics.height() + 1, width, metrics.height())
-        painter.fillRect(chip, QBrush(QColor(mark.color).darker(150)))
-        painter.setPen(QColor("white"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, mark.caption)
+        painter.drawRoundedRect(outline_rect(rect, pen.widthF()), 3, 3)
+

@@ -105,6 +105,11 @@ class AgreementCounter:
             alpha.add_unit(unit, times)
         return alpha.alpha
 
+    def label_counts(self) -> dict[tuple[str, str], dict[str, tuple[int, int, int]]]:
+        """Per pair ``(a, b)`` and label: how many spans ``a`` gave it, ``b`` gave it, both gave alike
+        (what the per-label F1 is computed from; a label neither used is absent: no data)."""
+        return {(p.a, p.b): {label: (c.a, c.b, c.both) for label, c in sorted(p.labels.items())} for p in self.pairs}
+
     def to_dict(self) -> dict[str, Any]:
         """The report in the documented JSON shape."""
         return {
@@ -126,6 +131,11 @@ def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = N
     Raises :class:`~annotator.store.database.StoreError` for an unknown layer and ``ValueError``
     for fewer than two layers.
     """
+    return agreement_counter(store, layer_names).to_dict()
+
+
+def agreement_counter(store: ProjectStore, layer_names: Sequence[str] | None = None) -> AgreementCounter:
+    """The counter behind :func:`project_agreement`, for the report and :meth:`AgreementCounter.label_counts`."""
     names = list(layer_names) if layer_names is not None else default_layers(store)
     counter = AgreementCounter(names)  # checks the count before touching the store
     layers = resolve_layers(store, names)
@@ -141,7 +151,7 @@ def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = N
             counter.add_document(
                 {name: loaded[name].get(doc) for name in names}, _tokens(store, doc)
             )
-    return counter.to_dict()
+    return counter
 
 
 def _tokens(store: ProjectStore, document_id: int) -> Tokens:

@@ -39,7 +39,8 @@ def test_first_start_asks_for_the_name_and_opens_the_default_project(qtbot, monk
     opened = []
 
     def run_instead(self) -> int:
-        opened.extend(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window")
+        # Visible only: windows of earlier tests may still await their deleteLater.
+        opened.extend(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window" and w.isVisible())
         return 0
 
     monkeypatch.setattr(QApplication, "exec", run_instead)

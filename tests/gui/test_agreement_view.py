@@ -1,0 +1,89 @@
+"""The agreement panel: readable headers, values and counts, "no data" apart from 0.0, jump, Close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from annotator.formats.importer import import_paths
+from annotator.gui.agreement_view import FIGURES, LabelBarChart
+from annotator.review.agreement import agreement_counter
+from annotator.store.project import ProjectStore
+from annotator.workspace import create_project
+
+
+@pytest.fixture
+def team_project(tmp_path: Path, data: Path) -> Path:
+    path = tmp_path / "team.db"
+    with create_project(path) as store:
+        import_paths(store, [data / "review" / "alice.jsonl"], layer_name="alice")
+        import_paths(store, [data / "review" / "bob.jsonl"], layer_name="bob")
+    return path
+
+
+def open_panel(qtbot, window):
+    window.actions_by_id["agreement"].trigger()
+    dialog = window._chooser
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    return dialog
+
+
+def test_headers_are_readable_and_close_closes(qtbot, make_window, team_project: Path) -> None:
+    window = make_window(team_project, annotator="rita", worker=None)
+    dialog = open_panel(qtbot, window)
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert not set(FIGURES) & set(headers) and not any("_" in h for h in headers)
+    assert "Spans F1\n(exact)" in headers
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    assert close is not None and dialog.isVisible()
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_counts_on_bars_and_no_data_apart_from_zero(qtbot, team_project: Path) -> None:
+    report = {
+        "pairs": [
+            {"a": "alice", "b": "bob", "per_label": {"ORG": {"span_f1_exact": 0.0}, "GPE": {"span_f1_exact": 0.5}}},
+            {"a": "alice", "b": "carol", "per_label": {"GPE": {"span_f1_exact": 1.0}}},
+        ]
+    }
+    counts = {("alice", "bob"): {"ORG": (3, 2, 0), "GPE": (2, 2, 1)}, ("alice", "carol"): {"GPE": (2, 2, 2)}}
+    chart = LabelBarChart()
+    qtbot.addWidget(chart)
+    chart.resize(600, 300)
+    chart.set_report(report, counts)
+    bars = {(label, pair): (value, rect) for label, pair, value, rect in chart.bars()}
+    assert bars[("ORG", "alice / bob")][0] == 0.0 and bars[("ORG", "alice / bob")][1].height() == 0
+    assert bars[("ORG", "alice / carol")][0] is None  # carol never used ORG: no data, not 0.0
+    assert bars[("ORG", "alice / carol")][1].height() > 0  # drawn as a full "no data" box
+    assert chart.counts[("ORG", "alice / bob")] == (3, 2, 0)
+    chart.grab()  # paints the values, counts and "no data" without error
+
+
+def test_the_counts_match_the_report(team_project: Path) -> None:
+    with ProjectStore.open(team_project) as store:
+        counter = agreement_counter(store, ["alice", "bob"])
+    report, counts = counter.to_dict(), counter.label_counts()
+    for label, scores in report["pairs"][0]["per_label"].items():
+        a, b, both = counts[("alice", "bob")][label]
+        assert scores["span_f1_exact"] == pytest.approx(2 * both / (a + b) if a + b else 1.0)
+
+
+def test_a_labels_bar_leads_to_its_disagreements(qtbot, make_window, team_project: Path) -> None:
+    window = make_window(team_project, annotator="rita", worker=None)
+    dialog = open_panel(qtbot, window)
+    chart = dialog.chart
+    chart.resize(800, 320)
+    label, _, _, rect = next(bar for bar in chart.bars() if bar[2] is not None and bar[2] < 1.0)
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert not dialog.isVisible()
+    assert window.review.active and window.review.label_filter == label
+    qtbot.waitUntil(lambda: bool(window.review.items) and window.review.queue.rowCount() > 0, timeout=10000)
+    window.review.next_disagreement(1, after=-1)
+    found = window.review.current_item()
+    assert found is not None
+    labels = {getattr(a, "label", None) or a.type for version in found[1].versions.values() for a in version}
+    assert label in labels
