@@ -2,9 +2,11 @@
 
 Kept: text-bound annotations (``T``; a discontinuous one becomes one span from its first start
 to its last end, with the fragments kept), events (``E``; an argument may be another event;
-numbered repeats of a role such as ``Org-Arg2`` become the role ``Org-Arg``), attributes
-(``A``/``M``) and notes (``#``) on spans and events. Reported and left out: relations (``R``),
-equivalences (``*``), normalizations (``N``). Each ``T``'s text is checked against the ``.txt``.
+numbered repeats of a role such as ``Org-Arg2`` become the role ``Org-Arg`` where the number only
+counts repeats; one that pairs arguments, ``Site2`` beside ``Theme2``, is kept as written), attributes
+(``A``/``M``) and notes (``#``) on spans, events and relations; relations (``R``: head ``Arg1``,
+child ``Arg2``, a span or an event at each end) and equivalence groups (``*``, symmetric
+relations). Reported and left out: normalizations (``N``). Each ``T``'s text is checked against the ``.txt``.
 
 brat keeps type names in the form ``[A-Za-z0-9_-]+`` (:func:`brat_name`); ``names`` maps such
 names back onto the project's schema, so ``Conflict_Attack`` is read as ``Conflict:Attack``.
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Collection, Mapping
 
 from annotator.formats.records import (
-    Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record, normalise_role,
+    Problem, RawArgument, RawEvent, RawRelation, RawSpan, ReadError, Record, build_record, normalise_roles,
 )
 from annotator.formats.text_files import decode, read_text
 from annotator.model.schema import LabelSchema
@@ -71,6 +73,8 @@ def read_brat(
     attributes: dict[str, dict[str, object]] = {}
     notes: dict[str, str] = {}
     skipped: dict[str, list[int]] = {}
+    relations: list[tuple[str, str, list[str], str, bool]] = []
+    renamed_roles: list[int] = []
 
     for number, line in enumerate(ann.splitlines(), start=1):
         if not line.strip():
@@ -94,14 +98,14 @@ def read_brat(
                 parts = rest.split()
                 type_, _, trigger = parts[0].partition(":")
                 type_ = names.get(type_, type_)
-                arguments = []
+                pairs = []
                 for part in parts[1:]:
                     role, _, target = part.partition(":")
                     if not role or not target:
                         raise ValueError(f"argument {part!r} is not ROLE:ID")
-                    role = normalise_role(role)
-                    role = names.get(role, role)
-                    arguments.append((role, target))
+                    pairs.append((role, target))
+                roles = normalise_roles(role for role, _ in pairs)
+                arguments = [(names.get(role, role), target) for role, (_, target) in zip(roles, pairs)]
                 events[ident] = (type_, trigger, arguments, where)
             elif kind in ("A", "M"):
                 fields = rest.split()
@@ -112,18 +116,41 @@ def read_brat(
                 fields = rest.split("\t", 1)
                 target = fields[0].split()[1] if len(fields[0].split()) > 1 else ""
                 notes[target] = (notes.get(target, "") + "\n" + (fields[1] if len(fields) > 1 else "")).strip()
-            elif kind in ("R", "*", "N"):
+            elif kind == "R":
+                parts = rest.split()
+                if len(parts) != 3:
+                    raise ValueError("a relation is 'Type Arg1:ID Arg2:ID'")
+                ends = []
+                for part in parts[1:]:
+                    role, _, target = part.partition(":")
+                    if not role or not target:
+                        raise ValueError(f"relation argument {part!r} is not ROLE:ID")
+                    ends.append(target)
+                if [p.partition(":")[0] for p in parts[1:]] != ["Arg1", "Arg2"]:
+                    renamed_roles.append(number)
+                relations.append((ident, names.get(parts[0], parts[0]), ends, where, False))
+            elif kind == "*":
+                parts = rest.split()
+                if len(parts) < 3:
+                    raise ValueError("an equivalence is 'Type ID ID ...'")
+                relations.append((ident, names.get(parts[0], parts[0]), parts[1:], where, True))
+            elif kind == "N":
                 skipped.setdefault(kind, []).append(number)
             else:
                 raise ValueError(f"unknown annotation kind {ident!r}")
         except (ValueError, IndexError) as error:
             problems.append(Problem(ann_name, where, f"annotation skipped: {error}"))
 
-    names = {"R": "relation(s)", "*": "equivalence group(s)", "N": "normalization(s)"}
     for kind, numbers in skipped.items():
         lines = ", ".join(str(n) for n in numbers[:10]) + (", ..." if len(numbers) > 10 else "")
         problems.append(
-            Problem(ann_name, f"line {lines}", f"{len(numbers)} {names[kind]} not imported: annotator keeps entities and events")
+            Problem(ann_name, f"line {lines}", f"{len(numbers)} normalization(s) not imported: annotator keeps no links to databases")
+        )
+    if renamed_roles:
+        lines = ", ".join(str(n) for n in renamed_roles[:10]) + (", ..." if len(renamed_roles) > 10 else "")
+        problems.append(
+            Problem(ann_name, f"line {lines}", f"{len(renamed_roles)} relation(s) with argument names other than "
+                    "Arg1/Arg2: imported as head and child, written back as Arg1/Arg2")
         )
 
     triggers = {trigger for _, trigger, _, _ in events.values()}
@@ -163,6 +190,21 @@ def read_brat(
         raw_events.append(
             RawEvent(trigger_span, raw_arguments, ident, where, attributes.get(ident, {}), notes.get(ident, ""))
         )
+    raw_relations = []
+    for ident, type_, ends, where, symmetric in relations:
+        raw_ends: list[object] = []
+        for target in ends:
+            if target.startswith("E"):
+                raw_ends.append(target)
+            elif target in spans:
+                raw_ends.append(spans[target])
+            else:
+                raw_ends.append(("missing", target))
+        raw_relations.append(
+            RawRelation(type_, raw_ends, where, symmetric, attributes.get(ident, {}) if not symmetric else {},
+                        notes.get(ident, "") if not symmetric else "")
+        )
     return build_record(
-        text, ann_name, "", source=txt_path.name, spans=entity_spans, events=raw_events, annotated=True, problems=problems
+        text, ann_name, "", source=txt_path.name, spans=entity_spans, events=raw_events, annotated=True,
+        problems=problems, relations=raw_relations,
     )

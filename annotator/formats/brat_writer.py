@@ -27,7 +27,7 @@ from pathlib import Path
 from annotator.formats.brat_reader import brat_name
 from annotator.formats.export_common import ExportSummary, ordered_events, unique_spans
 from annotator.model.schema import LabelSchema
-from annotator.store.export_rows import ExportEvent, ExportSpan, LayerDocument
+from annotator.store.export_rows import ExportEvent, ExportRelation, ExportSpan, LayerDocument
 
 LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 """Characters that end a line for ``str.splitlines``, which reads ``.ann`` files back."""
@@ -79,6 +79,7 @@ class BratWriter:
         self.event_fillers: set[tuple[str, str]] = set()
         self.attributes: dict[str, tuple[set[str], set[str]]] = {}
         self.renamed: set[str] = set()
+        self.relation_ends: dict[str, tuple[set[str], set[str], bool]] = {}
         folder.mkdir()
 
     def _brat(self, label: str) -> str:
@@ -109,17 +110,22 @@ class BratWriter:
         """The ``.ann`` text of one document: ``T``, then ``E``, ``A`` and ``#`` lines."""
         spans = unique_spans(item.spans, self.summary)
         events = ordered_events(item.events, self.summary)
-        lines, entity_t, trigger_t = self._text_bound(item.document.text, spans, events)
         event_t = {event.uid: f"E{i}" for i, event in enumerate(events, start=1)}
+        relations = [r for r in item.relations if all(isinstance(e, tuple) or e in event_t for e in r.ends)]
+        self.summary.leave_out("relation(s) naming an event that is not exported", len(item.relations) - len(relations))
+        lines, entity_t, trigger_t = self._text_bound(item.document.text, spans, events, relations)
         lines += [self._event_line(event, entity_t, trigger_t, event_t) for event in events]
-        lines += self._attributes_and_notes(spans, events, entity_t, event_t)
+        relation_lines, relation_t = self._relation_lines(relations, entity_t, trigger_t, event_t)
+        lines += relation_lines
+        lines += self._attributes_and_notes(spans, events, entity_t, event_t, relations, relation_t)
+        self.summary.relations += len(relations)
         self.summary.documents += 1
         self.summary.spans += len(spans)
         self.summary.events += len(events)
         return "".join(line + "\n" for line in lines)
 
     def _text_bound(
-        self, text: str, spans: list[ExportSpan], events: list[ExportEvent]
+        self, text: str, spans: list[ExportSpan], events: list[ExportEvent], relations: list[ExportRelation] = ()  # type: ignore[assignment]
     ) -> tuple[list[str], dict[tuple, str], dict[tuple, str]]:
         """``T`` lines for the spans, the argument fillers that are no span, and the triggers,
         numbered in text order; and which ``T`` each entity and trigger got."""
@@ -130,6 +136,10 @@ class BratWriter:
                     key = (argument.start, argument.end, argument.label)
                     entries.setdefault(key, ExportSpan(*key))  # type: ignore[arg-type]
         triggers = {(e.start, e.end, e.type): None for e in events}
+        for relation in relations:
+            for end in relation.ends:
+                if isinstance(end, tuple) and end not in triggers:
+                    entries.setdefault(end, ExportSpan(*end))
         order = sorted([(k[0], -k[1], k[2], 0, k) for k in entries] + [(k[0], -k[1], k[2], 1, k) for k in triggers])
         entity_t: dict[tuple, str] = {}
         trigger_t: dict[tuple, str] = {}
@@ -165,11 +175,51 @@ class BratWriter:
             parts.append(f"{self._brat(argument.role)}{repeat if repeat > 1 else ''}:{target}")
         return " ".join(parts)
 
+    def _relation_lines(
+        self, relations: list[ExportRelation], entity_t: dict[tuple, str], trigger_t: dict[tuple, str], event_t: dict[str, str]
+    ) -> tuple[list[str], dict[str, str]]:
+        """``R1<TAB>Type Arg1:T1 Arg2:T2`` for relations, ``*<TAB>Type T1 T2 T3`` for equivalences."""
+        lines: list[str] = []
+        relation_t: dict[str, str] = {}
+
+        def ident(end: object) -> str:
+            if isinstance(end, tuple):
+                return entity_t.get(end) or trigger_t[end]
+            return event_t[end]  # type: ignore[index]
+
+        def label(end: object) -> str:
+            return end[2] if isinstance(end, tuple) else "<EVENT>"
+
+        for relation in relations:
+            ends = self.relation_ends.setdefault(relation.type, (set(), set(), relation.symmetric))
+            if relation.symmetric:
+                ends[0].update(label(e) for e in relation.ends)
+                ends[1].update(label(e) for e in relation.ends)
+                lines.append(f"*\t{self._brat(relation.type)} {' '.join(ident(e) for e in relation.ends)}")
+                continue
+            ends[0].add(label(relation.ends[0]))
+            ends[1].add(label(relation.ends[1]))
+            relation_t[relation.uid] = name = f"R{len(relation_t) + 1}"
+            head, child = relation.ends
+            lines.append(f"{name}\t{self._brat(relation.type)} Arg1:{ident(head)} Arg2:{ident(child)}\t")
+        return lines, relation_t
+
     def _attributes_and_notes(
-        self, spans: list[ExportSpan], events: list[ExportEvent], entity_t: dict[tuple, str], event_t: dict[str, str]
+        self,
+        spans: list[ExportSpan],
+        events: list[ExportEvent],
+        entity_t: dict[tuple, str],
+        event_t: dict[str, str],
+        relations: list[ExportRelation] = (),  # type: ignore[assignment]
+        relation_t: dict[str, str] | None = None,
     ) -> list[str]:
         attributed = [(entity_t[(s.start, s.end, s.label)], s.attributes, s.note, "<ENTITY>") for s in spans]
         attributed += [(event_t[e.uid], e.attributes, e.note, "<EVENT>") for e in events]
+        attributed += [
+            ((relation_t or {})[r.uid], r.attributes, r.note, "<RELATION>")
+            for r in relations
+            if not r.symmetric and (r.attributes or r.note)
+        ]
         attribute_lines: list[str] = []
         notes: list[str] = []
         for target, attributes, note, kind in attributed:
@@ -199,6 +249,19 @@ class BratWriter:
         values.add(shown)
         return f"{stored} {target} {shown}"
 
+    def _relation_conf(self, schema: LabelSchema, entity_names: list[str]) -> list[str]:
+        """``Type<TAB>Arg1:A|B, Arg2:C`` per relation type, the schema's and those written."""
+        schema, _ = schema.with_relations(self.relation_ends)
+        lines = []
+        for relation in sorted(schema.relations, key=lambda t: brat_name(t.name)):
+            heads = "|".join(sorted({brat_name(x) if x != "<EVENT>" else x for x in relation.heads})) or "<ANY>"
+            children = "|".join(sorted({brat_name(x) if x != "<EVENT>" else x for x in relation.children})) or "<ANY>"
+            line = f"{brat_name(relation.name)}\tArg1:{heads}, Arg2:{children}"
+            if relation.symmetric:
+                line += ", <REL-TYPE>:symmetric-transitive"
+            lines.append(line)
+        return lines
+
     def close(self) -> None:
         (self.folder / "annotation.conf").write_bytes(self.conf().encode("utf-8"))
 
@@ -221,7 +284,8 @@ class BratWriter:
             "",
             "[relations]",
             "",
-            "# annotator exports no relations; entities may overlap and nest",
+            *self._relation_conf(schema, entity_names),
+            "# entities may overlap and nest",
             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
             "",
             "[events]",

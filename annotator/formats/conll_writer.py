@@ -1,16 +1,19 @@
 """Writing CoNLL-2003: one token a line with its IOB tag, for NER training code that reads it.
 
-Each document starts with ``-DOCSTART- -X- -X- O`` and a blank line; each token is written as
+Each document starts with ``-DOCSTART- -X- O O`` (the exact line spaCy's converter recognises)
+and a blank line; each token is written as
 ``TOKEN -X- -X- TAG`` (no part-of-speech or chunk tags: ``-X-`` stands in for them); a blank line
 ends a sentence. Tags are IOB2 (``B-`` opens every span). Tokens are the stored ones; whitespace
 tokens (line breaks) are left out. CoNLL cannot hold overlapping spans: the span that starts
-first, then the longer one, wins, and the summary counts those dropped. Events are not part of
-this format.
+first, then the longer one, wins, and the summary counts those dropped. Events and relations are not part of
+this format: the summary counts them as left out.
 
 Sentences are split by a rule that needs no parser, modelled on spaCy's ``sentencizer``: a
 sentence ends at a line break, and after a token of sentence-final punctuation (``.``, ``!``,
 ``?``, ``…`` and their CJK, Arabic and Devanagari forms) once the closing quotes and brackets
-after it have been taken along (the next token that is not punctuation opens a sentence).
+after it have been taken along (the next token that is not punctuation opens a sentence). A
+sentence never ends inside an entity (``Unión de Estibadores. Camioneros y Afines`` stays one
+entity in one sentence): the break moves to the entity's end.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import IO
 from annotator.formats.export_common import ExportSummary, TokenLookup, first_longest, token_json_bytes, unique_spans
 from annotator.store.export_rows import LayerDocument
 
-DOCSTART = "-DOCSTART- -X- -X- O\n\n"
+DOCSTART = "-DOCSTART- -X- O O\n\n"
+"""The one form ``spacy convert --converter ner`` recognises as a document boundary."""
 
 SENTENCE_FINAL = frozenset(".!?…。！？｡．؟۔।॥‼‽⁇⁈⁉")
 
@@ -95,12 +99,20 @@ class ConllWriter:
         lines = [DOCSTART]
         starts = sentence_starts(tokens)
         in_sentence = False
+        deferred = False
         for token, tag, start in zip(tokens, tags, starts):
             text = token["text"]
             if text.isspace():
                 continue
-            if start and in_sentence:
-                lines.append("\n")
+            if (start or deferred) and in_sentence:
+                if tag.startswith("I-"):
+                    # Splitting here would cut the entity in two: end the sentence after it.
+                    if not deferred:
+                        summary.adjust("sentence end(s) inside an entity moved to the entity's end")
+                    deferred = True
+                else:
+                    lines.append("\n")
+                    deferred = False
             if any(ch.isspace() for ch in text):
                 text = "".join("_" if ch.isspace() else ch for ch in text)
                 summary.adjust("token(s) with inner whitespace written with '_'")
@@ -111,6 +123,7 @@ class ConllWriter:
         self.handle.write("".join(lines).encode("utf-8"))
         if item.events:
             summary.leave_out("event(s) (CoNLL holds entity tags only)", len(item.events))
+        summary.leave_out("relation(s) (CoNLL holds entity tags only)", len(item.relations))
         summary.documents += 1
         summary.spans += len(kept)
 

@@ -19,6 +19,8 @@ from annotator.formats.records import Problem, ReadError, Record
 from annotator.formats.text_files import read_plain_text
 from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, SpanAnnotation
 from annotator.model.document import Document
+from annotator.model.relation_schema import EVENT_END
+from annotator.model.relations import Relation
 from annotator.model.layer import DEFAULT_IMPORT_LAYER, DocStatus, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.tokens import encode_tokens
 from annotator.store.database import StoreError
@@ -49,6 +51,7 @@ class ImportReport:
     documents_existing: int = 0
     spans_added: int = 0
     events_added: int = 0
+    relations_added: int = 0
     schema_added: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
@@ -67,6 +70,8 @@ class _Pending:
     annotations: list[AnnotationSet] = field(default_factory=list)
     annotated: bool = False
     times: tuple[str, str] | None = None
+    envelopes: list[dict] = field(default_factory=list)
+    """The other fields of the records it came in (Prodigy hashes and the like), in file order."""
     origin: Problem | None = None
     """Where the first annotated record of it was read (file and line), for messages."""
 
@@ -130,21 +135,39 @@ def read_records(
 
 
 def _stamp(annotations: AnnotationSet, author: str) -> AnnotationSet:
-    provenance = Provenance(Origin.IMPORTED, Decision.ACCEPTED, author=author)
+    """Mark everything imported by ``author``; what the file marked rejected stays rejected."""
+    accepted = Provenance(Origin.IMPORTED, Decision.ACCEPTED, author=author)
+    rejected = Provenance(Origin.IMPORTED, Decision.REJECTED, author=author, created_at=accepted.created_at)
+
+    def stamp(item):  # type: ignore[no-untyped-def]
+        return replace(item, provenance=rejected if item.provenance.is_rejected else accepted)
+
     return AnnotationSet(
-        tuple(replace(a, provenance=provenance) for a in annotations.spans),
-        tuple(replace(e, provenance=provenance) for e in annotations.events),
+        tuple(stamp(a) for a in annotations.spans),
+        tuple(stamp(e) for e in annotations.events),
+        tuple(stamp(r) for r in annotations.relations),
     )
 
 
-def _event_signature(event: Event, by_uid: dict[str, Event]) -> tuple:
+def _event_signature(event: Event, by_uid: dict[str, Event], depth: int = 0) -> tuple:
+    """What makes two events the same: trigger, type and every argument the same annotation.
+
+    An argument that is another event compares by that event's own signature (not just its
+    trigger), so ``Theme:E1`` and ``Theme:E2`` of two events sharing a trigger stay apart.
+    """
     arguments = []
     for argument in event.arguments:
         if argument.span is not None:
             arguments.append((argument.role, argument.span.start, argument.span.end, argument.span.label))
         else:
             target = by_uid.get(argument.event_uid or "")
-            arguments.append((argument.role, "event") + ((target.trigger.start, target.trigger.end, target.type) if target else ()))
+            if target is None:
+                inner: tuple = ("missing", argument.event_uid)
+            elif depth < 16:
+                inner = _event_signature(target, by_uid, depth + 1)
+            else:  # a cycle of events naming each other: stop at the identity
+                inner = ("uid", target.uid)
+            arguments.append((argument.role, "event", inner))
     return (event.trigger.start, event.trigger.end, event.type, tuple(sorted(arguments, key=repr)))
 
 
@@ -174,7 +197,23 @@ def merge_new(existing: AnnotationSet, incoming: AnnotationSet) -> AnnotationSet
         e.with_arguments(replace(a, event_uid=same_as.get(a.event_uid, a.event_uid)) if a.event_uid else a for a in e.arguments)
         for e in events
     ]
-    return AnnotationSet(tuple(spans), tuple(events))
+    # Relations compare by type, direction and ends; an event end by the event's signature.
+    def relation_signature(relation: Relation) -> tuple:
+        ends = tuple(
+            ("span", end.span.start, end.span.end, end.span.label) if end.span is not None
+            else ("event", _event_signature(by_uid[end.event_uid], by_uid) if end.event_uid in by_uid else end.event_uid)
+            for end in relation.ends
+        )
+        return (relation.symmetric, relation.type, ends)
+
+    held_relations = {relation_signature(r) for r in existing.relations}
+    relations = []
+    for relation in incoming.relations:
+        signature = relation_signature(relation)
+        if signature not in held_relations:
+            held_relations.add(signature)
+            relations.append(relation.with_events(same_as))
+    return AnnotationSet(tuple(spans), tuple(events), tuple(relations))
 
 
 def import_paths(
@@ -202,6 +241,8 @@ def import_paths(
             item = pending[record.document.content_hash] = _Pending(
                 record.document, store.find_document(record.document.content_hash)
             )
+        if record.envelope is not None:
+            item.envelopes.append({**record.envelope, **({"_partial": True} if record.partial else {})})
         if record.annotated:
             item.annotated = True
             item.annotations.append(_stamp(record.annotations, layer_name))
@@ -221,20 +262,30 @@ def import_paths(
                 progress("tokenising", done, len(new))
 
     annotated = [item for item in pending.values() if item.annotated]
+    # Records answered reject or ignore (Prodigy ner.manual) carry no annotations, but the layer
+    # keeps them so that export gives every record back.
+    answered = [item for item in pending.values() if item.envelopes and not item.annotated]
     with store.transaction():
-        if annotated:
+        if annotated or answered:
             _extend_schema(store, annotated, report)
             layer = store.ensure_layer(layer_name, kind_for_layer_name(layer_name))
         for item, blob in zip(new, tokens):
             item.document_id = store.add_document(item.document, blob)
         report.documents_added = len(new)
         report.documents_existing = len(pending) - len(new)
+        for item in answered:
+            assert item.document_id is not None
+            if existing_layer is None or not _holds(store, layer.id, item.document_id):  # type: ignore[arg-type]
+                store.set_records(layer.id, item.document_id, item.envelopes)  # type: ignore[arg-type]
+                store.set_status(layer.id, item.document_id, DocStatus.NEW)  # type: ignore[arg-type]
         for item in annotated:
             assert item.document_id is not None
             incoming = AnnotationSet()
             for annotations in item.annotations:  # records of one text in this import add up
                 fresh = merge_new(incoming, annotations)
-                incoming = AnnotationSet(incoming.spans + fresh.spans, incoming.events + fresh.events)
+                incoming = AnnotationSet(
+                    incoming.spans + fresh.spans, incoming.events + fresh.events, incoming.relations + fresh.relations
+                )
             if existing_layer is not None and _holds(store, layer.id, item.document_id):  # type: ignore[arg-type]
                 # The layer already has work for this document: the same work again adds nothing;
                 # different work is never mixed into it (it may be somebody else's).
@@ -249,8 +300,11 @@ def import_paths(
                         raise ImportAborted(report.problems[-1])
                 continue
             store.add_annotations(layer.id, item.document_id, incoming)  # type: ignore[arg-type]
+            if item.envelopes:
+                store.set_records(layer.id, item.document_id, item.envelopes)  # type: ignore[arg-type]
             report.spans_added += len(incoming.spans)
             report.events_added += len(incoming.events)
+            report.relations_added += len(incoming.relations)
             created, updated = item.times or (None, None)
             store.set_status(layer.id, item.document_id, DocStatus.DONE, created, updated)  # type: ignore[arg-type]
     return report
@@ -278,6 +332,24 @@ def _extend_schema(store: ProjectStore, items: list[_Pending], report: ImportRep
                     if argument.span is not None and argument.span.label in known | {argument.role}:
                         fillers.add(argument.span.label)
     extended, added = schema.with_labels(entity_labels, event_roles)
+    relation_ends: dict[str, tuple[set[str], set[str], bool]] = {}
+    for item in items:
+        for annotation_set in item.annotations:
+            events = {e.uid: e.type for e in annotation_set.events}
+            for relation in annotation_set.relations:
+                labels = [
+                    end.span.label if end.span is not None else EVENT_END if end.event_uid in events else EVENT_END
+                    for end in relation.ends
+                ]
+                heads, children, _ = relation_ends.setdefault(relation.type, (set(), set(), relation.symmetric))
+                if relation.symmetric:
+                    heads.update(labels)
+                    children.update(labels)
+                else:
+                    heads.add(labels[0])
+                    children.add(labels[1])
+    extended, added_relations = extended.with_relations(relation_ends)
+    added += added_relations
     if extended != schema:
         store.set_schema(extended)
         report.schema_added = added

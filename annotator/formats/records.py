@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from annotator.model.annotations import AnnotationError, AnnotationSet, Argument, Event, Span, SpanAnnotation
+from annotator.model.annotations import (
+    AnnotationError, AnnotationSet, Argument, Decision, Event, Provenance, Span, SpanAnnotation,
+)
+from annotator.model.relations import Relation, RelationEnd
 from annotator.model.document import Document, OffsetMap, TextError, check_text, normalize_text
 
 
@@ -48,6 +51,12 @@ class Record:
     times: tuple[str, str] | None = None
     path: str = ""
     """The file it came from, for messages about it."""
+    envelope: Mapping[str, Any] | None = None
+    """What else the source record held (a Prodigy answer's hashes, ``_view_id``, span fields...),
+    kept with the layer so that export gives it back."""
+    partial: bool = False
+    """The record answers about some spans only (Prodigy ``ner.teach``): tokens outside them are
+    unknown, not ``O``."""
 
 
 @dataclass
@@ -60,6 +69,20 @@ class RawSpan:
     location: str
     expected_text: str | None = None
     fragments: tuple[tuple[int, int], ...] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+    rejected: bool = False
+    """The source says this span is wrong (a Prodigy span with its own ``"answer": "reject"``)."""
+
+
+@dataclass
+class RawRelation:
+    """A relation as read: ends are a :class:`RawSpan` or the key of an event of the same record."""
+
+    type: Any
+    ends: list[Any]
+    location: str
+    symmetric: bool = False
     attributes: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
 
@@ -86,6 +109,26 @@ def normalise_role(role: str) -> str:
     """brat numbers repeated roles (``Org-Arg2``); one role name with several fillers is the same."""
     match = re.fullmatch(r"(.*?[^\d])\d+", role)
     return match.group(1) if match else role
+
+
+def normalise_roles(roles: Iterable[str]) -> list[str]:
+    """brat roles of one event with their numbers dropped only where writing them back restores them.
+
+    The writer numbers the n-th repeat of a role ``n`` (``Theme``, ``Theme2``), so ``Theme2`` after
+    one ``Theme`` becomes ``Theme``. A number that says something else is kept: in
+    ``Theme:T2 Theme2:T5 Site2:T17`` the ``Site2`` belongs with ``Theme2`` and stays ``Site2``.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for role in roles:
+        base = normalise_role(role)
+        number = int(role[len(base):]) if base != role else 1
+        if number == seen.get(base, 0) + 1:
+            seen[base] = number
+            out.append(base)
+        else:
+            out.append(role)
+    return out
 
 
 def _check_span(raw: RawSpan, text: str, offsets: OffsetMap) -> Span:
@@ -121,6 +164,9 @@ def build_record(
     annotated: bool = False,
     times: tuple[str, str] | None = None,
     problems: list[Problem],
+    relations: Iterable[RawRelation] = (),
+    envelope: Mapping[str, Any] | None = None,
+    partial: bool = False,
 ) -> Record:
     """Check text and annotations, normalise, and build a :class:`Record`.
 
@@ -141,7 +187,13 @@ def build_record(
         try:
             span = _check_span(raw, text, offsets)
             annotations.append(
-                SpanAnnotation(span, fragments=moved(raw.fragments), attributes=dict(raw.attributes), note=raw.note)
+                SpanAnnotation(
+                    span,
+                    fragments=moved(raw.fragments),
+                    attributes=dict(raw.attributes),
+                    note=raw.note,
+                    **({"provenance": Provenance(decision=Decision.REJECTED)} if raw.rejected else {}),
+                )
             )
         except (AnnotationError, TypeError) as error:
             problems.append(Problem(path, raw.location, f"span skipped: {error}"))
@@ -161,7 +213,7 @@ def build_record(
                 trigger = _check_span(raw_event.trigger, text, offsets)
                 arguments = []
                 for raw_argument in raw_event.arguments:
-                    role = normalise_role(raw_argument.role)
+                    role = raw_argument.role
                     if raw_argument.span is not None:
                         arguments.append(Argument(role, _check_span(raw_argument.span, text, offsets)))
                     else:
@@ -177,5 +229,37 @@ def build_record(
                 )
             break
 
+    kept_relations = []
+    for raw_relation in relations:
+        try:
+            if not isinstance(raw_relation.type, str) or not raw_relation.type.strip():
+                raise AnnotationError(f"relation has no usable type ({raw_relation.type!r})")
+            ends = []
+            for end in raw_relation.ends:
+                if isinstance(end, RawSpan):
+                    ends.append(RelationEnd(_check_span(end, text, offsets)))
+                elif end in built:
+                    ends.append(RelationEnd(event_uid=built[end].uid))
+                else:
+                    raise AnnotationError(f"an end names {end!r}, which is missing or was skipped")
+            kept_relations.append(
+                Relation(
+                    raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
+                    attributes=dict(raw_relation.attributes), note=raw_relation.note,
+                )
+            )
+        except (AnnotationError, TypeError) as error:
+            what = "equivalence" if raw_relation.symmetric else "relation"
+            problems.append(Problem(path, raw_relation.location, f"{what} skipped: {error}"))
+
     document = Document(stored, title=title, date=date, source=source, extra=dict(extra or {}))
-    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times, path)
+    return Record(
+        document,
+        AnnotationSet(tuple(annotations), tuple(built.values()), tuple(kept_relations)),
+        annotated,
+        location,
+        times,
+        path,
+        dict(envelope) if envelope else None,
+        partial,
+    )
