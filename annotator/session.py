@@ -14,6 +14,7 @@ from typing import Callable
 
 from annotator.model.annotations import AnnotationSet, Decision, Event, SpanAnnotation
 from annotator.model.changes import Annotation, Edit, apply_to
+from annotator.model.relation_editing import follow_relations
 from annotator.model.document import Document
 from annotator.model.editing import pending_suggestions
 from annotator.model.history import History
@@ -221,6 +222,7 @@ class Session:
         """Do one user action. Returns None, or the message of a refused (conflicting) edit."""
         if not edit or self.current is None:
             return None
+        edit = follow_relations(edit, self.current.own)  # relations go where their spans go
         problem = self._write(edit)
         if problem is None:
             self.history.record(edit)
