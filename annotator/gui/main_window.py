@@ -28,6 +28,7 @@ from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.review_mode import ReviewMode
+from annotator.gui.relation_actions import RelationActions
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
 from annotator.model.annotations import Event
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
             self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files)
         )
         self._install_labels()
+        self.relations = RelationActions(self)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
@@ -172,6 +174,8 @@ class MainWindow(QMainWindow):
                 self._row_update.start()
         if what != "selection":
             self._update_status_bar(progress_too=what != "annotations")
+        if hasattr(self, "relations"):
+            self.relations.refresh(what)
         self._update_actions()
 
     def _labels_outdated(self) -> bool:
