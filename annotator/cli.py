@@ -217,6 +217,7 @@ def stats_command(project: Project, output: str) -> None:
         click.echo(
             f"  {name} ({layer['kind']}): {layer['documents']} document(s), {layer['done']} done, "
             f"{layer['spans']} span(s), {layer['events']} event(s)"
+            + (f", {layer['relations']} relation(s)" if layer.get("relations") else "")
         )
 
 

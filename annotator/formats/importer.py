@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Mapping
 
+from annotator.formats.brat_conf import read_relation_types
 from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
 from annotator.formats.records import Problem, ReadError, Record
@@ -55,6 +56,8 @@ class ImportReport:
     schema_added: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notices: list[Problem] = field(default_factory=list)
+    relation_types: dict[str, tuple[set[str], set[str], bool]] = field(default_factory=dict, repr=False)
+    """Relation types declared by a brat ``annotation.conf`` among the imported files."""
 
     @property
     def ok(self) -> bool:
@@ -98,6 +101,10 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
                     yield ("brat", path.with_suffix(".txt"), path)
             elif suffix in JSONL_SUFFIXES:
                 yield ("jsonl", path, None)
+            elif path.name == "annotation.conf":
+                report.relation_types.update(read_relation_types(path))
+                report.notices.append(Problem(str(path), "", "brat configuration: its relation types go into the schema; "
+                                              "entity and event labels come from the annotations"))
             elif path.name in BRAT_CONFIG_FILES:
                 report.notices.append(Problem(str(path), "", "brat configuration is not imported; labels come from the annotations"))
             elif explicit:
@@ -332,7 +339,9 @@ def _extend_schema(store: ProjectStore, items: list[_Pending], report: ImportRep
                     if argument.span is not None and argument.span.label in known | {argument.role}:
                         fillers.add(argument.span.label)
     extended, added = schema.with_labels(entity_labels, event_roles)
-    relation_ends: dict[str, tuple[set[str], set[str], bool]] = {}
+    relation_ends: dict[str, tuple[set[str], set[str], bool]] = {
+        name: (set(heads), set(children), symmetric) for name, (heads, children, symmetric) in report.relation_types.items()
+    }
     for item in items:
         for annotation_set in item.annotations:
             events = {e.uid: e.type for e in annotation_set.events}

@@ -95,3 +95,19 @@ def test_conll_keeps_an_entity_across_a_sentence_end_and_marks_documents_for_spa
     assert summary.adjusted["sentence end(s) inside an entity moved to the entity's end"] == 1
     assert [s[0].split(" ")[0] for s in sentences] == ["Llegó", "hoy", "Fin"]
     store.close()
+
+
+def test_brat_annotation_conf_relation_types_go_into_the_schema(data: Path) -> None:
+    from annotator.formats.schema_toml import default_schema
+
+    store = ProjectStore.memory()
+    store.set_schema(default_schema())
+    report = import_paths(store, [data / "brat-news"], layer_name="news")
+    assert report.ok
+    schema = store.schema()
+    assert schema is not None
+    family = schema.relation_type("Family")  # declared in annotation.conf, used by no annotation
+    assert family is not None and (family.heads, family.children, family.symmetric) == (("Person",), ("Person",), False)
+    alias = schema.relation_type("Alias")
+    assert alias is not None and alias.symmetric
+    assert [t.name for t in schema.relation_types_for("Organization", "GPE")] == ["Origin"]
