@@ -15,6 +15,7 @@ names back onto the project's schema, so ``Conflict_Attack`` is read as ``Confli
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Collection, Mapping
 
@@ -22,6 +23,9 @@ from annotator.formats.records import (
     Problem, RawArgument, RawEvent, RawRelation, RawSpan, ReadError, Record, build_record, normalise_roles,
 )
 from annotator.formats.text_files import decode, read_text
+
+BRAT_IDS = "_brat"
+"""Key of the kept record that holds a brat document's own ids."""
 from annotator.model.schema import LabelSchema
 
 _OFFSETS = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
@@ -74,6 +78,7 @@ def read_brat(
     notes: dict[str, str] = {}
     skipped: dict[str, list[int]] = {}
     relations: list[tuple[str, str, list[str], str, bool]] = []
+    line_ids: dict[str, dict[str, str]] = {"A": {}, "#": {}}
     renamed_roles: list[int] = []
 
     for number, line in enumerate(ann.splitlines(), start=1):
@@ -92,7 +97,8 @@ def read_brat(
                 fragments = tuple(tuple(int(x) for x in part.split()) for part in offsets.split(";"))
                 start, end = fragments[0][0], max(e for _, e in fragments)
                 spans[ident] = RawSpan(
-                    start, end, label, where, span_text, fragments if len(fragments) > 1 else ()  # type: ignore[arg-type]
+                    start, end, label, where, span_text, fragments if len(fragments) > 1 else (),  # type: ignore[arg-type]
+                    ident=ident,
                 )
             elif kind == "E":
                 parts = rest.split()
@@ -112,10 +118,12 @@ def read_brat(
                 if len(fields) < 2:
                     raise ValueError("an attribute needs a name and a target")
                 attributes.setdefault(fields[1], {})[fields[0]] = fields[2] if len(fields) > 2 else True
+                line_ids["A"][f"{fields[0]} {fields[1]}"] = ident
             elif kind == "#":
                 fields = rest.split("\t", 1)
                 target = fields[0].split()[1] if len(fields[0].split()) > 1 else ""
                 notes[target] = (notes.get(target, "") + "\n" + (fields[1] if len(fields) > 1 else "")).strip()
+                line_ids["#"].setdefault(target, ident)
             elif kind == "R":
                 parts = rest.split()
                 if len(parts) != 3:
@@ -186,7 +194,9 @@ def read_brat(
                 raw_arguments.append(RawArgument(role, spans[target]))
             else:
                 raw_arguments.append(RawArgument(role, event_key=("missing", target)))
-        trigger_span = RawSpan(trigger.start, trigger.end, type_, trigger.location, trigger.expected_text, trigger.fragments)
+        trigger_span = RawSpan(
+            trigger.start, trigger.end, type_, trigger.location, trigger.expected_text, trigger.fragments, ident=trigger_id
+        )
         raw_events.append(
             RawEvent(trigger_span, raw_arguments, ident, where, attributes.get(ident, {}), notes.get(ident, ""))
         )
@@ -202,9 +212,12 @@ def read_brat(
                 raw_ends.append(("missing", target))
         raw_relations.append(
             RawRelation(type_, raw_ends, where, symmetric, attributes.get(ident, {}) if not symmetric else {},
-                        notes.get(ident, "") if not symmetric else "")
+                        notes.get(ident, "") if not symmetric else "", ident if not symmetric else "")
         )
-    return build_record(
+    idents: dict[str, object] = {}
+    record = build_record(
         text, ann_name, "", source=txt_path.name, spans=entity_spans, events=raw_events, annotated=True,
-        problems=problems, relations=raw_relations,
+        problems=problems, relations=raw_relations, idents=idents,
     )
+    # The file's ids, so that export writes T3 as T3 again (see brat_ids).
+    return replace(record, envelope={BRAT_IDS: {"ids": idents, **line_ids}})

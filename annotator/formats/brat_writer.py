@@ -1,7 +1,7 @@
 """Writing brat standoff: a folder of ``NAME.txt`` + ``NAME.ann`` pairs and an ``annotation.conf``.
 
-``.ann`` lines: ``T`` for every span (entities, argument fillers, triggers; a discontinuous span
-as ``S E;S E``), ``E`` for events (``Type:T3 Role:T1 Role2:T5``: a role filled twice is numbered,
+``.ann`` lines: ``T`` for every span (entities, argument fillers, relation ends, triggers; a
+discontinuous span as ``S E;S E``), ``E`` for events (``Type:T3 Role:T1 Role2:T5``: a role filled twice is numbered,
 an argument may be another event), ``A`` for attributes and ``#`` for notes. Offsets are code
 points into the ``.txt``, which holds the stored text as it is.
 
@@ -11,7 +11,10 @@ The importer maps such names back onto the project's schema. The ``annotation.co
 project's schema plus every label the exported annotations use, sorted by name. A span crossing a
 line break is written as fragments split at the break, because an ``.ann`` line cannot hold one.
 
-Output is deterministic (numbering follows text order), so brat export -> import into a new
+Relations are ``R`` lines (``Type Arg1:T1 Arg2:T2``, an end may be an event) and equivalence groups
+``*`` lines. A document imported from brat keeps its ids (the importer keeps them with the layer;
+:class:`_Ids`), so a corpus comes back line for line; anything without a kept id is numbered after
+the highest kept one, in text order. Output is deterministic, so brat export -> import into a new
 project -> export gives the same bytes.
 """
 
@@ -23,8 +26,9 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
-from annotator.formats.brat_reader import brat_name
+from annotator.formats.brat_reader import BRAT_IDS, brat_name
 from annotator.formats.export_common import ExportSummary, ordered_events, unique_spans
 from annotator.model.schema import LabelSchema
 from annotator.store.export_rows import ExportEvent, ExportRelation, ExportSpan, LayerDocument
@@ -80,6 +84,9 @@ class BratWriter:
         self.attributes: dict[str, tuple[set[str], set[str]]] = {}
         self.renamed: set[str] = set()
         self.relation_ends: dict[str, tuple[set[str], set[str], bool]] = {}
+        self.records_of: Callable[[int], list[dict[str, Any]]] = lambda document_id: []
+        """The records a document was imported in; a brat document's hold its ids (``T3``...)."""
+        self._ids = _Ids({})
         folder.mkdir()
 
     def _brat(self, label: str) -> str:
@@ -110,7 +117,11 @@ class BratWriter:
         """The ``.ann`` text of one document: ``T``, then ``E``, ``A`` and ``#`` lines."""
         spans = unique_spans(item.spans, self.summary)
         events = ordered_events(item.events, self.summary)
-        event_t = {event.uid: f"E{i}" for i, event in enumerate(events, start=1)}
+        kept = next((r[BRAT_IDS] for r in self.records_of(item.document.id) if BRAT_IDS in r), {}) if item.document.id else {}
+        self._ids = ids = _Ids(kept)
+        event_t = {event.uid: ids.take("E", event.uid) for event in events}
+        for event in events:
+            event_t[event.uid] = event_t[event.uid] or ids.new("E")
         relations = [r for r in item.relations if all(isinstance(e, tuple) or e in event_t for e in r.ends)]
         self.summary.leave_out("relation(s) naming an event that is not exported", len(item.relations) - len(relations))
         lines, entity_t, trigger_t = self._text_bound(item.document.text, spans, events, relations)
@@ -144,8 +155,9 @@ class BratWriter:
         entity_t: dict[tuple, str] = {}
         trigger_t: dict[tuple, str] = {}
         lines: list[str] = []
-        for number, (_, _, label, is_trigger, key) in enumerate(order, start=1):
-            ident = f"T{number}"
+        taken = [self._ids.take("T", key) for *_, key in order]
+        for taken_id, (_, _, label, is_trigger, key) in zip(taken, order):
+            ident = taken_id or self._ids.new("T")
             (trigger_t if is_trigger else entity_t)[key] = ident
             fragments = () if is_trigger else entries[key].fragments
             offsets, shown, split = brat_fragments(text, fragments or ((key[0], key[1]),))
@@ -199,7 +211,11 @@ class BratWriter:
                 continue
             ends[0].add(label(relation.ends[0]))
             ends[1].add(label(relation.ends[1]))
-            relation_t[relation.uid] = name = f"R{len(relation_t) + 1}"
+            relation_t[relation.uid] = self._ids.take("R", relation.uid) or ""
+        for relation in relations:
+            if relation.symmetric:
+                continue
+            name = relation_t[relation.uid] = relation_t[relation.uid] or self._ids.new("R")
             head, child = relation.ends
             lines.append(f"{name}\t{self._brat(relation.type)} Arg1:{ident(head)} Arg2:{ident(child)}\t")
         return lines, relation_t
@@ -220,19 +236,20 @@ class BratWriter:
             for r in relations
             if not r.symmetric and (r.attributes or r.note)
         ]
-        attribute_lines: list[str] = []
-        notes: list[str] = []
+        attribute_lines: list[tuple[str | None, str]] = []
+        notes: list[tuple[str | None, str]] = []
         for target, attributes, note, kind in attributed:
             for attribute, value in sorted((attributes or {}).items()):
                 line = self._attribute(target, attribute, value, kind)
                 if line:
-                    attribute_lines.append(f"A{len(attribute_lines) + 1}\t{line}")
+                    attribute_lines.append((self._ids.take("A", f"{self._brat(attribute)} {target}"), line))
             if note:
                 shown = " ".join(note.split())
                 if shown != note:
                     self.summary.adjust("note(s) with line breaks or tabs written on one line")
-                notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {target}\t{shown}")
-        return attribute_lines + notes
+                notes.append((self._ids.take("#", target), f"AnnotatorNotes {target}\t{shown}"))
+        lines = [f"{ident or self._ids.new('A')}\t{line}" for ident, line in attribute_lines]
+        return lines + [f"{ident or self._ids.new('#')}\t{line}" for ident, line in notes]
 
     def _attribute(self, target: str, name: str, value: object, kind: str) -> str | None:
         if value is False or value is None:
@@ -339,3 +356,41 @@ def replace_folder(new: Path, out: Path) -> None:
     os.rename(out, old)
     os.rename(new, out)
     shutil.rmtree(old)
+
+
+class _Ids:
+    """The ids a document's ``.ann`` lines get: those it was imported with where they still name
+    the same annotation (``T`` by offsets and label, ``E``/``R`` by the annotation's uid, ``A`` by
+    attribute and target, ``#`` by target), new numbers after the highest kept one otherwise."""
+
+    def __init__(self, kept: dict[str, Any]):
+        self.by_kind: dict[str, dict[Any, str]] = {"T": {}, "E": {}, "R": {}, "A": dict(kept.get("A", {})), "#": dict(kept.get("#", {}))}
+        for ident, value in (kept.get("ids") or {}).items():
+            kind = ident[:1]
+            key = tuple(value) if isinstance(value, list) else value
+            if kind in ("T", "E", "R"):
+                self.by_kind[kind].setdefault(key, ident)
+        self.used: set[str] = set()
+        self.next: dict[str, int] = {}
+        for table in self.by_kind.values():
+            for ident in table.values():
+                kind, number = ident[:1], ident[1:]
+                if number.isdigit():
+                    self.next[kind] = max(self.next.get(kind, 1), int(number) + 1)
+
+    def take(self, kind: str, key: Any) -> str | None:
+        """The kept id of ``key``, once (a second annotation with the same key gets a new one)."""
+        ident = self.by_kind[kind].get(key)
+        if ident is None or ident in self.used:
+            return None
+        self.used.add(ident)
+        return ident
+
+    def new(self, kind: str) -> str:
+        number = self.next.get(kind, 1)
+        while f"{kind}{number}" in self.used:
+            number += 1
+        self.next[kind] = number + 1
+        ident = f"{kind}{number}"
+        self.used.add(ident)
+        return ident

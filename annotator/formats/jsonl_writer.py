@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Callable
 
+from annotator.formats.brat_reader import BRAT_IDS
 from annotator.formats.export_common import ExportSummary, TokenLookup, ordered_events, token_json_bytes, unique_spans
 from annotator.formats.prodigy_records import input_hash as prodigy_input_hash
 from annotator.formats.prodigy_records import records_back
@@ -76,7 +77,7 @@ class JsonlWriter:
     def write(self, item: LayerDocument) -> None:
         summary = self.summary
         document = item.document
-        kept = self.records_of(document.id) if document.id is not None else []
+        kept = [r for r in self.records_of(document.id) if BRAT_IDS not in r] if document.id is not None else []
         self.rejected_written = item.rejected_spans if kept else 0
         if kept:
             self._write_kept(item, kept)

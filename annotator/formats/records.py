@@ -73,6 +73,8 @@ class RawSpan:
     note: str = ""
     rejected: bool = False
     """The source says this span is wrong (a Prodigy span with its own ``"answer": "reject"``)."""
+    ident: str = ""
+    """The file's own id of it (brat's ``T3``), kept so that export can write it again."""
 
 
 @dataclass
@@ -85,6 +87,7 @@ class RawRelation:
     symmetric: bool = False
     attributes: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    ident: str = ""
 
 
 @dataclass
@@ -167,6 +170,7 @@ def build_record(
     relations: Iterable[RawRelation] = (),
     envelope: Mapping[str, Any] | None = None,
     partial: bool = False,
+    idents: dict[str, Any] | None = None,
 ) -> Record:
     """Check text and annotations, normalise, and build a :class:`Record`.
 
@@ -179,13 +183,23 @@ def build_record(
         raise ReadError(str(error)) from None
     stored, offsets = normalize_text(text)
 
+    def remember(raw: Any, value: Any) -> None:
+        # The file's id of what was kept: a span as (start, end, label), an event or relation by uid.
+        if idents is not None and getattr(raw, "ident", ""):
+            idents[raw.ident] = value
+
+    def checked(raw: RawSpan) -> Span:
+        span = _check_span(raw, text, offsets)
+        remember(raw, (span.start, span.end, span.label))
+        return span
+
     def moved(fragments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
         return tuple((offsets(s), offsets(e)) for s, e in fragments)
 
     annotations: list[SpanAnnotation] = []
     for raw in spans:
         try:
-            span = _check_span(raw, text, offsets)
+            span = checked(raw)
             annotations.append(
                 SpanAnnotation(
                     span,
@@ -210,16 +224,18 @@ def build_record(
             pending.remove(raw_event)
             progress = True
             try:
-                trigger = _check_span(raw_event.trigger, text, offsets)
+                trigger = checked(raw_event.trigger)
                 arguments = []
                 for raw_argument in raw_event.arguments:
                     role = raw_argument.role
                     if raw_argument.span is not None:
-                        arguments.append(Argument(role, _check_span(raw_argument.span, text, offsets)))
+                        arguments.append(Argument(role, checked(raw_argument.span)))
                     else:
                         arguments.append(Argument(role, event_uid=built[raw_argument.event_key].uid))
                 event = Event(trigger, tuple(arguments), attributes=dict(raw_event.attributes), note=raw_event.note)
                 built[raw_event.key if raw_event.key is not None else id(raw_event)] = event
+                if idents is not None and isinstance(raw_event.key, str):
+                    idents[raw_event.key] = event.uid
             except (AnnotationError, TypeError, KeyError) as error:
                 problems.append(Problem(path, raw_event.location, f"event skipped: {error}"))
         if not progress:
@@ -237,17 +253,17 @@ def build_record(
             ends = []
             for end in raw_relation.ends:
                 if isinstance(end, RawSpan):
-                    ends.append(RelationEnd(_check_span(end, text, offsets)))
+                    ends.append(RelationEnd(checked(end)))
                 elif end in built:
                     ends.append(RelationEnd(event_uid=built[end].uid))
                 else:
                     raise AnnotationError(f"an end names {end!r}, which is missing or was skipped")
-            kept_relations.append(
-                Relation(
-                    raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
-                    attributes=dict(raw_relation.attributes), note=raw_relation.note,
-                )
+            relation = Relation(
+                raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
+                attributes=dict(raw_relation.attributes), note=raw_relation.note,
             )
+            kept_relations.append(relation)
+            remember(raw_relation, relation.uid)
         except (AnnotationError, TypeError) as error:
             what = "equivalence" if raw_relation.symmetric else "relation"
             problems.append(Problem(path, raw_relation.location, f"{what} skipped: {error}"))

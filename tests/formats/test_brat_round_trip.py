@@ -1,10 +1,9 @@
 """brat corpus -> import -> brat export gives every T, E, R, *, A and # line back.
 
-Lines are compared with their ids replaced by what they name (a ``T`` by its label, offsets and
-text; an ``E`` by its type, trigger and arguments; an ``R`` by its type and ends), because the
-export numbers annotations in text order while the corpora number them in the order they were
-made. Everything else (labels, offsets, role names with their numbers, attribute values, notes)
-must be identical.
+Lines are compared twice: with their ids replaced by what they name (a ``T`` by its label,
+offsets and text; an ``E`` by its type, trigger and arguments; an ``R`` by its type and ends),
+which checks the content whatever the numbering; and as they are, which checks that the corpus's
+own ids come back (the import keeps them with the layer).
 """
 
 from __future__ import annotations
@@ -65,6 +64,10 @@ def _resolved(ann: str) -> set[str]:
     return out
 
 
+def _lines(ann: str) -> set[str]:
+    return {line.rstrip() for line in ann.splitlines() if line.strip()}
+
+
 @pytest.mark.parametrize("corpus", ["brat-news", "bionlp-epi"])
 def test_brat_corpus_comes_back_line_for_line(data: Path, tmp_path: Path, corpus: str) -> None:
     source = tmp_path / corpus
@@ -84,6 +87,8 @@ def test_brat_corpus_comes_back_line_for_line(data: Path, tmp_path: Path, corpus
     for stem, original in originals.items():
         exported = (out / f"{stem}.ann").read_text(encoding="utf-8")
         assert _resolved(exported) == _resolved(original), stem
+        # And the ids are the corpus's own: the very same lines (trailing blanks aside).
+        assert _lines(exported) == _lines(original), stem
         assert (out / f"{stem}.txt").read_bytes() == (source / f"{stem}.txt").read_bytes()
     store.close()
 
@@ -93,3 +98,19 @@ def test_normalised_comparison_sees_a_changed_role(tmp_path: Path) -> None:
     first = "T1\tProtein 0 3\tabc\nT2\tBinding 4 7\tdef\nT3\tEntity 8 9\tg\nE1\tBinding:T2 Theme:T1 Site2:T3\n"
     second = first.replace("Site2", "Site")
     assert _resolved(first) != _resolved(second)
+
+
+def test_new_annotations_get_ids_after_the_kept_ones(data: Path, tmp_path: Path) -> None:
+    from annotator.model.annotations import Span, SpanAnnotation
+    from annotator.model.changes import Change
+
+    store = ProjectStore.memory()
+    assert import_paths(store, [data / "brat-news" / "060-relation_annotation.txt"], layer_name="c").ok
+    layer = store.layer("c")
+    document = next(iter(store.documents()))
+    store.apply(layer.id, document.id, [Change(None, SpanAnnotation(Span(0, 4, "Misc")))])  # type: ignore[union-attr, arg-type]
+    export_layer(store, "brat", tmp_path / "out", layer="c")
+    lines = _lines((tmp_path / "out" / "060-relation_annotation.ann").read_text(encoding="utf-8"))
+    original = _lines((data / "brat-news" / "060-relation_annotation.ann").read_text(encoding="utf-8"))
+    assert lines - original == {f"T11\tMisc 0 4\t{document.text[0:4]}"}
+    assert original <= lines
