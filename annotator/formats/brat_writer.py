@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from annotator.formats.brat_reader import BRAT_IDS, brat_name
+from annotator.formats.prodigy_records import is_partial
 from annotator.formats.export_common import ExportSummary, ordered_events, unique_spans
 from annotator.model.schema import LabelSchema
 from annotator.store.export_rows import ExportEvent, ExportRelation, ExportSpan, LayerDocument
@@ -117,7 +118,10 @@ class BratWriter:
         """The ``.ann`` text of one document: ``T``, then ``E``, ``A`` and ``#`` lines."""
         spans = unique_spans(item.spans, self.summary)
         events = ordered_events(item.events, self.summary)
-        kept = next((r[BRAT_IDS] for r in self.records_of(item.document.id) if BRAT_IDS in r), {}) if item.document.id else {}
+        records = self.records_of(item.document.id) if item.document.id else []
+        kept = next((r[BRAT_IDS] for r in records if BRAT_IDS in r), {})
+        if is_partial(records):
+            self.summary.adjust("document(s) of binary answers: brat cannot say that the rest of the text is unannotated")
         self._ids = ids = _Ids(kept)
         event_t = {event.uid: ids.take("E", event.uid) for event in events}
         for event in events:

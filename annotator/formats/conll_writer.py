@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import IO
+from typing import IO, Any, Callable
 
 from annotator.formats.export_common import ExportSummary, TokenLookup, first_longest, token_json_bytes, unique_spans
+from annotator.formats.prodigy_records import is_partial
 from annotator.store.export_rows import LayerDocument
 
 DOCSTART = "-DOCSTART- -X- O O\n\n"
@@ -63,6 +64,8 @@ class ConllWriter:
     def __init__(self, handle: IO[bytes], summary: ExportSummary):
         self.handle = handle
         self.summary = summary
+        self.records_of: Callable[[int], list[dict[str, Any]]] = lambda document_id: []
+        """The records a document was imported in: binary answers make it partial."""
 
     def write(self, item: LayerDocument) -> None:
         summary = self.summary
@@ -124,6 +127,8 @@ class ConllWriter:
         if item.events:
             summary.leave_out("event(s) (CoNLL holds entity tags only)", len(item.events))
         summary.leave_out("relation(s) (CoNLL holds entity tags only)", len(item.relations))
+        if item.document.id is not None and is_partial(self.records_of(item.document.id)):
+            summary.adjust("document(s) of binary answers: tokens outside their spans are unknown but written O (CoNLL has no missing tag)")
         summary.documents += 1
         summary.spans += len(kept)
 

@@ -120,6 +120,11 @@ def test_binary_answers_export_to_spacy_as_incomplete(tmp_path: Path) -> None:
     jsonl = tmp_path / "out.jsonl"
     export_layer(store, "jsonl", jsonl, layer="teach")
     assert _canonical(_lines(jsonl)) == _canonical(records)
+    # The formats that cannot mark tokens unknown say so.
+    conll = export_layer(store, "conll", tmp_path / "out.conll", layer="teach")
+    assert any("binary answers" in what for what in conll.adjusted)
+    brat = export_layer(store, "brat", tmp_path / "brat", layer="teach")
+    assert any("binary answers" in what for what in brat.adjusted)
 
 
 @pytest.mark.parametrize("answer", ["reject", "ignore"])
