@@ -103,7 +103,9 @@ def export_layer(
             else:
                 handle = partial.open("xb", buffering=WRITE_BUFFER)
                 writer = _file_writer(fmt, handle, chosen.name, summary, out.parent)
-            if hasattr(writer, "records_of"):  # documents imported as Prodigy records are written back as such
+            if hasattr(writer, "records_of") and store.has_records(chosen.id):  # type: ignore[arg-type]
+                # Documents imported as Prodigy records (or from brat) are written back as such; a
+                # layer without kept records costs no query per document.
                 writer.records_of = lambda document_id: store.records(chosen.id, document_id)  # type: ignore[arg-type]
             try:
                 finished = _pump(documents, writer, summary, total, progress, should_stop)

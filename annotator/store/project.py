@@ -346,6 +346,9 @@ class ProjectStore:
         with transaction(self.db):
             relation_rows.set_records(self.db, layer_id, document_id, records)
 
+    def has_records(self, layer_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM layer_records WHERE layer_id = ? LIMIT 1", (layer_id,)).fetchone() is not None
+
     def records(self, layer_id: int, document_id: int) -> list[dict[str, Any]]:
         """The records kept by :meth:`set_records`, in file order (none for work done here)."""
         return relation_rows.records(self.db, layer_id, document_id)
