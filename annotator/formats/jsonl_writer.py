@@ -1,15 +1,19 @@
-"""Writing JSONL: one Prodigy-style ``ner``/``spans`` record per document, with events.
+"""Writing JSONL: one Prodigy-style ``ner``/``spans`` record per document, with events and relations.
 
 A record holds ``text``, ``meta`` (title, date, source and other metadata, then ``annotator``: the
 layer, and ``created_at``/``updated_at``: the layer's first and last touch of the document),
-``_input_hash`` and ``_task_hash`` (stable signed 32-bit integers: the first from the text, the
-second from the text and its annotations), ``tokens`` (the stored token JSON, written verbatim),
-``spans`` (``start``, ``end``, ``token_start``, ``token_end`` inclusive, ``label``; plus
-``fragments``, ``attributes`` and ``note`` where a span has them), ``events`` (``type``,
-``trigger`` with offsets and token indexes, ``arguments``: ``role`` with ``start``, ``end``,
-``label``, or ``role`` with ``event``: the index of another event of the record), the same events
-as Prodigy ``relations`` (``head``/``child``: token index of the end of the trigger / filler,
-``head_span``/``child_span``, ``label``: the role), and ``answer: "accept"``.
+``_input_hash`` and ``_task_hash`` (made as Prodigy makes them: :mod:`annotator.formats.prodigy_records`),
+``tokens`` (the stored token JSON, written verbatim), ``spans`` (``start``, ``end``,
+``token_start``, ``token_end`` inclusive, ``label``; plus ``fragments``, ``attributes`` and
+``note`` where a span has them), ``events`` (``type``, ``trigger`` with offsets and token indexes,
+``arguments``: ``role`` with ``start``, ``end``, ``label``, or ``role`` with ``event``: the index
+of another event of the record), the same events as Prodigy ``relations`` (``head``/``child``:
+token index of the end of the trigger / filler, ``head_span``/``child_span``, ``label``: the
+role), then the free relations (:mod:`annotator.formats.relation_export`), ``equivalences`` where
+there are groups, and ``answer: "accept"``.
+
+A document imported from Prodigy records is written back as those records instead, hashes and
+all (:func:`~annotator.formats.prodigy_records.records_back`).
 
 :mod:`annotator.formats.jsonl_reader` reads this back; export -> import -> export is byte-identical.
 """
@@ -22,6 +26,7 @@ from typing import IO, Any, Callable
 from annotator.formats.brat_reader import BRAT_IDS
 from annotator.formats.export_common import ExportSummary, TokenLookup, ordered_events, token_json_bytes, unique_spans
 from annotator.formats.prodigy_records import input_hash as prodigy_input_hash
+from annotator.formats.prodigy_records import hash_json as prodigy_hash_json
 from annotator.formats.prodigy_records import records_back
 from annotator.formats.prodigy_records import task_hash as prodigy_task_hash
 from annotator.formats.relation_export import relations_json
@@ -98,9 +103,11 @@ class JsonlWriter:
             f',"spans":{spans_json},"events":[{",".join(event_parts)}],"relations":[{",".join(relations)}]'
             + (f',"equivalences":[{",".join(groups)}]' if groups else "")
         )
-        hashed = input_hash(document.text)
+        text_json = _encode(document.text)
+        # Prodigy hashes json.dumps(text) (ASCII escapes): for an ASCII text that is this same string.
+        hashed = prodigy_hash_json(text_json) if text_json.isascii() else input_hash(document.text)
         head = (
-            f'{{"text":{_encode(document.text)},"meta":{_encode(meta)},'
+            f'{{"text":{text_json},"meta":{_encode(meta)},'
             f'"_input_hash":{hashed},'
             f'"_task_hash":{task_hash(hashed, spans_json)},"tokens":'
         )

@@ -34,6 +34,11 @@ def input_hash(text: str) -> int:
     return int(murmur(json.dumps(text)))
 
 
+def hash_json(text_json: str) -> int:
+    """:func:`input_hash` from the text's JSON as ``json.dumps`` writes it (saves encoding twice)."""
+    return int(murmur(text_json))
+
+
 def task_hash(input_value: int, task_json: str) -> int:
     """Prodigy's ``_task_hash``: the input hash and the task keys' JSON, hashed together."""
     return int(murmur(str(input_value) + task_json))
