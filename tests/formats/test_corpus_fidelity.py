@@ -111,3 +111,28 @@ def test_brat_annotation_conf_relation_types_go_into_the_schema(data: Path) -> N
     alias = schema.relation_type("Alias")
     assert alias is not None and alias.symmetric
     assert [t.name for t in schema.relation_types_for("Organization", "GPE")] == ["Origin"]
+
+
+def test_spacy_convert_reads_our_conll_as_documents_with_whole_entities(data: Path, tmp_path: Path) -> None:
+    """The real consumer: ``spacy convert --converter ner`` finds the document boundaries and the
+    CoNLL-2002 organisation that crosses a full stop stays one entity."""
+    import subprocess
+    import sys
+
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    store = ProjectStore.memory()
+    report = import_paths(store, [data / "conll2002", data / "brat-news" / "060-relation_annotation.txt"], layer_name="c")
+    assert report.ok
+    out = tmp_path / "c.conll"
+    export_layer(store, "conll", out, layer="c")
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "convert", str(out), str(tmp_path), "--converter", "ner"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    docs = list(DocBin().from_disk(tmp_path / "c.spacy").get_docs(Vocab()))
+    assert len(docs) == 2
+    assert "Unión de Estibadores . Camioneros" in [e.text for d in docs for e in d.ents]
+    store.close()
