@@ -43,7 +43,10 @@ def schema_names(schema: LabelSchema | None) -> dict[str, str]:
     where that differs and is not ambiguous."""
     if schema is None:
         return {}
-    names = {*schema.entity_names, *schema.event_names, *(r for e in schema.events for r in e.role_names)}
+    names = {
+        *schema.entity_names, *schema.event_names, *(r for e in schema.events for r in e.role_names),
+        *(t.name for t in schema.relations),
+    }
     found: dict[str, set[str]] = {}
     for name in names:
         stored = brat_name(name)

@@ -61,14 +61,13 @@ class RelationActions:
         if isinstance(annotation, SpanAnnotation):
             return RelationEnd(annotation.span), annotation.label
         if isinstance(annotation, Event):
-            return RelationEnd(event_uid=annotation.uid), annotation.type
+            return RelationEnd(event_uid=annotation.uid), EVENT_END  # the schema names an event end <EVENT>
         return None
 
     def _label_of(self, end: RelationEnd) -> str:
         if end.span is not None:
             return end.span.label
-        event = self.window.session.current.find(end.event_uid or "") if self.window.session.current else None
-        return event.type if isinstance(event, Event) else EVENT_END
+        return EVENT_END
 
     def _range(self, end: RelationEnd) -> tuple[int, int] | None:
         if end.span is not None:

@@ -136,3 +136,21 @@ def test_spacy_convert_reads_our_conll_as_documents_with_whole_entities(data: Pa
     assert len(docs) == 2
     assert "Unión de Estibadores . Camioneros" in [e.text for d in docs for e in d.ents]
     store.close()
+
+
+def test_relation_type_names_come_back_from_brats_form(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from annotator.formats.schema_toml import default_schema
+    from annotator.model.relation_schema import RelationType
+
+    text = "Alice works for Acme.\n"
+    ann = "T1\tPERSON 0 5\tAlice\nT2\tORG 16 20\tAcme\nR1\tworks_for Arg1:T1 Arg2:T2\t\n"
+    store = ProjectStore.memory()
+    store.set_schema(replace(default_schema(), relations=(RelationType("works:for", ("PERSON",), ("ORG",)),)))
+    assert import_paths(store, [_brat(tmp_path / "in", "a", text, ann)], layer_name="a").ok
+    layer = store.layer("a")
+    (relation,) = store.annotations(layer.id, next(iter(store.documents())).id).relations  # type: ignore[union-attr, arg-type]
+    assert relation.type == "works:for"
+    export_layer(store, "brat", tmp_path / "out", layer="a")
+    assert "R1\tworks_for Arg1:T1 Arg2:T2" in (tmp_path / "out" / "a.ann").read_text(encoding="utf-8")
