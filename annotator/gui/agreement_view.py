@@ -17,7 +17,7 @@ from annotator.gui.background import TaskThread
 from annotator.store.project import ProjectStore
 
 PAIR_COLOURS = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#bcbd22", "#808080")
-FIGURES = ("span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1")
+FIGURES = ("span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1", "relation_f1")
 
 
 class LabelBarChart(QWidget):
