@@ -177,8 +177,9 @@ def print_import_report(report: ImportReport) -> None:
         f"Imported {report.documents_added} new document(s) ({report.documents_existing} already in the project) "
         f"from {report.files} file(s)"
         + (
-            f"; layer {report.layer!r} received {report.spans_added} span(s) and {report.events_added} event(s)."
-            if report.spans_added or report.events_added
+            f"; layer {report.layer!r} received {report.spans_added} span(s), {report.events_added} event(s)"
+            f" and {report.relations_added} relation(s)."
+            if report.spans_added or report.events_added or report.relations_added
             else "; no new annotations."
         )
     )
@@ -246,6 +247,7 @@ def stats_command(project: Project, output: str) -> None:
         click.echo(
             f"  {name} ({layer['kind']}): {layer['documents']} document(s), {layer['done']} done, "
             f"{layer['spans']} span(s), {layer['events']} event(s)"
+            + (f", {layer['relations']} relation(s)" if layer.get("relations") else "")
         )
 
 
@@ -321,7 +323,8 @@ def merge_command(project: Project, paths: tuple[Path, ...]) -> None:
         layers = f"; new layer(s): {', '.join(result.layers_added)}" if result.layers_added else ""
         click.echo(
             f"{result.path}: {result.documents_added} new document(s) ({result.documents_existing} already here), "
-            f"{result.spans_added} span(s) and {result.events_added} event(s) in {result.documents_merged} "
+            f"{result.spans_added} span(s), {result.events_added} event(s) and {result.relations_added} relation(s) "
+            f"in {result.documents_merged} "
             f"layer document(s) merged, {result.documents_unchanged} already identical{layers}."
         )
         if result.schema_added:

@@ -15,6 +15,8 @@ from typing import Callable
 
 from annotator.model.annotations import AnnotationSet, Decision, Event, SpanAnnotation
 from annotator.model.changes import Annotation, Edit, apply_to
+from annotator.model.relation_editing import follow_relations
+from annotator.model.relations import Relation
 from annotator.model.document import Document
 from annotator.model.editing import pending_suggestions
 from annotator.model.history import History
@@ -95,6 +97,10 @@ def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> Ope
     own = apply_to(current.own, changes)
     befores = [c.before for c in changes if c.before is not None]
     afters = [c.after for c in changes if c.after is not None]
+
+    if any(isinstance(a, Relation) for a in (*befores, *afters)):
+        # Relations are few and touch pending suggestions' ends: compute the state in full.
+        return OpenDocument(current.document, own, current.suggestions, status, current._tokens)
 
     def place(a: Annotation) -> object:
         return a.trigger if isinstance(a, Event) else a.span
@@ -347,6 +353,7 @@ class Session:
         read-only project, a full disk, a busy project)."""
         if not edit or self.current is None:
             return None
+        edit = follow_relations(edit, self.current.own)  # relations go where their spans go
         problem = self._guarded(lambda: self._write(edit), lambda: self.apply(edit))
         if problem is None:
             self.history.record(edit)

@@ -34,7 +34,7 @@ def test_import_then_stats(tmp_path: Path, data: Path) -> None:
     code, out, _ = run("--db", db, "stats", "--format", "json")
     assert json.loads(out) == {
         "documents": 3,
-        "layers": {"bob": {"kind": "annotator", "documents": 3, "spans": 6, "events": 0, "done": 3}},
+        "layers": {"bob": {"kind": "annotator", "documents": 3, "spans": 6, "events": 0, "done": 3, "relations": 0}},
     }
     code, out, _ = run("--db", db, "stats")
     assert "bob (annotator): 3 document(s), 3 done, 6 span(s), 0 event(s)" in out
@@ -118,9 +118,10 @@ def test_export_writes_the_file_and_says_what_went_out(tmp_path: Path, data: Pat
     assert code == 1 and "no 'gold' layer" in err and "alice (annotator)" in err and "Traceback" not in err
     code, out, err = run("--db", db, "export", "brat", str(tmp_path / "brat"), "--layer", "alice")
     assert code == 0, err
-    assert "Exported 4 document(s)" in out and "20 event(s) of layer 'alice' (status done)" in out
+    assert "Exported 4 document(s)" in out and "20 event(s) and 2 relation(s) of layer 'alice' (status done)" in out
     assert (tmp_path / "brat" / "annotation.conf").exists()
     code, out, _ = run("--db", db, "export", "conll", str(tmp_path / "out.conll"), "--layer", "alice", "--status", "any")
-    assert code == 0 and "Left out: 20 event(s) (CoNLL holds entity tags only)." in out
+    assert code == 0 and "20 event(s) (CoNLL holds entity tags only)" in out
+    assert "2 relation(s) (CoNLL holds entity tags only)" in out
     code, _, err = run("--db", db, "export", "xml", str(tmp_path / "out.xml"), "--layer", "alice")
     assert code == 2 and "xml" in err

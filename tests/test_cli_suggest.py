@@ -40,7 +40,7 @@ def test_suggest_then_again_then_force(tmp_path: Path, seeds: Path, tiny: str) -
     code, out, _ = run("--db", db, "suggest", "--model", tiny, "--force", "--batch-size", "1")
     assert code == 0 and "Suggested for 2 document(s)" in out and "12 span(s)" in out
     stats = json.loads(run("--db", db, "stats", "--format", "json")[1])
-    assert stats["layers"]["spacy:tiny-1.0.0"] == {"kind": "suggestions", "documents": 2, "spans": 12, "events": 0, "done": 2}
+    assert stats["layers"]["spacy:tiny-1.0.0"] == {"kind": "suggestions", "documents": 2, "spans": 12, "events": 0, "done": 2, "relations": 0}
 
 
 def test_set_default_remembers_the_model_for_the_project(tmp_path: Path, seeds: Path, tiny: str) -> None:

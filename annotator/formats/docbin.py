@@ -6,8 +6,10 @@ tokenised again and ``doc.text`` is the stored text. Spans are aligned to tokens
 them, and a span covering no token at all is counted as left out). ``doc.spans["sc"]`` holds every
 span, ``doc.ents`` the non-overlapping ones (the span that starts first, then the longer one,
 wins; the summary counts the rest), ``doc.spans["events"]`` the event triggers labelled with
-the event type, and ``doc.user_data`` the event structure (``"events"``, as in the JSONL export)
-and the document's ``"meta"``.
+the event type, and ``doc.user_data`` the event structure (``"events"``, as in the JSONL export),
+the relations (``"relations"``, :mod:`annotator.formats.relation_export`) and the document's
+``"meta"``. A document imported from binary answers (Prodigy ``ner.teach``) is partial: its tokens
+outside the answered spans are missing (``-`` in IOB), not ``O``.
 
 This is the one module outside ``annotator/suggest/`` that imports spaCy: writing spaCy's own
 format takes spaCy's classes. It loads no pipeline (only the blank English vocabulary).
@@ -31,6 +33,8 @@ import srsly
 from spacy.tokens import Doc, DocBin
 
 from annotator.formats.export_common import ExportSummary, first_longest, ordered_events, token_json_bytes, unique_spans
+from annotator.formats.prodigy_records import is_partial
+from annotator.formats.relation_export import relation_items
 from annotator.store.export_rows import LayerDocument
 from annotator.suggest.tokenizer import blank_english, tokenize
 
@@ -93,6 +97,8 @@ class DocBinWriter:
         self.vocab = blank_english().vocab
         self.bin = DocBin(attrs=ATTRS, store_user_data=True)
         self.strings: set[str] = set()
+        self.records_of: Any = lambda document_id: []
+        """The records a document was imported in: binary answers (``ner.teach``) are partial."""
         self.spools = {
             name: _Spool(spool) for name in ("tokens", "spaces", "lengths", "cats", "flags", "span_groups", "user_data")
         }
@@ -121,7 +127,11 @@ class DocBinWriter:
         group = [span for span in candidates if span is not None]
         doc.spans["sc"] = group
         kept = first_longest([(span.start, span.end - 1) for span in group])
-        doc.ents = [group[i] for i in kept]
+        if is_partial(self.records_of(item.document.id)):  # binary answers: other tokens are unknown, not O
+            doc.set_ents([group[i] for i in kept], default="missing")
+            summary.adjust("document(s) of binary answers: tokens outside their spans left missing, not O")
+        else:
+            doc.ents = [group[i] for i in kept]
         summary.adjust("overlapping span(s) kept only in doc.spans['sc'], not in doc.ents", len(group) - len(kept))
 
         events = ordered_events(item.events, summary)
@@ -142,6 +152,8 @@ class DocBinWriter:
         meta["annotator"] = self.layer
         doc.user_data["events"] = structure
         doc.user_data["meta"] = meta
+        if item.relations:
+            doc.user_data["relations"] = relation_items(item.relations, events, summary)
         summary.documents += 1
         summary.spans += len(group)
         summary.events += len(events)

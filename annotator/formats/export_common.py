@@ -30,6 +30,7 @@ class ExportSummary:
     documents: int = 0
     spans: int = 0
     events: int = 0
+    relations: int = 0
     adjusted: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
     cancelled: bool = False
@@ -46,9 +47,12 @@ class ExportSummary:
         """The summary as the user reads it, one sentence a line."""
         if self.cancelled:
             return [f"Export cancelled; {self.path} was left as it was."]
+        counted = f"{self.spans} span(s) and {self.events} event(s)"
+        if self.relations:
+            counted = f"{self.spans} span(s), {self.events} event(s) and {self.relations} relation(s)"
         lines = [
             (
-                f"Exported {self.documents} document(s), {self.spans} span(s) and {self.events} event(s) "
+                f"Exported {self.documents} document(s), {counted} "
                 f"of layer {self.layer!r} (status {self.status}) as {self.format} to {self.path}."
             )
         ]

@@ -103,6 +103,10 @@ def export_layer(
             else:
                 handle = partial.open("xb", buffering=WRITE_BUFFER)
                 writer = _file_writer(fmt, handle, chosen.name, summary, out.parent)
+            if hasattr(writer, "records_of") and store.has_records(chosen.id):  # type: ignore[arg-type]
+                # Documents imported as Prodigy records (or from brat) are written back as such; a
+                # layer without kept records costs no query per document.
+                writer.records_of = lambda document_id: store.records(chosen.id, document_id)  # type: ignore[arg-type]
             try:
                 finished = _pump(documents, writer, summary, total, progress, should_stop)
                 if finished:
@@ -154,8 +158,10 @@ def _pump(
         if should_stop is not None and should_stop():
             return False
         writer.write(item)
-        summary.leave_out("rejected span(s)", item.rejected_spans)
+        # A Prodigy record written back carries its rejected spans: those are not left out.
+        summary.leave_out("rejected span(s)", item.rejected_spans - getattr(writer, "rejected_written", 0))
         summary.leave_out("rejected event(s)", item.rejected_events)
+        summary.leave_out("rejected relation(s)", item.rejected_relations)
         done += 1
         if progress is not None and (done % 100 == 0 or done == total):
             progress("exporting", done, total)

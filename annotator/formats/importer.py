@@ -14,11 +14,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Mapping
 
+from annotator.formats.brat_conf import read_relation_types
 from annotator.formats.brat_reader import read_brat, schema_names
 from annotator.formats.jsonl_reader import read_jsonl
 from annotator.formats.records import Problem, ProblemLog, ReadError, Record, problem_count
 from annotator.formats.text_files import read_plain_text
 from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, now_iso
+from annotator.model.relation_schema import EVENT_END
+from annotator.model.relations import Relation
 from annotator.model.schema import LabelSchema
 from annotator.model.layer import DEFAULT_IMPORT_LAYER, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.store import bulk
@@ -50,12 +53,15 @@ class ImportReport:
     documents_existing: int = 0
     spans_added: int = 0
     events_added: int = 0
+    relations_added: int = 0
     schema_added: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=ProblemLog)
     """The first problems met (a :class:`ProblemLog`: ``problem_total`` counts them all)."""
     notices: list[Problem] = field(default_factory=ProblemLog)
     incomplete: int = 0
     """Documents whose annotations were imported with some skipped: left in progress, not done."""
+    relation_types: dict[str, tuple[set[str], set[str], bool]] = field(default_factory=dict, repr=False)
+    """Relation types declared by a brat ``annotation.conf`` among the imported files."""
 
     @property
     def ok(self) -> bool:
@@ -101,6 +107,10 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
                     yield ("brat", path.with_suffix(".txt"), path)
             elif suffix in JSONL_SUFFIXES:
                 yield ("jsonl", path, None)
+            elif path.name == "annotation.conf":
+                report.relation_types.update(read_relation_types(path))
+                report.notices.append(Problem(str(path), "", "brat configuration: its relation types go into the schema; "
+                                              "entity and event labels come from the annotations"))
             elif path.name in BRAT_CONFIG_FILES:
                 report.notices.append(Problem(str(path), "", "brat configuration is not imported; labels come from the annotations"))
             elif explicit:
@@ -151,21 +161,39 @@ def read_records(
 
 
 def _stamp(annotations: AnnotationSet, author: str) -> AnnotationSet:
-    provenance = Provenance(Origin.IMPORTED, Decision.ACCEPTED, author=author)
+    """Mark everything imported by ``author``; what the file marked rejected stays rejected."""
+    accepted = Provenance(Origin.IMPORTED, Decision.ACCEPTED, author=author)
+    rejected = Provenance(Origin.IMPORTED, Decision.REJECTED, author=author, created_at=accepted.created_at)
+
+    def stamp(item):  # type: ignore[no-untyped-def]
+        return replace(item, provenance=rejected if item.provenance.is_rejected else accepted)
+
     return AnnotationSet(
-        tuple(replace(a, provenance=provenance) for a in annotations.spans),
-        tuple(replace(e, provenance=provenance) for e in annotations.events),
+        tuple(stamp(a) for a in annotations.spans),
+        tuple(stamp(e) for e in annotations.events),
+        tuple(stamp(r) for r in annotations.relations),
     )
 
 
-def _event_signature(event: Event, by_uid: dict[str, Event]) -> tuple:
+def _event_signature(event: Event, by_uid: dict[str, Event], depth: int = 0) -> tuple:
+    """What makes two events the same: trigger, type and every argument the same annotation.
+
+    An argument that is another event compares by that event's own signature (not just its
+    trigger), so ``Theme:E1`` and ``Theme:E2`` of two events sharing a trigger stay apart.
+    """
     arguments = []
     for argument in event.arguments:
         if argument.span is not None:
             arguments.append((argument.role, argument.span.start, argument.span.end, argument.span.label))
         else:
             target = by_uid.get(argument.event_uid or "")
-            arguments.append((argument.role, "event") + ((target.trigger.start, target.trigger.end, target.type) if target else ()))
+            if target is None:
+                inner: tuple = ("missing", argument.event_uid)
+            elif depth < 16:
+                inner = _event_signature(target, by_uid, depth + 1)
+            else:  # a cycle of events naming each other: stop at the identity
+                inner = ("uid", target.uid)
+            arguments.append((argument.role, "event", inner))
     return (event.trigger.start, event.trigger.end, event.type, tuple(sorted(arguments, key=repr)))
 
 
@@ -195,7 +223,23 @@ def merge_new(existing: AnnotationSet, incoming: AnnotationSet) -> AnnotationSet
         e.with_arguments(replace(a, event_uid=same_as.get(a.event_uid, a.event_uid)) if a.event_uid else a for a in e.arguments)
         for e in events
     ]
-    return AnnotationSet(tuple(spans), tuple(events))
+    # Relations compare by type, direction and ends; an event end by the event's signature.
+    def relation_signature(relation: Relation) -> tuple:
+        ends = tuple(
+            ("span", end.span.start, end.span.end, end.span.label) if end.span is not None
+            else ("event", _event_signature(by_uid[end.event_uid], by_uid) if end.event_uid in by_uid else end.event_uid)
+            for end in relation.ends
+        )
+        return (relation.symmetric, relation.type, ends)
+
+    held_relations = {relation_signature(r) for r in existing.relations}
+    relations = []
+    for relation in incoming.relations:
+        signature = relation_signature(relation)
+        if signature not in held_relations:
+            held_relations.add(signature)
+            relations.append(relation.with_events(same_as))
+    return AnnotationSet(tuple(spans), tuple(events), tuple(relations))
 
 
 def import_paths(
@@ -246,6 +290,8 @@ class _Writer:
         """Documents met in this import."""
         self.written: set[int] = set()
         """Documents whose annotations this import wrote to the layer (later records add up)."""
+        self.recorded: set[int] = set()
+        """Documents whose source records (Prodigy hashes and the like) this import kept."""
         self.incomplete: set[int] = set()
         self.schema = store.schema()
         self.known: set[str] = set()
@@ -265,15 +311,37 @@ class _Writer:
         self.seen.add(document_id)
         if record.annotated:
             self._annotate(document_id, record)
+        elif record.envelope is not None:
+            # A record answered reject or ignore (Prodigy ner.manual) carries no annotations, but
+            # the layer keeps it so that export gives every record back.
+            layer_id = self._layer_id()
+            if document_id in self.recorded or document_id in self.written or not (
+                self.existing is not None and _holds(self.store, layer_id, document_id)
+            ):
+                self._keep_record(layer_id, document_id, record)
+                if document_id not in self.written:
+                    bulk.upsert_status(self.store, layer_id, document_id, DocStatus.NEW, None, None)
+
+    def _layer_id(self) -> int:
+        if self.layer is None:
+            self.layer = self.store.ensure_layer(self.layer_name, kind_for_layer_name(self.layer_name))
+        assert self.layer.id is not None
+        return self.layer.id
+
+    def _keep_record(self, layer_id: int, document_id: int, record: Record) -> None:
+        """Add the record's other fields to those kept for the document, in file order (only a
+        document met again in this import reads back what it kept, so memory stays flat)."""
+        assert record.envelope is not None
+        envelope = {**record.envelope, **({"_partial": True} if record.partial else {})}
+        kept = self.store.records(layer_id, document_id) if document_id in self.recorded else []
+        self.store.set_records(layer_id, document_id, [*kept, envelope])
+        self.recorded.add(document_id)
 
     def _annotate(self, document_id: int, record: Record) -> None:
         incoming = merge_new(AnnotationSet(), _stamp(record.annotations, self.layer_name))
         self._extend_schema(incoming)
-        if self.layer is None:
-            self.layer = self.store.ensure_layer(self.layer_name, kind_for_layer_name(self.layer_name))
-        layer_id = self.layer.id
-        assert layer_id is not None
-        if document_id in self.written:
+        layer_id = self._layer_id()
+        if document_id in self.written or document_id in self.recorded:
             # Records of one text in this import add up.
             incoming = merge_new(self.store.annotations(layer_id, document_id), incoming)
         elif self.existing is not None and _holds(self.store, layer_id, document_id):
@@ -289,8 +357,11 @@ class _Writer:
                     raise ImportAborted(self.report.problems[-1])
             return
         bulk.insert_annotations(self.store, layer_id, document_id, incoming)
+        if record.envelope is not None:
+            self._keep_record(layer_id, document_id, record)
         self.report.spans_added += len(incoming.spans)
         self.report.events_added += len(incoming.events)
+        self.report.relations_added += len(incoming.relations)
         if record.dropped and document_id not in self.incomplete:
             self.incomplete.add(document_id)
             self.report.incomplete += 1
@@ -314,13 +385,21 @@ class _Writer:
                 fillers = by_role.setdefault(argument.role, set())
                 if argument.span is not None and argument.span.label in known | {argument.role}:
                     fillers.add(argument.span.label)
+        relation_ends = _relation_ends(incoming)
         if labels <= self.known and all(
             t in self.roles and r in self.roles[t] and (not self.roles[t][r] or fillers <= self.roles[t][r])
             for t, by_role in event_roles.items()
             for r, fillers in by_role.items()
-        ) and set(event_roles) <= set(self.roles):
+        ) and set(event_roles) <= set(self.roles) and all(
+            name in self.relations
+            and (not self.relations[name][0] or heads <= self.relations[name][0])
+            and (not self.relations[name][1] or children <= self.relations[name][1])
+            for name, (heads, children, _) in relation_ends.items()
+        ):
             return
         extended, added = self.schema.with_labels(labels, event_roles)
+        extended, added_relations = extended.with_relations(relation_ends)
+        added = [*added, *added_relations]
         if extended != self.schema:
             self.schema = extended
             self.schema_changed = True
@@ -330,8 +409,20 @@ class _Writer:
     def _remember(self, schema: LabelSchema) -> None:
         self.known = {*schema.entity_names, *schema.event_names}
         self.roles = {e.name: {r.name: set(r.fillers) for r in e.roles} for e in schema.events}
+        self.relations = {t.name: (set(t.heads), set(t.children)) for t in schema.relations}
 
     def finish(self) -> None:
+        if self.schema is not None and self.report.relation_types:
+            # Relation types a brat annotation.conf declares, with the labels allowed at each end.
+            declared = {
+                name: (set(heads), set(children), symmetric)
+                for name, (heads, children, symmetric) in self.report.relation_types.items()
+            }
+            extended, added = self.schema.with_relations(declared)
+            if extended != self.schema:
+                self.schema = extended
+                self.schema_changed = True
+                self.report.schema_added.extend(a for a in added if a not in self.report.schema_added)
         if self.schema_changed and self.schema is not None:
             self.store.set_schema(self.schema)
 
@@ -339,3 +430,19 @@ class _Writer:
 def _holds(store: ProjectStore, layer_id: int, document_id: int) -> bool:
     """Whether the layer has annotated the document: a status for it or annotations in it."""
     return store.status_times(layer_id, document_id) is not None or bool(store.annotations(layer_id, document_id))
+
+
+def _relation_ends(annotations: AnnotationSet) -> dict[str, tuple[set[str], set[str], bool]]:
+    """Each relation type the annotations use, with the labels met at its head and child ends
+    (an event end as :data:`EVENT_END`; both ends of a symmetric type count as either)."""
+    found: dict[str, tuple[set[str], set[str], bool]] = {}
+    for relation in annotations.relations:
+        labels = [end.span.label if end.span is not None else EVENT_END for end in relation.ends]
+        heads, children, _ = found.setdefault(relation.type, (set(), set(), relation.symmetric))
+        if relation.symmetric:
+            heads.update(labels)
+            children.update(labels)
+        else:
+            heads.add(labels[0])
+            children.add(labels[1])
+    return found

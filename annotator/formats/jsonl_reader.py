@@ -3,16 +3,24 @@
 Recognised per record:
 
 * Prodigy: ``text``, ``meta``, ``spans`` (``start``, ``end``, ``label``; ``token_start`` and
-  ``token_end`` are ignored), ``answer``. Only ``accept`` records (or records without an answer)
-  carry their spans; ``reject`` and ``ignore`` records are imported as text only.
+  ``token_end`` are ignored), ``relations`` (``head_span``, ``child_span``, ``label``), ``answer``.
+  An ``accept`` record (or one without an answer) carries its spans, and with no spans it is a
+  negative example: the document is done in the layer with nothing in it. A span with its own
+  ``"answer": "reject"`` is a rejected annotation, not an entity. A binary answer (``_view_id``
+  ``ner``, or spans with a model's ``score``: ``ner.teach``) keeps its spans, rejected ones for a
+  ``reject``, and marks the document partial (tokens outside them are unknown). Other ``reject``
+  and ``ignore`` records are imported as text. Every Prodigy record's other fields (hashes,
+  ``_view_id``, ``_session_id``, span fields such as ``score``...) are kept with the layer
+  (:attr:`Record.envelope`) so that export writes the record back as it came.
 * doccano: ``label`` (or ``labels``) as ``[[start, end, "LABEL"], ...]``, or ``entities`` with
-  ``start_offset``/``end_offset`` (their ``relations`` are reported, not kept).
+  ``start_offset``/``end_offset`` and ``relations`` (``from_id``, ``to_id``, ``type``).
 * this project's export: Prodigy fields plus ``events``: ``type``, ``trigger`` (``start``,
   ``end``), ``arguments`` of ``role`` with ``start``, ``end``, ``label``, or ``role`` with
   ``event``: the index of another event of the same record. Its ``relations`` repeat the events
-  and are not read separately; ``meta.created_at``/``meta.updated_at`` are the layer's times.
-  Spans may carry ``fragments`` (``[[start, end], ...]``), ``attributes`` and ``note``; events
-  ``attributes`` and ``note``.
+  (recognised by their ends and role, not read twice) beside free relations;
+  ``equivalences`` are groups (``type``, ``members``); ``meta.created_at``/``meta.updated_at``
+  are the layer's times. Spans may carry ``fragments`` (``[[start, end], ...]``), ``attributes``
+  and ``note``; events ``attributes`` and ``note``.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from annotator.formats.records import Problem, RawArgument, RawEvent, RawSpan, ReadError, Record, build_record
+from annotator.formats.records import (
+    Problem, RawArgument, RawEvent, RawRelation, RawSpan, ReadError, Record, build_record,
+)
 from annotator.formats.text_files import decode
 
 LAYER_META_KEYS = ("annotator", "created_at", "updated_at")
@@ -156,6 +166,14 @@ def _read_json_array(raw: bytes | str, name: str, problems: list[Problem]) -> It
             yield record
 
 
+PRODIGY_KEYS = ("_input_hash", "_task_hash", "_view_id", "_session_id", "answer")
+"""Any of these marks a Prodigy record, whose other fields are kept for export."""
+
+BINARY_VIEWS = ("ner", "binary", "classification")
+"""Prodigy views that ask about one suggested span at a time (``ner.teach``): an answer says
+nothing about the rest of the text."""
+
+
 def _record(data: Any, name: str, where: str, problems: list[Problem]) -> Record | None:
     if not isinstance(data, dict):
         problems.append(Problem(name, where, "record skipped: a record must be a JSON object"))
@@ -166,30 +184,52 @@ def _record(data: Any, name: str, where: str, problems: list[Problem]) -> Record
         return None
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     answer = data.get("answer")
-    carries = answer not in ("reject", "ignore")
+    own_export = isinstance(data.get("events"), list)
+    prodigy = not own_export and any(key in data for key in PRODIGY_KEYS)
+    raw_spans = data.get("spans") if isinstance(data.get("spans"), list) else None
+    # A binary answer (ner.teach) is about its spans only; a reject there says "not this entity".
+    binary = (
+        prodigy and answer in ("accept", "reject") and bool(raw_spans)
+        and (data.get("_view_id") in BINARY_VIEWS or ("_view_id" not in data and all(
+            isinstance(s, dict) and ("score" in s or "answer" in s) for s in raw_spans)))
+    )
+    carries = answer not in ("reject", "ignore") or binary
     spans: list[RawSpan] = []
     events: list[RawEvent] = []
-    annotated = False
+    relations: list[RawRelation] = []
+    # An accepted Prodigy answer with no spans is a negative example: the document was seen and
+    # holds nothing, so it belongs to the layer, done.
+    annotated = answer == "accept"
     if carries:
-        if isinstance(data.get("spans"), list):
+        if raw_spans is not None:
             annotated = True
-            spans = [_prodigy_span(s, f"{where}, span {i + 1}") for i, s in enumerate(data["spans"])]
-        if isinstance(data.get("events"), list):
+            spans = [_prodigy_span(s, f"{where}, span {i + 1}") for i, s in enumerate(raw_spans)]
+            if answer == "reject":
+                for span in spans:
+                    span.rejected = True
+        if own_export:
             annotated = True
             events = [_event(e, i, f"{where}, event {i + 1}") for i, e in enumerate(data["events"])]
-        elif data.get("relations"):
-            problems.append(Problem(name, where, f"{len(data['relations'])} relation(s) not imported: annotator keeps events, not free relations"))
+        if isinstance(data.get("relations"), list) and data["relations"] and "entities" not in data:
+            annotated = True
+            relations = _prodigy_relations(data, spans, events, name, where, problems)
+        if isinstance(data.get("equivalences"), list):
+            annotated = True
+            relations += _equivalences(data["equivalences"], where)
         for key in ("label", "labels"):
             if isinstance(data.get(key), list) and data[key]:
                 annotated = True
                 spans += _doccano_labels(data[key], name, where, problems)
         if isinstance(data.get("entities"), list):
             annotated = True
-            spans += [_doccano_entity(e, f"{where}, entity {i + 1}") for i, e in enumerate(data["entities"])]
+            entities = [_doccano_entity(e, f"{where}, entity {i + 1}") for i, e in enumerate(data["entities"])]
+            spans += entities
+            relations += _doccano_relations(data, entities, where)
     times = None
     if isinstance(meta.get("created_at"), str) and isinstance(meta.get("updated_at"), str):
         times = (meta["created_at"], meta["updated_at"])
     extra = {k: v for k, v in meta.items() if k not in ("title", "date", "source") + LAYER_META_KEYS}
+    envelope = {key: (None if key == "text" else value) for key, value in data.items()} if prodigy else None
     try:
         return build_record(
             text,
@@ -204,10 +244,92 @@ def _record(data: Any, name: str, where: str, problems: list[Problem]) -> Record
             annotated=annotated,
             times=times,
             problems=problems,
+            relations=relations,
+            envelope=envelope,
+            partial=binary,
         )
     except ReadError as error:
         problems.append(Problem(name, where, f"record skipped: {error}"))
         return None
+
+
+def _span_of(item: Any, where: str) -> RawSpan:
+    if not isinstance(item, dict):
+        return RawSpan(None, None, None, where)
+    return RawSpan(item.get("start"), item.get("end"), item.get("label"), where)
+
+
+def _prodigy_relations(
+    data: dict, spans: list[RawSpan], events: list[RawEvent], name: str, where: str, problems: list[Problem]
+) -> list[RawRelation]:
+    """Prodigy ``relations`` (``head_span``/``child_span``, ``label``) that are not event arguments.
+
+    This project's export repeats each event argument as a relation (trigger -> filler, labelled
+    with the role); those are recognised by their ends and role and not read twice. An end that
+    is an event is written with ``head_event``/``child_event``: the index of the event.
+    """
+    mirrors = set()
+    for raw_event in events:
+        trigger = raw_event.trigger
+        for argument in raw_event.arguments:
+            if argument.span is not None:
+                child = (argument.span.start, argument.span.end)
+            elif isinstance(argument.event_key, int) and 0 <= argument.event_key < len(events):
+                inner = events[argument.event_key].trigger
+                child = (inner.start, inner.end)
+            else:
+                continue
+            mirrors.add((trigger.start, trigger.end, child[0], child[1], argument.role))
+    found = []
+    for i, relation in enumerate(data["relations"]):
+        at = f"{where}, relation {i + 1}"
+        if not isinstance(relation, dict):
+            problems.append(Problem(name, at, "relation skipped: a relation must be a JSON object"))
+            continue
+        head, child = relation.get("head_span"), relation.get("child_span")
+        if events and not isinstance(head, dict) and not isinstance(child, dict):
+            continue  # token indexes only: an event argument repeated, as older exports wrote them
+        if not isinstance(head, dict) or not isinstance(child, dict):
+            problems.append(Problem(name, at, "relation skipped: it has no head_span and child_span"))
+            continue
+        key = (head.get("start"), head.get("end"), child.get("start"), child.get("end"), relation.get("label"))
+        if events and key in mirrors:
+            continue
+        ends: list[Any] = []
+        for span, event_key in ((head, "head_event"), (child, "child_event")):
+            ends.append(relation[event_key] if isinstance(relation.get(event_key), int) else _span_of(span, at))
+        attributes, note = _extras(relation)
+        found.append(RawRelation(relation.get("label"), ends, at, False, attributes, note))
+    return found
+
+
+def _equivalences(groups: list, where: str) -> list[RawRelation]:
+    """This project's ``equivalences``: ``{"type", "members": [{start, end, label}, ...]}``."""
+    found = []
+    for i, group in enumerate(groups):
+        at = f"{where}, equivalence {i + 1}"
+        if not isinstance(group, dict) or not isinstance(group.get("members"), list):
+            found.append(RawRelation(None, [], at, True))
+            continue
+        found.append(RawRelation(group.get("type"), [_span_of(m, at) for m in group["members"]], at, True))
+    return found
+
+
+def _doccano_relations(data: dict, entities: list[RawSpan], where: str) -> list[RawRelation]:
+    """doccano ``relations``: ``from_id``/``to_id`` name entities by their ``id``."""
+    by_id = {}
+    for entity, raw in zip(entities, data["entities"]):
+        if isinstance(raw, dict) and "id" in raw:
+            by_id[raw["id"]] = entity
+    found = []
+    for i, relation in enumerate(data.get("relations") or []):
+        at = f"{where}, relation {i + 1}"
+        if not isinstance(relation, dict):
+            found.append(RawRelation(None, [], at))
+            continue
+        ends = [by_id.get(relation.get(key), ("missing", relation.get(key))) for key in ("from_id", "to_id")]
+        found.append(RawRelation(relation.get("type"), ends, at))
+    return found
 
 
 def _string(value: Any) -> str:
@@ -225,7 +347,9 @@ def _prodigy_span(span: Any, where: str) -> RawSpan:
         fragments = ()
     attributes, note = _extras(span)
     start, end, label = span.get("start"), span.get("end"), span.get("label")
-    return RawSpan(start, end, label, where, expected, fragments, attributes, note)  # type: ignore[arg-type]
+    raw = RawSpan(start, end, label, where, expected, fragments, attributes, note)  # type: ignore[arg-type]
+    raw.rejected = span.get("answer") == "reject"  # "not this entity", even inside an accepted record
+    return raw
 
 
 def _extras(item: dict) -> tuple[dict[str, Any], str]:

@@ -1,44 +1,48 @@
-"""Writing JSONL: one Prodigy-style ``ner``/``spans`` record per document, with events.
+"""Writing JSONL: one Prodigy-style ``ner``/``spans`` record per document, with events and relations.
 
 A record holds ``text``, ``meta`` (title, date, source and other metadata, then ``annotator``: the
 layer, and ``created_at``/``updated_at``: the layer's first and last touch of the document),
-``_input_hash`` and ``_task_hash`` (stable signed 32-bit integers: the first from the text, the
-second from the text and its annotations), ``tokens`` (the stored token JSON, written verbatim),
-``spans`` (``start``, ``end``, ``token_start``, ``token_end`` inclusive, ``label``; plus
-``fragments``, ``attributes`` and ``note`` where a span has them), ``events`` (``type``,
-``trigger`` with offsets and token indexes, ``arguments``: ``role`` with ``start``, ``end``,
-``label``, or ``role`` with ``event``: the index of another event of the record), the same events
-as Prodigy ``relations`` (``head``/``child``: token index of the end of the trigger / filler,
-``head_span``/``child_span``, ``label``: the role), and ``answer: "accept"``.
+``_input_hash`` and ``_task_hash`` (made as Prodigy makes them: :mod:`annotator.formats.prodigy_records`),
+``tokens`` (the stored token JSON, written verbatim), ``spans`` (``start``, ``end``,
+``token_start``, ``token_end`` inclusive, ``label``; plus ``fragments``, ``attributes`` and
+``note`` where a span has them), ``events`` (``type``, ``trigger`` with offsets and token indexes,
+``arguments``: ``role`` with ``start``, ``end``, ``label``, or ``role`` with ``event``: the index
+of another event of the record), the same events as Prodigy ``relations`` (``head``/``child``:
+token index of the end of the trigger / filler, ``head_span``/``child_span``, ``label``: the
+role), then the free relations (:mod:`annotator.formats.relation_export`), ``equivalences`` where
+there are groups, and ``answer: "accept"``.
+
+A document imported from Prodigy records is written back as those records instead, hashes and
+all (:func:`~annotator.formats.prodigy_records.records_back`).
 
 :mod:`annotator.formats.jsonl_reader` reads this back; export -> import -> export is byte-identical.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from typing import IO
+from typing import IO, Any, Callable
 
+from annotator.formats.brat_reader import BRAT_IDS
 from annotator.formats.export_common import ExportSummary, TokenLookup, ordered_events, token_json_bytes, unique_spans
+from annotator.formats.prodigy_records import input_hash as prodigy_input_hash
+from annotator.formats.prodigy_records import hash_json as prodigy_hash_json
+from annotator.formats.prodigy_records import records_back
+from annotator.formats.prodigy_records import task_hash as prodigy_task_hash
+from annotator.formats.relation_export import relations_json
 from annotator.store.export_rows import ExportEvent, LayerDocument
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _signed32(value: int) -> int:
-    return value - (1 << 32) if value >= 1 << 31 else value
+def input_hash(text: str) -> int:
+    """The record's ``_input_hash``, as Prodigy computes it (:mod:`annotator.formats.prodigy_records`)."""
+    return prodigy_input_hash(text)
 
 
-def input_hash(content_hash: str) -> int:
-    """The record's ``_input_hash``: the first 32 bits of the text's SHA-256, as a signed integer."""
-    return _signed32(int(content_hash[:8], 16))
-
-
-def task_hash(content_hash: str, annotations: str) -> int:
-    """The record's ``_task_hash``: changes whenever the annotations change."""
-    digest = hashlib.blake2b((content_hash + annotations).encode("utf-8"), digest_size=4).digest()
-    return _signed32(int.from_bytes(digest, "big"))
+def task_hash(input_value: int, spans_json: str) -> int:
+    """The record's ``_task_hash``: the input hash and the record's ``spans``, hashed as Prodigy does."""
+    return prodigy_task_hash(input_value, '{"spans":' + spans_json + "}")
 
 
 class JsonlWriter:
@@ -54,6 +58,9 @@ class JsonlWriter:
         self.layer = layer
         self.summary = summary
         self._strings: dict[str, str] = {}
+        self.records_of: Callable[[int], list[dict[str, Any]]] = lambda document_id: []
+        self.rejected_written = 0
+        """The records a document was imported in (Prodigy's), which it is written back as."""
 
     def _string(self, value: str) -> str:
         """``value`` as JSON; labels and roles repeat, so their encodings are kept."""
@@ -75,22 +82,34 @@ class JsonlWriter:
     def write(self, item: LayerDocument) -> None:
         summary = self.summary
         document = item.document
+        kept = [r for r in self.records_of(document.id) if BRAT_IDS not in r] if document.id is not None else []
+        self.rejected_written = item.rejected_spans if kept else 0
+        if kept:
+            self._write_kept(item, kept)
+            return
         tokens = token_json_bytes(item, summary)
         lookup = TokenLookup(tokens)
         spans = self._spans(lookup, item)
         events = ordered_events(item.events, summary)
         event_parts, relations = self._events(lookup, events)
+        free, groups = relations_json(item.relations, events, lookup, summary)
+        relations += free
         meta = document.meta
         meta["annotator"] = self.layer
         if item.times:
             meta["created_at"], meta["updated_at"] = item.times
+        spans_json = f"[{','.join(spans)}]"
         annotations = (
-            f',"spans":[{",".join(spans)}],"events":[{",".join(event_parts)}],"relations":[{",".join(relations)}]'
+            f',"spans":{spans_json},"events":[{",".join(event_parts)}],"relations":[{",".join(relations)}]'
+            + (f',"equivalences":[{",".join(groups)}]' if groups else "")
         )
+        text_json = _encode(document.text)
+        # Prodigy hashes json.dumps(text) (ASCII escapes): for an ASCII text that is this same string.
+        hashed = prodigy_hash_json(text_json) if text_json.isascii() else input_hash(document.text)
         head = (
-            f'{{"text":{_encode(document.text)},"meta":{_encode(meta)},'
-            f'"_input_hash":{input_hash(document.content_hash)},'
-            f'"_task_hash":{task_hash(document.content_hash, annotations)},"tokens":'
+            f'{{"text":{text_json},"meta":{_encode(meta)},'
+            f'"_input_hash":{hashed},'
+            f'"_task_hash":{task_hash(hashed, spans_json)},"tokens":'
         )
         write = self.handle.write
         write(head.encode("utf-8"))
@@ -99,6 +118,22 @@ class JsonlWriter:
         summary.documents += 1
         summary.spans += len(spans)
         summary.events += len(events)
+
+    def _write_kept(self, item: LayerDocument, kept: list[dict[str, Any]]) -> None:
+        """A document imported from Prodigy records: those records again, hashes and all."""
+        summary = self.summary
+        spans = unique_spans(item.spans, summary)
+        lines = records_back(kept, item.document.text, spans, summary)
+        self.handle.write("".join(line + "\n" for line in lines).encode("utf-8"))
+        summary.leave_out("event(s) of documents imported as Prodigy records (written back as they came)", len(item.events))
+        stored = sum(len(r.get("relations") or []) for r in kept if isinstance(r.get("relations"), list))
+        summary.relations += min(stored, len(item.relations))
+        summary.leave_out(
+            "relation(s) added to documents imported as Prodigy records (written back as they came)",
+            max(0, len(item.relations) - stored),
+        )
+        summary.documents += 1
+        summary.spans += len(spans)
 
     def _spans(self, lookup: TokenLookup, item: LayerDocument) -> list[str]:
         string = self._string

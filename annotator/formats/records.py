@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from annotator.model.annotations import AnnotationError, AnnotationSet, Argument, Event, Span, SpanAnnotation
+from annotator.model.annotations import (
+    AnnotationError, AnnotationSet, Argument, Decision, Event, Provenance, Span, SpanAnnotation,
+)
+from annotator.model.relations import Relation, RelationEnd
 from annotator.model.document import Document, OffsetMap, TextError, check_text, normalize_text
 from annotator.model.schema import name_problem
 
@@ -71,6 +74,12 @@ class Record:
     """The file it came from, for messages about it."""
     dropped: int = 0
     """Spans and events of it that were skipped as bad: the document is then not complete."""
+    envelope: Mapping[str, Any] | None = None
+    """What else the source record held (a Prodigy answer's hashes, ``_view_id``, span fields...),
+    kept with the layer so that export gives it back."""
+    partial: bool = False
+    """The record answers about some spans only (Prodigy ``ner.teach``): tokens outside them are
+    unknown, not ``O``."""
 
 
 @dataclass
@@ -85,6 +94,23 @@ class RawSpan:
     fragments: tuple[tuple[int, int], ...] = ()
     attributes: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    rejected: bool = False
+    """The source says this span is wrong (a Prodigy span with its own ``"answer": "reject"``)."""
+    ident: str = ""
+    """The file's own id of it (brat's ``T3``), kept so that export can write it again."""
+
+
+@dataclass
+class RawRelation:
+    """A relation as read: ends are a :class:`RawSpan` or the key of an event of the same record."""
+
+    type: Any
+    ends: list[Any]
+    location: str
+    symmetric: bool = False
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    note: str = ""
+    ident: str = ""
 
 
 @dataclass
@@ -117,6 +143,26 @@ def _check_name(name: str, what: str) -> str:
     if problem is not None:
         raise AnnotationError(problem)
     return name
+
+
+def normalise_roles(roles: Iterable[str]) -> list[str]:
+    """brat roles of one event with their numbers dropped only where writing them back restores them.
+
+    The writer numbers the n-th repeat of a role ``n`` (``Theme``, ``Theme2``), so ``Theme2`` after
+    one ``Theme`` becomes ``Theme``. A number that says something else is kept: in
+    ``Theme:T2 Theme2:T5 Site2:T17`` the ``Site2`` belongs with ``Theme2`` and stays ``Site2``.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for role in roles:
+        base = normalise_role(role)
+        number = int(role[len(base):]) if base != role else 1
+        if number == seen.get(base, 0) + 1:
+            seen[base] = number
+            out.append(base)
+        else:
+            out.append(role)
+    return out
 
 
 def _check_span(raw: RawSpan, text: str, offsets: OffsetMap, what: str = "label") -> Span:
@@ -152,6 +198,10 @@ def build_record(
     annotated: bool = False,
     times: tuple[str, str] | None = None,
     problems: list[Problem],
+    relations: Iterable[RawRelation] = (),
+    envelope: Mapping[str, Any] | None = None,
+    partial: bool = False,
+    idents: dict[str, Any] | None = None,
 ) -> Record:
     """Check text and annotations, normalise, and build a :class:`Record`.
 
@@ -164,6 +214,16 @@ def build_record(
         raise ReadError(str(error)) from None
     stored, offsets = normalize_text(text)
 
+    def remember(raw: Any, value: Any) -> None:
+        # The file's id of what was kept: a span as (start, end, label), an event or relation by uid.
+        if idents is not None and getattr(raw, "ident", ""):
+            idents[raw.ident] = value
+
+    def checked(raw: RawSpan, what: str = "label") -> Span:
+        span = _check_span(raw, text, offsets, what)
+        remember(raw, (span.start, span.end, span.label))
+        return span
+
     def moved(fragments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
         return tuple((offsets(s), offsets(e)) for s, e in fragments)
 
@@ -171,9 +231,15 @@ def build_record(
     before = problem_count(problems)
     for raw in spans:
         try:
-            span = _check_span(raw, text, offsets)
+            span = checked(raw)
             annotations.append(
-                SpanAnnotation(span, fragments=moved(raw.fragments), attributes=dict(raw.attributes), note=raw.note)
+                SpanAnnotation(
+                    span,
+                    fragments=moved(raw.fragments),
+                    attributes=dict(raw.attributes),
+                    note=raw.note,
+                    **({"provenance": Provenance(decision=Decision.REJECTED)} if raw.rejected else {}),
+                )
             )
         except (AnnotationError, TypeError) as error:
             problems.append(Problem(path, raw.location, f"span skipped: {error}"))
@@ -190,16 +256,18 @@ def build_record(
             pending.remove(raw_event)
             progress = True
             try:
-                trigger = _check_span(raw_event.trigger, text, offsets, "event type")
+                trigger = checked(raw_event.trigger, "event type")
                 arguments = []
                 for raw_argument in raw_event.arguments:
-                    role = _check_name(normalise_role(raw_argument.role), "role")
+                    role = _check_name(raw_argument.role, "role")
                     if raw_argument.span is not None:
-                        arguments.append(Argument(role, _check_span(raw_argument.span, text, offsets)))
+                        arguments.append(Argument(role, checked(raw_argument.span)))
                     else:
                         arguments.append(Argument(role, event_uid=built[raw_argument.event_key].uid))
                 event = Event(trigger, tuple(arguments), attributes=dict(raw_event.attributes), note=raw_event.note)
                 built[raw_event.key if raw_event.key is not None else id(raw_event)] = event
+                if idents is not None and isinstance(raw_event.key, str):
+                    idents[raw_event.key] = event.uid
             except (AnnotationError, TypeError, KeyError) as error:
                 problems.append(Problem(path, raw_event.location, f"event skipped: {error}"))
         if not progress:
@@ -209,6 +277,40 @@ def build_record(
                 )
             break
 
+    kept_relations = []
+    for raw_relation in relations:
+        try:
+            if not isinstance(raw_relation.type, str) or not raw_relation.type.strip():
+                raise AnnotationError(f"relation has no usable type ({raw_relation.type!r})")
+            _check_name(raw_relation.type.strip(), "relation type")
+            ends = []
+            for end in raw_relation.ends:
+                if isinstance(end, RawSpan):
+                    ends.append(RelationEnd(checked(end)))
+                elif end in built:
+                    ends.append(RelationEnd(event_uid=built[end].uid))
+                else:
+                    raise AnnotationError(f"an end names {end!r}, which is missing or was skipped")
+            relation = Relation(
+                raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
+                attributes=dict(raw_relation.attributes), note=raw_relation.note,
+            )
+            kept_relations.append(relation)
+            remember(raw_relation, relation.uid)
+        except (AnnotationError, TypeError) as error:
+            what = "equivalence" if raw_relation.symmetric else "relation"
+            problems.append(Problem(path, raw_relation.location, f"{what} skipped: {error}"))
+
     document = Document(stored, title=title, date=date, source=source, extra=dict(extra or {}))
     dropped = problem_count(problems) - before
-    return Record(document, AnnotationSet(tuple(annotations), tuple(built.values())), annotated, location, times, path, dropped)
+    return Record(
+        document,
+        AnnotationSet(tuple(annotations), tuple(built.values()), tuple(kept_relations)),
+        annotated,
+        location,
+        times,
+        path,
+        dropped=dropped,
+        envelope=dict(envelope) if envelope else None,
+        partial=partial,
+    )

@@ -116,6 +116,12 @@ def dump_schema(schema: LabelSchema) -> str:
                 else:
                     out.append(f"{field_name} = {value(field_value)}")
             out.append("")
+    for name, spec in data.get("relations", {}).items():
+        out.append(f"[relations.{key(name)}]")
+        for field_name, field_value in spec.items():
+            shown = "true" if field_value is True else value(field_value)
+            out.append(f"{field_name} = {shown}")
+        out.append("")
     if data["label_map"]:
         out.append("[label_map]")
         out.extend(f"{key(k)} = {value(v)}" for k, v in data["label_map"].items())

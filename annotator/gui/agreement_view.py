@@ -31,13 +31,14 @@ from annotator.gui.background import TaskThread
 from annotator.store.project import ProjectStore
 
 PAIR_COLOURS = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#bcbd22", "#808080")
-FIGURES = ("span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1")
+FIGURES = ("span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1", "relation_f1")
 FIGURE_NAMES = {
     "span_f1_exact": "Spans F1\n(exact)",
     "span_f1_overlap": "Spans F1\n(overlap)",
     "token_kappa": "Tokens\nCohen's κ",
     "event_trigger_f1": "Event triggers\nF1",
     "event_argument_f1": "Event arguments\nF1",
+    "relation_f1": "Relations\nF1",
 }
 """Readable column headers for the report's figures (the JSON keys stay as documented)."""
 

@@ -29,6 +29,7 @@ from annotator.gui.file_actions import FileActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
+from annotator.gui.relation_actions import RelationActions
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
 from annotator.gui.view_menu import ViewOptions
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         )
         self.view_options.install()
         self._install_labels()
+        self.relations = RelationActions(self)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
@@ -201,6 +203,8 @@ class MainWindow(QMainWindow):
                 self._row_update.start()
         if what != "selection":
             self._update_status_bar(progress_too=what != "annotations")
+        if hasattr(self, "relations"):
+            self.relations.refresh(what)
         self._update_actions()
 
     def _labels_outdated(self) -> bool:

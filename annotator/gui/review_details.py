@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from annotator.model.annotations import Event
+from annotator.model.relations import Relation
 from annotator.review.compare import ReviewItem
 
 
@@ -47,6 +48,13 @@ def _cell(annotations: tuple, text: str) -> dict[str, str]:
                 filler = text[argument.span.start:argument.span.end] if argument.span else "(an event)"
                 key = f"role:{argument.role}"
                 rows[key] = (rows[key] + "; " if key in rows else "") + filler
+        elif isinstance(a, Relation):
+            rows["type"] = (rows.get("type", "") + " + " if "type" in rows else "") + a.type
+            ends = [
+                text[e.span.start:e.span.end] if e.span is not None else "(an event)" for e in a.ends
+            ]
+            joiner = " = " if a.symmetric else " → "
+            rows["text"] = (rows.get("text", "") + " + " if "text" in rows else "") + joiner.join(ends)
         else:
             rows["type"] = (rows.get("type", "") + " + " if "type" in rows else "") + a.label
             rows["text"] = (rows.get("text", "") + " + " if "text" in rows else "") + text[a.start:a.end]

@@ -31,6 +31,7 @@ from annotator.gui.review_details import EventGroup, argument_lines, versions_ta
 from annotator.gui.text_view import Mark, Style
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
 from annotator.model.layer import GOLD, LayerKind
+from annotator.model.relations import Relation
 from annotator.review.adjudicate import accept_agreed, take_version
 from annotator.review.compare import ReviewItem, compare_document
 from annotator.review.workflow import apply_decision, disagreements_by_document
@@ -213,7 +214,7 @@ class ReviewMode:
         """What the article shows in review: gold as solid highlights, the rest per item."""
         marks = []
         for index, item in enumerate(self.items):
-            shown = [a for a in item.gold if not a.provenance.is_rejected]
+            shown = [a for a in item.gold if not a.provenance.is_rejected and not isinstance(a, Relation)]
             for annotation in shown:
                 if isinstance(annotation, Event):
                     t = annotation.trigger
@@ -389,4 +390,4 @@ class ReviewMode:
 
 
 def _label(annotation: SpanAnnotation | Event) -> str:
-    return annotation.type if isinstance(annotation, Event) else annotation.label
+    return annotation.type if isinstance(annotation, (Event, Relation)) else annotation.label

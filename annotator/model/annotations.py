@@ -211,35 +211,52 @@ def event_order(e: Event) -> tuple[int, int, str, str]:
 
 @dataclass(frozen=True)
 class AnnotationSet:
-    """All annotations of one document in one layer, in text order."""
+    """All annotations of one document in one layer, in text order.
+
+    ``relations`` holds :class:`~annotator.model.relations.Relation` values (typed links between
+    spans and events, and equivalence groups).
+    """
 
     spans: tuple[SpanAnnotation, ...] = ()
     events: tuple[Event, ...] = ()
+    relations: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(sorted(self.spans, key=span_order)))
         object.__setattr__(self, "events", tuple(sorted(self.events, key=event_order)))
+        if self.relations:
+            from annotator.model.relations import relation_order
+
+            object.__setattr__(self, "relations", tuple(sorted(self.relations, key=relation_order)))
+        else:
+            object.__setattr__(self, "relations", ())
 
     @classmethod
-    def presorted(cls, spans: tuple[SpanAnnotation, ...], events: tuple[Event, ...]) -> AnnotationSet:
+    def presorted(
+        cls, spans: tuple[SpanAnnotation, ...], events: tuple[Event, ...], relations: tuple[Any, ...] = ()
+    ) -> AnnotationSet:
         """A set from tuples already in :func:`span_order` / :func:`event_order` (no re-sorting)."""
         made = object.__new__(cls)
         object.__setattr__(made, "spans", spans)
         object.__setattr__(made, "events", events)
+        object.__setattr__(made, "relations", relations)
         return made
 
     def __bool__(self) -> bool:
-        return bool(self.spans or self.events)
+        return bool(self.spans or self.events or self.relations)
 
     def check_within(self, text_length: int) -> None:
         for annotation in self.spans:
             annotation.check_within(text_length)
         for event in self.events:
             event.check_within(text_length)
+        for relation in self.relations:
+            relation.check_within(text_length)
 
     def without_rejected(self) -> AnnotationSet:
         """Only what someone accepted, edited or made: what training data is made of."""
         return AnnotationSet(
             tuple(s for s in self.spans if not s.provenance.is_rejected),
             tuple(e for e in self.events if not e.provenance.is_rejected),
+            tuple(r for r in self.relations if not r.provenance.is_rejected),
         )

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Iterable, Union
 
 from annotator.model.annotations import AnnotationError, AnnotationSet, Event, SpanAnnotation, event_order, span_order
+from annotator.model.relations import Relation, relation_order
 
-Annotation = Union[SpanAnnotation, Event]
+Annotation = Union[SpanAnnotation, Event, Relation]
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,15 @@ def apply_to(annotations: AnnotationSet, changes: Iterable[Change]) -> Annotatio
     """
     spans = list(annotations.spans)
     events = list(annotations.events)
+    relations = list(annotations.relations)
     for change in changes:
         subject = change.before or change.after
-        items, order = (spans, span_order) if isinstance(subject, SpanAnnotation) else (events, event_order)
+        if isinstance(subject, SpanAnnotation):
+            items, order = spans, span_order
+        elif isinstance(subject, Relation):
+            items, order = relations, relation_order  # type: ignore[assignment]
+        else:
+            items, order = events, event_order  # type: ignore[assignment]
         if change.before is not None:
             index = bisect_left(items, order(change.before), key=order)  # type: ignore[arg-type]
             while index < len(items) and items[index].uid != change.uid:
@@ -71,4 +78,4 @@ def apply_to(annotations: AnnotationSet, changes: Iterable[Change]) -> Annotatio
                 del items[index]
         if change.after is not None:
             insort(items, change.after, key=order)  # type: ignore[arg-type]
-    return AnnotationSet.presorted(tuple(spans), tuple(events))  # type: ignore[arg-type]
+    return AnnotationSet.presorted(tuple(spans), tuple(events), tuple(relations))  # type: ignore[arg-type]

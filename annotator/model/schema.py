@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from annotator.model.relation_schema import RelationType, extend_relation_types, relation_type
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_NAME_LENGTH = 64
 # The one rule for the names of entity labels, event types, roles and relation types: every
@@ -112,6 +114,22 @@ class LabelSchema:
     events: tuple[EventType, ...] = ()
     label_map: Mapping[str, str] = field(default_factory=dict)
     """Maps a suggester's labels (spaCy's ``ent.label_``) onto this schema's entity labels."""
+    relations: tuple[RelationType, ...] = ()
+    """Relation types with the labels allowed at each end (:mod:`annotator.model.relation_schema`)."""
+
+    def relation_type(self, name: str) -> RelationType | None:
+        return next((t for t in self.relations if t.name == name), None)
+
+    def relation_types_for(self, head_label: str, child_label: str) -> list[RelationType]:
+        """The relation types that may join a head with this label to a child with that one."""
+        return [t for t in self.relations if t.allows(head_label, child_label)]
+
+    def with_relations(
+        self, seen: Mapping[str, tuple[Iterable[str], Iterable[str], bool]]
+    ) -> tuple[LabelSchema, list[str]]:
+        """This schema with relation types found in imported data added; and what was added."""
+        types, added = extend_relation_types(self.relations, seen)
+        return (self, []) if not added else (replace(self, relations=types), added)
 
     def entity(self, name: str) -> EntityLabel | None:
         return next((label for label in self.entities if label.name == name), None)
@@ -154,7 +172,7 @@ class LabelSchema:
         """
         if not isinstance(data, Mapping):
             raise SchemaError("a schema must be a table with [entities] and [events]")
-        unknown = set(data) - {"entities", "events", "label_map", "version"}
+        unknown = set(data) - {"entities", "events", "label_map", "version", "relations"}
         if unknown:
             name = sorted(unknown)[0]
             raise SchemaError(f"unknown section {name!r} (expected entities, events, label_map)", (name,))
@@ -177,7 +195,13 @@ class LabelSchema:
                     ("label_map", source),
                 )
             label_map[str(source)] = target
-        return cls(entities, events, label_map)
+        relations = []
+        for name, spec in _table(data, "relations").items():
+            try:
+                relations.append(relation_type(name, spec))
+            except ValueError as error:
+                raise SchemaError(str(error), ("relations", name)) from None
+        return cls(entities, events, label_map, tuple(relations))
 
     def to_dict(self) -> dict[str, Any]:
         """The plain form :meth:`from_dict` reads back; key order is the schema's order."""
@@ -198,6 +222,7 @@ class LabelSchema:
                 for t in self.events
             },
             "label_map": dict(self.label_map),
+            **({"relations": {t.name: t.to_dict() for t in self.relations}} if self.relations else {}),
         }
 
     def with_labels(
@@ -246,7 +271,7 @@ class LabelSchema:
                         if reported:
                             added.append(f"fillers {', '.join(reported)} of role {role_name} of {type_name}")
             events[existing] = replace(event, roles=tuple(new_roles))
-        extended = LabelSchema(tuple(entities), tuple(events), self.label_map)
+        extended = LabelSchema(tuple(entities), tuple(events), self.label_map, self.relations)
         return (self, []) if extended == self else (extended, added)
 
 

@@ -8,7 +8,9 @@ and the attribute ``adjudicated_from``: the layer the version came from (comma-s
 for what all agreed on). Refusing every version ("none of them") stores *rejected* copies, so the
 group counts as decided while export and agreement, which skip rejected annotations, see nothing.
 
-Taking a version replaces whatever gold held for the group. Event arguments that point at other
+Relations are copied like spans; an end that is an event is pointed at that event's gold copy
+(or the gold event where it is), and a relation whose event has none stays out of gold until the
+event is decided. Taking a version replaces whatever gold held for the group. Event arguments that point at other
 events are kept pointing at gold events: at the copy made in the same edit, at the gold event
 already copied from that event, at the gold event where that event is (same trigger, else an
 overlapping one), or else the event pointed at is copied along (unless gold refused it: then the
@@ -31,7 +33,9 @@ from annotator.model.annotations import (
     new_uid,
 )
 from annotator.model.changes import Change, Edit
+from annotator.model.relations import Relation
 from annotator.review.compare import SOURCE_ATTRIBUTE, Annotation, ReviewItem, version_signature
+from annotator.review.relation_review import RELATION, copy_relation, relation_place
 
 
 class _GoldEdit:
@@ -193,8 +197,13 @@ def _same_content(before: list[Annotation], after: list[Annotation]) -> bool:
 
 def _group_in_gold(item: ReviewItem, gold: AnnotationSet) -> list[Annotation]:
     """What gold holds in the item's region now (the item may have been computed before an edit)."""
-    pool: Sequence[Annotation] = gold.spans if item.kind == "span" else gold.events
     listed = {a.uid for a in item.gold}
+    if item.kind == RELATION:
+        events = {**item.linked, **{e.uid: e for e in gold.events}}
+        places = {relation_place(a, events) for v in item.versions.values() for a in v}  # type: ignore[arg-type]
+        places |= {relation_place(a, events) for a in item.gold}  # type: ignore[arg-type]
+        return [r for r in gold.relations if r.uid in listed or relation_place(r, events) in places]
+    pool: Sequence[Annotation] = gold.spans if item.kind == "span" else gold.events
     found = []
     for annotation in pool:
         where = annotation.trigger if isinstance(annotation, Event) else annotation.span
@@ -208,6 +217,13 @@ def _copy_version(edit: _GoldEdit, item: ReviewItem, version: Sequence[Annotatio
     for annotation in version:
         if isinstance(annotation, SpanAnnotation):
             edit.copy_span(annotation, sources, decision)
+        elif isinstance(annotation, Relation):
+            copy = copy_relation(
+                annotation, sources, edit.reviewer, decision,
+                lambda uid: edit.copy_of.get(uid) or edit.in_gold(uid, linked), SOURCE_ATTRIBUTE,
+            )
+            if copy is not None:  # an event end with no gold event: left for the reviewer's event decision
+                edit.added[copy.uid] = copy
         else:
             edit.copy_event(annotation, sources, linked, decision)
 
@@ -263,6 +279,11 @@ def accept_agreed(items: Iterable[ReviewItem], gold: AnnotationSet, reviewer: st
         for event in _first_version(item):
             edit.copy_event(event, ",".join(item.versions), linked, along=False, uid=edit.copy_of[event.uid])
         taken += 1
+    for item in chosen:
+        if item.kind == RELATION:
+            before = len(edit.added)
+            _copy_version(edit, item, _first_version(item), ",".join(item.versions), Decision.ACCEPTED)
+            taken += len(edit.added) > before
     return edit.edit(f"Accept {taken} agreed group(s)")
 
 

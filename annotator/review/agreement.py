@@ -11,6 +11,8 @@ Pairwise figures are taken over the documents that *every* compared layer contai
 * ``event_trigger_f1`` and ``event_argument_f1``: F1 as for exact spans, on
   :func:`~annotator.review.units.trigger_keys` and :func:`~annotator.review.units.argument_keys`.
 * ``per_label``: ``span_f1_exact`` of the spans with that label, for every label either layer used.
+* ``relation_f1`` and ``per_relation_type``: F1 on relations with exact ends and type
+  (:func:`~annotator.review.relation_units.relation_keys`; an equivalence group counts as its pairs).
 
 ``krippendorff_alpha_tokens`` is nominal alpha over the token labels of all compared layers
 together, over every document at least two of them contain: a layer that lacks a document gives
@@ -29,6 +31,7 @@ from annotator.model.annotations import AnnotationSet
 from annotator.model.layer import LayerKind
 from annotator.model.tokens import Tokens
 from annotator.review.metrics import Confusion, NominalAlpha, OverlapCounts, SetCounts
+from annotator.review.relation_units import by_type, relation_keys
 from annotator.review.units import argument_keys, span_keys, token_labels, trigger_keys
 from annotator.store.layer_reads import chunks, contained_documents, layer_annotations, resolve_layers
 from annotator.store.project import ProjectStore
@@ -44,6 +47,8 @@ class _Pair:
     triggers: SetCounts = field(default_factory=SetCounts)
     arguments: SetCounts = field(default_factory=SetCounts)
     labels: dict[str, SetCounts] = field(default_factory=dict)
+    relations: SetCounts = field(default_factory=SetCounts)
+    relation_types: dict[str, SetCounts] = field(default_factory=dict)
 
     def add(self, a: AnnotationSet, b: AnnotationSet, labels_a: list[str], labels_b: list[str]) -> None:
         spans_a, spans_b = span_keys(a), span_keys(b)
@@ -55,6 +60,10 @@ class _Pair:
         for label in {key[2] for key in spans_a | spans_b}:
             counts = self.labels.setdefault(label, SetCounts())
             counts.add({k for k in spans_a if k[2] == label}, {k for k in spans_b if k[2] == label})
+        relations_a, relations_b = relation_keys(a), relation_keys(b)
+        self.relations.add(relations_a, relations_b)
+        for kind in {key[0] for key in relations_a | relations_b}:
+            self.relation_types.setdefault(kind, SetCounts()).add(by_type(relations_a, kind), by_type(relations_b, kind))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +75,8 @@ class _Pair:
             "event_trigger_f1": self.triggers.f1,
             "event_argument_f1": self.arguments.f1,
             "per_label": {label: {"span_f1_exact": self.labels[label].f1} for label in sorted(self.labels)},
+            "relation_f1": self.relations.f1,
+            "per_relation_type": {kind: {"relation_f1": self.relation_types[kind].f1} for kind in sorted(self.relation_types)},
         }
 
 
@@ -177,6 +188,7 @@ def format_agreement(report: Mapping[str, Any]) -> str:
         ("token kappa", "token_kappa"),
         ("trigger F1", "event_trigger_f1"),
         ("argument F1", "event_argument_f1"),
+        ("relation F1", "relation_f1"),
     ]
     names = [f"{pair['a']} / {pair['b']}" for pair in report["pairs"]]
     width = max([len("pair"), *map(len, names)])
@@ -195,4 +207,16 @@ def format_agreement(report: Mapping[str, Any]) -> str:
                 text = f"{value['span_f1_exact']:.3f}" if value else "-"
                 cells.append(f"  {text:>{max(len(name), 5)}}")
             lines.append(label.ljust(label_width) + "".join(cells))
+    kinds = sorted({kind for pair in report["pairs"] for kind in pair.get("per_relation_type", {})})
+    if kinds:
+        lines += ["", "Relation F1 per type:"]
+        kind_width = max([len("type"), *map(len, kinds)])
+        lines.append("type".ljust(kind_width) + "".join(f"  {name:>{max(len(name), 5)}}" for name in names))
+        for kind in kinds:
+            cells = []
+            for name, pair in zip(names, report["pairs"]):
+                value = pair["per_relation_type"].get(kind)
+                text = f"{value['relation_f1']:.3f}" if value else "-"
+                cells.append(f"  {text:>{max(len(name), 5)}}")
+            lines.append(kind.ljust(kind_width) + "".join(cells))
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Annotations of all compared layers (and of gold) are grouped so that versions of "the same
 thing" sit together: spans that overlap, directly or through a chain of overlapping spans, form
-one group; events likewise by their triggers. A group is *agreed* when every compared layer
+one group; events likewise by their triggers; relations by the places of their ends
+(:mod:`annotator.review.relation_review`). A group is *agreed* when every compared layer
 holds the same version of it: the same spans (offsets and label), or the same events (trigger,
 type and arguments). Rejected annotations are nobody's version and are left out, except in
 gold, where a rejected copy records that the reviewer refused what the group held.
@@ -14,8 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence, Union
 
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
+from annotator.model.relations import Relation
+from annotator.review.relation_review import (
+    RELATION, describe_relation, relation_groups, relation_range, relation_signature,
+)
 
-Annotation = Union[SpanAnnotation, Event]
+Annotation = Union[SpanAnnotation, Event, Relation]
 
 SPAN = "span"
 EVENT = "event"
@@ -73,7 +78,9 @@ class ReviewItem:
         return line
 
 
-def _where(annotation: Annotation) -> tuple[int, int]:
+def _where(annotation: Annotation, events: Mapping[str, Event] | None = None) -> tuple[int, int]:
+    if isinstance(annotation, Relation):
+        return relation_range(annotation, events or {})
     span = annotation.trigger if isinstance(annotation, Event) else annotation.span
     return span.start, span.end
 
@@ -106,6 +113,8 @@ def _quote(start: int, end: int, text: str | None) -> str:
 def _describe_one(a: Annotation, text: str | None, offsets: bool, arguments: bool, linked: Mapping[str, Event]) -> str:
     if isinstance(a, SpanAnnotation):
         return f"{a.label} {_quote(a.start, a.end, text)}" if offsets else a.label
+    if isinstance(a, Relation):
+        return describe_relation(a, linked, lambda start, end: _quote(start, end, text))
     words = a.type + (f" {_quote(a.trigger.start, a.trigger.end, text)}" if offsets else "")
     if arguments:
         shown = []
@@ -130,7 +139,15 @@ def event_signature(event: Event, events: Mapping[str, Event]) -> tuple:
 
 def version_signature(version: Iterable[Annotation], events: Mapping[str, Event]) -> tuple:
     return tuple(
-        sorted({span_signature(a) if isinstance(a, SpanAnnotation) else event_signature(a, events) for a in version})
+        sorted(
+            {
+                span_signature(a) if isinstance(a, SpanAnnotation)
+                else relation_signature(a, events) if isinstance(a, Relation)
+                else event_signature(a, events)
+                for a in version
+            },
+            key=repr,
+        )
     )
 
 
@@ -199,6 +216,19 @@ def compare_document(layers: Mapping[str, AnnotationSet], gold: AnnotationSet | 
                     linked=linked,
                 )
             )
+    for place, versions, in_gold in relation_groups(layers, gold, all_events):
+        members = [a for version in versions.values() for a in version] + list(in_gold)
+        ranges = [relation_range(a, all_events) for a in members]
+        signatures = {version_signature(v, all_events) for v in versions.values()}
+        linked = {
+            e.event_uid: all_events[e.event_uid] for a in members for e in a.ends if e.event_uid in all_events
+        }
+        items.append(
+            ReviewItem(
+                RELATION, min(r[0] for r in ranges), max(r[1] for r in ranges), versions,
+                agreed=len(signatures) == 1, gold=in_gold, linked=linked,
+            )
+        )
     items.sort(key=lambda item: (item.start, item.end, item.kind))
     return items
 

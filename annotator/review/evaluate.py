@@ -3,7 +3,8 @@
 Any layer can be the prediction (an analyst's, or a suggester's to track suggestion quality) and
 any layer the gold. The definitions are agreement's (:mod:`annotator.review.agreement`) with gold
 as A and the prediction as B: exact spans, overlapping spans of the same label, event triggers
-and event arguments, over the documents both layers contain. Precision is the share of the
+and event arguments, relations with exact ends and type (overall and per type), over the
+documents both layers contain. Precision is the share of the
 prediction that matches gold (for overlap: predicted spans overlapping a gold span of the same
 label), recall the share of gold that the prediction matches.
 """
@@ -15,6 +16,7 @@ from typing import Any, Mapping
 
 from annotator.model.annotations import AnnotationSet
 from annotator.review.metrics import OverlapCounts, SetCounts
+from annotator.review.relation_units import by_type, relation_keys
 from annotator.review.units import argument_keys, span_keys, trigger_keys
 from annotator.store.layer_reads import chunks, common_documents, layer_annotations, resolve_layers
 from annotator.store.project import ProjectStore
@@ -24,6 +26,7 @@ MEASURES = (
     ("spans_overlap", "spans (overlap)"),
     ("event_triggers", "event triggers"),
     ("event_arguments", "event arguments"),
+    ("relations", "relations"),
 )
 
 
@@ -33,6 +36,7 @@ class _Counts:
     spans_overlap: OverlapCounts = field(default_factory=OverlapCounts)
     event_triggers: SetCounts = field(default_factory=SetCounts)
     event_arguments: SetCounts = field(default_factory=SetCounts)
+    relations: SetCounts = field(default_factory=SetCounts)
 
 
 class EvaluationCounter:
@@ -44,6 +48,7 @@ class EvaluationCounter:
         self.total = _Counts()
         self.labels: dict[str, _Counts] = {}
         self.event_types: dict[str, _Counts] = {}
+        self.relation_types: dict[str, _Counts] = {}
 
     def add_document(self, gold: AnnotationSet, pred: AnnotationSet) -> None:
         self.documents += 1
@@ -51,6 +56,10 @@ class EvaluationCounter:
         triggers_g, triggers_p = trigger_keys(gold), trigger_keys(pred)
         arguments_g, arguments_p = argument_keys(gold), argument_keys(pred)
         _add_spans(self.total, spans_g, spans_p)
+        relations_g, relations_p = relation_keys(gold), relation_keys(pred)
+        self.total.relations.add(relations_g, relations_p)
+        for kind in {k[0] for k in relations_g | relations_p}:
+            self.relation_types.setdefault(kind, _Counts()).relations.add(by_type(relations_g, kind), by_type(relations_p, kind))
         self.total.event_triggers.add(triggers_g, triggers_p)
         self.total.event_arguments.add(arguments_g, arguments_p)
         for label in {k[2] for k in spans_g | spans_p}:
@@ -81,6 +90,9 @@ class EvaluationCounter:
             "per_event_type": {
                 kind: {name: getattr(self.event_types[kind], name).prf().to_dict() for name in ("event_triggers", "event_arguments")}
                 for kind in sorted(self.event_types)
+            },
+            "per_relation_type": {
+                kind: {"relations": self.relation_types[kind].relations.prf().to_dict()} for kind in sorted(self.relation_types)
             },
         }
 
@@ -119,6 +131,10 @@ def format_evaluation(report: Mapping[str, Any]) -> str:
         lines += ["", "Events per type (triggers; argument F1 last):", header + f"{'args F1':>8}"]
         for kind, scores in report["per_event_type"].items():
             lines.append(_row(kind, scores["event_triggers"], scores["event_arguments"]["f1"]))
+    if report.get("per_relation_type"):
+        lines += ["", "Relations per type (exact ends and type):", header]
+        for kind, scores in report["per_relation_type"].items():
+            lines.append(_row(kind, scores["relations"]))
     return "\n".join(lines)
 
 

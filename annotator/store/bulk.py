@@ -12,7 +12,7 @@ from __future__ import annotations
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation, now_iso
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus
-from annotator.store import rows
+from annotator.store import relation_rows, rows
 from annotator.store.project import ProjectStore
 
 _SPAN_COLUMNS = tuple(rows.span_row(0, 0, SpanAnnotation(Span(0, 1, "X"))))
@@ -36,12 +36,14 @@ def insert_document(store: ProjectStore, document: Document, imported_at: str | 
 
 
 def insert_annotations(store: ProjectStore, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
-    """Insert new spans and events of one document into a layer."""
+    """Insert new spans, events and relations of one document into a layer."""
     _check(store)
     if annotations.spans:
         store.db.conn.executemany(_INSERT_SPAN, [rows.span_row(layer_id, document_id, a) for a in annotations.spans])
     for event in annotations.events:
         store._insert_event(layer_id, document_id, event)
+    for relation in annotations.relations:
+        relation_rows.insert_relation(store.db, layer_id, document_id, relation)
 
 
 def upsert_status(

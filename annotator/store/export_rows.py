@@ -61,6 +61,20 @@ class ExportEvent(NamedTuple):
     note: str = ""
 
 
+class ExportRelation(NamedTuple):
+    """A relation (``ends``: head, child) or an equivalence group (``symmetric``; ``ends``: members).
+
+    Each end is ``(start, end, label)`` for a span or the uid of an event.
+    """
+
+    uid: str
+    type: str
+    symmetric: bool
+    ends: tuple[Any, ...]
+    attributes: dict[str, Any] | None = None
+    note: str = ""
+
+
 class LayerDocument(NamedTuple):
     """One document of the layer: its text and metadata, stored tokens, status times and annotations.
 
@@ -75,6 +89,8 @@ class LayerDocument(NamedTuple):
     events: list[ExportEvent]
     rejected_spans: int = 0
     rejected_events: int = 0
+    relations: tuple[ExportRelation, ...] = ()
+    rejected_relations: int = 0
 
 
 @contextmanager
@@ -250,6 +266,7 @@ def _read_batch(
             )
         )
 
+    relations, rejected_relations = _relations(db, layer_id, ids, include_rejected)
     times = dict(chosen)
     for row in db.execute(
         "SELECT id, content_hash, text, title, date, source, meta, tokens FROM documents "
@@ -266,4 +283,35 @@ def _read_batch(
             events[document_id],
             rejected_spans.get(document_id, 0),
             rejected_events.get(document_id, 0),
+            tuple(relations.get(document_id, ())),
+            rejected_relations.get(document_id, 0),
         )
+
+
+def _relations(
+    db: Any, layer_id: int, ids: list[int], include_rejected: bool
+) -> tuple[dict[int, list[ExportRelation]], dict[int, int]]:
+    """The relations of a batch of documents (one query), in the order the layer holds them."""
+    found: dict[int, list[ExportRelation]] = {}
+    rejected: dict[int, int] = {}
+    marks = ",".join("?" * len(ids))
+    for document_id, uid, type_, symmetric, ends, decision, data in db.execute(
+        "SELECT document_id, uid, type, symmetric, ends, decision, data FROM relations "
+        f"WHERE layer_id = ? AND document_id IN ({marks}) ORDER BY document_id, id",
+        [layer_id, *ids],
+    ):
+        if decision == _REJECTED and not include_rejected:
+            rejected[document_id] = rejected.get(document_id, 0) + 1
+            continue
+        extra = _data(data)
+        found.setdefault(document_id, []).append(
+            ExportRelation(
+                uid,
+                type_,
+                bool(symmetric),
+                tuple(tuple(e) if isinstance(e, list) else e for e in json.loads(ends)),
+                extra.get("attributes") or None,
+                extra.get("note", ""),
+            )
+        )
+    return found, rejected

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator, Sequence
 
 from annotator.model.annotations import AnnotationSet, Argument, Event, SpanAnnotation
 from annotator.model.layer import Layer
-from annotator.store import rows
+from annotator.store import relation_rows, rows
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
 
@@ -94,4 +94,10 @@ def _chunk(store: ProjectStore, layer_id: int, ids: list[int]) -> dict[int, Anno
     events: dict[int, list[Event]] = {i: [] for i in ids}
     for row in event_rows:
         events[row[0]].append(rows.event_from_row(row[1:], arguments[row[1]]))
-    return {i: AnnotationSet(tuple(spans[i]), tuple(events[i])) for i in ids}
+    relations: dict[int, list] = {i: [] for i in ids}
+    for row in store.db.execute(
+        f"SELECT document_id, {relation_rows.RELATION_COLUMNS} FROM relations WHERE layer_id = ? AND document_id IN ({marks})",
+        params,
+    ):
+        relations[row[0]].append(relation_rows.relation_from_row(row[1:]))
+    return {i: AnnotationSet(tuple(spans[i]), tuple(events[i]), tuple(relations[i])) for i in ids}

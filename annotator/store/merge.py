@@ -62,6 +62,7 @@ class MergeReport:
     """(layer, document) pairs this project already held identically."""
     spans_added: int = 0
     events_added: int = 0
+    relations_added: int = 0
     schema_added: list[str] = field(default_factory=list)
     conflicts: list[MergeConflict] = field(default_factory=list)
 
@@ -184,6 +185,9 @@ def _merge_layer(
             try:
                 with store.transaction():  # a savepoint: a refused document leaves the rest of the file
                     store.add_annotations(ours.id, here, annotations)  # type: ignore[arg-type]
+                    kept = other.records(theirs.id, doc)  # type: ignore[arg-type]
+                    if kept:  # the Prodigy records it came in, so that export gives them back
+                        store.set_records(ours.id, here, kept)  # type: ignore[arg-type]
                     if doc in statuses:
                         status, created, updated = statuses[doc]
                         store.set_status(ours.id, here, status, created, updated)  # type: ignore[arg-type]
@@ -193,6 +197,7 @@ def _merge_layer(
             report.documents_merged += 1
             report.spans_added += len(annotations.spans)
             report.events_added += len(annotations.events)
+            report.relations_added += len(annotations.relations)
             labels.add(annotations)
 
 
@@ -215,7 +220,15 @@ def _content(annotations: AnnotationSet) -> tuple:
         (e.trigger.start, e.trigger.end, e.type, e.provenance.decision.value, sorted(filler(a) for a in e.arguments))
         for e in annotations.events
     )
-    return (repr(spans), repr(events))
+    relations = sorted(
+        repr((r.symmetric, r.type, r.provenance.decision.value, [
+            (e.span.start, e.span.end, e.span.label) if e.span is not None
+            else ("event",) + ((by_uid[e.event_uid].trigger.start, by_uid[e.event_uid].type) if e.event_uid in by_uid else ())
+            for e in r.ends
+        ]))
+        for r in annotations.relations
+    )
+    return (repr(spans), repr(events), repr(relations))
 
 
 def _conflict(store: ProjectStore, report: MergeReport, layer: str, document_id: int, reason: str) -> None:
@@ -224,7 +237,7 @@ def _conflict(store: ProjectStore, report: MergeReport, layer: str, document_id:
 
 def _uid_clash(store: ProjectStore, annotations: AnnotationSet) -> str:
     """Why the annotations cannot come in as they are: their uids are in use here (elsewhere), or ''."""
-    for table, items in (("spans", annotations.spans), ("events", annotations.events)):
+    for table, items in (("spans", annotations.spans), ("events", annotations.events), ("relations", annotations.relations)):
         uids = [a.uid for a in items]
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
@@ -247,6 +260,7 @@ class _Labels:
     def __init__(self) -> None:
         self.entities: set[str] = set()
         self.roles: dict[str, dict[str, set[str]]] = {}
+        self.relations: dict[str, tuple[set[str], set[str], bool]] = {}
 
     def add(self, annotations: AnnotationSet) -> None:
         self.entities.update(a.label for a in annotations.spans)
@@ -256,12 +270,19 @@ class _Labels:
                 fillers = roles.setdefault(argument.role, set())
                 if argument.span is not None:
                     fillers.add(argument.span.label)
+        for relation in annotations.relations:
+            heads, children, _ = self.relations.setdefault(relation.type, (set(), set(), relation.symmetric))
+            labels = [e.span.label if e.span is not None else "<EVENT>" for e in relation.ends]
+            heads.update(labels if relation.symmetric else labels[:1])
+            children.update(labels if relation.symmetric else labels[1:])
 
     def extend_schema(self, store: ProjectStore, report: MergeReport) -> None:
         schema = store.schema()
-        if schema is None or not (self.entities or self.roles):
+        if schema is None or not (self.entities or self.roles or self.relations):
             return
         extended, added = schema.with_labels(self.entities, self.roles)
+        extended, added_relations = extended.with_relations(self.relations)
+        added = added + added_relations
         if extended != schema:
             store.set_schema(extended)
             report.schema_added = added

@@ -123,7 +123,40 @@ INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 """
 """Full-text search over titles and texts, so the document list filters 100,000 articles at once."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH)
+_V3_RELATIONS = """
+CREATE TABLE relations (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    symmetric INTEGER NOT NULL DEFAULT 0,
+    ends TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    author TEXT,
+    suggester TEXT,
+    source_uid TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    data TEXT
+);
+CREATE INDEX relations_layer_document ON relations(layer_id, document_id);
+CREATE UNIQUE INDEX relations_layer_source ON relations(layer_id, source_uid) WHERE source_uid IS NOT NULL;
+
+CREATE TABLE layer_records (
+    layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (layer_id, document_id, position)
+) WITHOUT ROWID;
+"""
+"""Relations and equivalence groups (``ends``: JSON list of ``[start, end, label]`` or ``"event uid"``),
+and the records a layer's documents came in (a Prodigy answer's hashes, ``_view_id``, span fields...),
+kept so that export gives them back."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH, _V3_RELATIONS)
 """Migration ``i`` takes a file from version ``i`` to ``i + 1``."""
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -20,8 +20,9 @@ from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, no
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
+from annotator.model.relations import Relation
 from annotator.model.schema import LabelSchema, SchemaError
-from annotator.store import rows
+from annotator.store import relation_rows, rows
 from annotator.store.database import (
     ConflictError,
     StoreError,
@@ -235,7 +236,11 @@ class ProjectStore:
                 f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id)
             )
         ]
-        return AnnotationSet(tuple(spans), tuple(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id))))
+        return AnnotationSet(
+            tuple(spans),
+            tuple(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id))),
+            tuple(relation_rows.read_relations(self.db, "layer_id = ? AND document_id = ?", (layer_id, document_id))),
+        )
 
     def _events(self, where: str, params: tuple) -> list[Event]:
         event_rows = self.db.execute(f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
@@ -262,12 +267,15 @@ class ProjectStore:
                 )
             for event in annotations.events:
                 self._insert_event(layer_id, document_id, event)
+            for relation in annotations.relations:
+                relation_rows.insert_relation(self.db, layer_id, document_id, relation)
 
     def replace_annotations(self, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
         """Swap a document's annotations in one layer for ``annotations`` (re-running a suggester)."""
         with transaction(self.db):
             self.db.execute("DELETE FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
             self.db.execute("DELETE FROM events WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+            self.db.execute("DELETE FROM relations WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
             self.add_annotations(layer_id, document_id, annotations)
 
     def _insert_event(self, layer_id: int, document_id: int, event: Event) -> None:
@@ -290,6 +298,11 @@ class ProjectStore:
                 (annotation.uid, layer_id, document_id),
             ).fetchone()
             return rows.span_from_row(row) if row else None
+        if isinstance(annotation, Relation):
+            kept = relation_rows.read_relations(
+                self.db, "uid = ? AND layer_id = ? AND document_id = ?", (annotation.uid, layer_id, document_id)
+            )
+            return kept[0] if kept else None
         found = self._events("uid = ? AND layer_id = ? AND document_id = ?", (annotation.uid, layer_id, document_id))
         return found[0] if found else None
 
@@ -310,7 +323,9 @@ class ProjectStore:
                         f"this annotation was {what} in another window or by another program meanwhile; "
                         "the document has been reloaded so that nothing is overwritten"
                     )
-                table = "spans" if isinstance(subject, SpanAnnotation) else "events"
+                table = (
+                    "spans" if isinstance(subject, SpanAnnotation) else "relations" if isinstance(subject, Relation) else "events"
+                )
                 if change.before is not None:
                     self.db.execute(f"DELETE FROM {table} WHERE uid = ?", (change.uid,))
                 if change.after is not None:
@@ -320,6 +335,8 @@ class ProjectStore:
                             self.db.conn.execute(
                                 f"INSERT INTO spans ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
                             )
+                        elif isinstance(change.after, Relation):
+                            relation_rows.insert_relation(self.db, layer_id, document_id, change.after)
                         else:
                             self._insert_event(layer_id, document_id, change.after)
                     except sqlite3.IntegrityError:
@@ -361,10 +378,27 @@ class ProjectStore:
                 f"        FROM arguments WHERE event_id IN "
                 f"        (SELECT id FROM events WHERE layer_id IN ({marks}) AND document_id = ?)), "
                 f"       (SELECT group_concat(status || updated_at) FROM document_status "
-                f"        WHERE layer_id IN ({marks}) AND document_id = ?)",
-                params * 4,
+                f"        WHERE layer_id IN ({marks}) AND document_id = ?), "
+                f"       (SELECT count(*) || ':' || coalesce(group_concat(id || uid || type || ':' || ends || decision "
+                f"        || updated_at || coalesce(data, ''), ','), '') "
+                f"        FROM relations WHERE layer_id IN ({marks}) AND document_id = ?)",
+                params * 5,
             ).fetchone()
         )
+
+    # -- imported records -------------------------------------------------------------------
+
+    def set_records(self, layer_id: int, document_id: int, records: Iterable[dict[str, Any]]) -> None:
+        """Keep the other fields of the records a layer's document was imported from."""
+        with transaction(self.db):
+            relation_rows.set_records(self.db, layer_id, document_id, records)
+
+    def has_records(self, layer_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM layer_records WHERE layer_id = ? LIMIT 1", (layer_id,)).fetchone() is not None
+
+    def records(self, layer_id: int, document_id: int) -> list[dict[str, Any]]:
+        """The records kept by :meth:`set_records`, in file order (none for work done here)."""
+        return relation_rows.records(self.db, layer_id, document_id)
 
     # -- status -----------------------------------------------------------------------------
 
@@ -424,5 +458,6 @@ class ProjectStore:
                 "spans": counts[0],
                 "events": counts[1],
                 "done": counts[2],
+                "relations": relation_rows.relation_counts(self.db, layer.id),  # type: ignore[arg-type]
             }
         return {"documents": self.count_documents(), "layers": layers}

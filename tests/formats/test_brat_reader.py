@@ -58,13 +58,20 @@ def test_attributes_and_notes_are_kept(data: Path) -> None:
     assert twitted.attributes == {"Confidence": "Neutral"}
 
 
-def test_relations_and_equivalences_are_reported(data: Path) -> None:
+def test_relations_and_equivalences_are_read(data: Path) -> None:
     record, problems = _read(data / "brat-news", "060-relation_annotation")
     assert len(record.annotations.spans) == 10
-    assert [str(p) for p in problems] == [
-        "060-relation_annotation.ann, line 6: 1 equivalence group(s) not imported: annotator keeps entities and events",
-        "060-relation_annotation.ann, line 12: 1 relation(s) not imported: annotator keeps entities and events",
+    assert problems == []
+    text = record.document.text
+    shown = sorted(
+        (r.type, r.symmetric, tuple(text[e.span.start : e.span.end] for e in r.ends)) for r in record.annotations.relations
+    )
+    assert shown == [
+        ("Alias", True, ("Joanne Rowling", "Jo Rowling", "J. K. Rowling")),
+        ("Located", False, ("Terry Pratchett", "England")),
     ]
+    located = next(r for r in record.annotations.relations if r.type == "Located")
+    assert (located.head.span.start, located.child.span.start) == (139, 164)
 
 
 def test_spans_that_disagree_with_the_text_or_leave_it_are_skipped(tmp_path: Path) -> None:

@@ -55,19 +55,23 @@ def test_brat_samples_give_their_events_in_the_named_layer(store: ProjectStore, 
         if a.event_uid
     ]
     assert len(nested) == 4 + 4  # 090 and 100 each have four Event-Arg links
-    # Relations and the equivalence group were reported, so the import says it was not complete.
-    assert len(report.problems) == 2 and not report.ok
+    # The relation and the equivalence group come in, with their types added to the schema.
+    assert report.problems == [] and report.ok and report.relations_added == 2
+    assert "relation type Located" in report.schema_added and "relation type Alias" in report.schema_added
+    alias = schema.relation_type("Alias")
+    assert alias is not None and alias.symmetric and alias.heads == ("Person",)
     assert any("annotation.conf" in str(n) for n in report.notices)
 
 
 def test_prodigy_and_doccano_spans_go_to_the_named_layer(store: ProjectStore, data: Path) -> None:
     report = import_paths(store, [data / "prodigy", data / "doccano"], layer_name="alice")
-    assert report.problems == [p for p in report.problems if "relation" in p.message]
+    assert report.problems == [] and report.relations_added == 2
     layer = store.layer("alice")
     assert layer is not None
     stats = store.stats()["layers"]["alice"]
     reddit = [json.loads(line) for line in (data / "prodigy" / "annotated_reddit-PRODUCT-ner.head60.jsonl").open()]
-    accepted_spans = {(r["text"], s["start"], s["end"], s["label"]) for r in reddit if r["answer"] == "accept" for s in r["spans"]}
+    # Binary answers: accepted and rejected spans both come in (rejected ones as rejected).
+    accepted_spans = {(r["text"], s["start"], s["end"], s["label"]) for r in reddit if r["answer"] != "ignore" for s in r["spans"]}
     bio = [json.loads(line) for line in (data / "prodigy" / "bio_events.head40.jsonl").open()]
     bio_spans = {(r["text"], s["start"], s["end"], s["label"]) for r in bio for s in r["spans"]}
     assert stats["spans"] == len(accepted_spans) + len(bio_spans) + 3 + 1 + 2 + 4

@@ -16,20 +16,26 @@ def _read(path: Path) -> tuple[list, list[Problem]]:
     return list(read_jsonl(path, path.name, problems)), problems
 
 
-def test_prodigy_accepts_carry_spans_and_rejects_only_text(data: Path) -> None:
+def test_prodigy_binary_answers_carry_their_spans_accepted_or_rejected(data: Path) -> None:
+    # This sample is ner.teach output: one suggested span a record, answered accept or reject.
     path = data / "prodigy" / "annotated_reddit-PRODUCT-ner.head60.jsonl"
     raw = [json.loads(line) for line in path.read_text().splitlines()]
     records, problems = _read(path)
     assert not problems and len(records) == len(raw)
     for line, record in zip(raw, records):
-        assert record.annotated == (line["answer"] == "accept")
-        if line["answer"] == "accept":
+        assert record.annotated == (line["answer"] != "ignore")
+        assert record.partial == (line["answer"] != "ignore")
+        if line["answer"] != "ignore":
             assert [(s.start, s.end, s.label) for s in record.annotations.spans] == sorted(
                 (s["start"], s["end"], s["label"]) for s in line["spans"]
             )
+            rejected = {a.provenance.is_rejected for a in record.annotations.spans}
+            assert rejected == {line["answer"] == "reject"}
         else:
             assert not record.annotations
         assert record.document.extra["section"] == line["meta"]["section"]
+        # Every field but the text is kept to be written back.
+        assert record.envelope == {**line, "text": None}
 
 
 def test_prodigy_without_answer_carries_spans_and_meta_source(data: Path) -> None:
@@ -53,7 +59,12 @@ def test_doccano_both_shapes(data: Path) -> None:
     assert [(records[0].document.text[a.start : a.end], a.label) for a in records[0].annotations.spans] == [
         ("Google", "ORG"), ("September 4, 1998", "DATE"), ("Larry Page", "PERSON"), ("Sergey Brin", "PERSON")
     ]
-    assert [p.message for p in problems] == ["2 relation(s) not imported: annotator keeps events, not free relations"]
+    assert problems == []
+    text = records[0].document.text
+    assert sorted(
+        (r.type, text[r.head.span.start : r.head.span.end], text[r.child.span.start : r.child.span.end])
+        for r in records[0].annotations.relations
+    ) == [("foundedAt", "Google", "September 4, 1998"), ("foundedBy", "Google", "Larry Page")]
 
 
 def test_own_export_events_with_an_event_as_argument(tmp_path: Path) -> None:

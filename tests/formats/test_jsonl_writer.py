@@ -124,7 +124,7 @@ def test_hashes_are_stable_signed_32_bit_and_follow_the_annotations(store: Proje
     assert [(r["_input_hash"], r["_task_hash"]) for r in a] == [(r["_input_hash"], r["_task_hash"]) for r in b]
     for record in a:
         assert -(2**31) <= record["_input_hash"] < 2**31 and -(2**31) <= record["_task_hash"] < 2**31
-    assert a[0]["_input_hash"] == input_hash(store.document(ids["unicode"]).content_hash)
+    assert a[0]["_input_hash"] == input_hash(store.document(ids["unicode"]).text)
     gold = store.layer("gold")
     annotations = store.annotations(gold.id, ids["plain"])  # type: ignore[union-attr, arg-type]
     store.replace_annotations(gold.id, ids["plain"], type(annotations)(annotations.spans[:1]))  # type: ignore[union-attr, arg-type]
@@ -160,6 +160,8 @@ def test_round_trip_of_the_seeds_and_the_samples(tmp_path: Path, seeds: Path, da
     summary = export_layer(store, "jsonl", first)
     assert summary.documents > 60 and summary.events == report.events_added > 20
     for record in _records(first):
+        if "events" not in record:
+            continue  # a Prodigy record written back as it came (without tokens)
         for span in record["spans"]:
             assert record["text"][span["start"] : span["end"]].strip()
             assert record["tokens"][span["token_start"]]["start"] <= span["start"]

@@ -247,6 +247,7 @@ def test_the_command_prints_the_documented_json_and_a_table(two_annotators: Proj
     assert list(report) == ["annotators", "documents", "pairs", "krippendorff_alpha_tokens"]
     assert list(report["pairs"][0]) == [
         "a", "b", "span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1", "per_label",
+        "relation_f1", "per_relation_type",
     ]
     assert report == project_agreement(two_annotators, ["alice", "bob"])
     text = runner.invoke(main, ["--db", db, "agreement"]).stdout

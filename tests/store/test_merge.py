@@ -178,10 +178,10 @@ def test_the_command_reports_and_fails_on_conflicts(tmp_path: Path, data: Path, 
     runner = CliRunner()
     first = runner.invoke(main, ["--db", db, "merge", str(alice_file)])
     assert first.exit_code == 0, first.output
-    assert "1 new document(s) (3 already here), 125 span(s) and 4 event(s) in 4 layer document(s) merged" in first.stdout
+    assert "1 new document(s) (3 already here), 125 span(s), 4 event(s) and 0 relation(s) in 4 layer document(s) merged" in first.stdout
     assert "new layer(s): alice" in first.stdout
     again = runner.invoke(main, ["--db", db, "merge", str(alice_file)])
-    assert again.exit_code == 0 and "0 span(s) and 0 event(s) in 0 layer document(s) merged, 4 already identical" in again.stdout
+    assert again.exit_code == 0 and "0 span(s), 0 event(s) and 0 relation(s) in 0 layer document(s) merged, 4 already identical" in again.stdout
     clash = project(tmp_path / "clash.db", (data / "review" / "bob.jsonl", "alice"))
     result = runner.invoke(main, ["--db", db, "merge", str(clash), str(tmp_path / "nope.db")])
     assert result.exit_code == 1

@@ -118,7 +118,7 @@ def test_status_and_stats(store: ProjectStore) -> None:
     assert store.status_times(layer.id, a) == ("2021-01-01T00:00:00Z", "2021-01-02T00:00:00Z")  # type: ignore[arg-type]
     assert store.stats() == {
         "documents": 2,
-        "layers": {"gold": {"kind": "gold", "documents": 1, "spans": 1, "events": 0, "done": 1}},
+        "layers": {"gold": {"kind": "gold", "documents": 1, "spans": 1, "events": 0, "done": 1, "relations": 0}},
     }
 
 
