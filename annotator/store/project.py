@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, now_iso
+from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, event_order, now_iso
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
@@ -190,13 +190,14 @@ class ProjectStore:
     # -- annotations ------------------------------------------------------------------------
 
     def annotations(self, layer_id: int, document_id: int) -> AnnotationSet:
-        spans = [
-            rows.span_from_row(r)
-            for r in self.db.execute(
-                f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id)
+        spans = rows.spans_from_rows(
+            self.db.execute(
+                f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id = ? ORDER BY {rows.SPAN_ORDER_SQL}",
+                (layer_id, document_id),
             )
-        ]
-        return AnnotationSet(tuple(spans), tuple(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id))))
+        )
+        events = sorted(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id)), key=event_order)
+        return AnnotationSet.presorted(tuple(spans), tuple(events))
 
     def _events(self, where: str, params: tuple) -> list[Event]:
         event_rows = self.db.execute(f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
