@@ -35,6 +35,27 @@ from annotator.store.project import ProjectStore
 
 
 @dataclass
+class _Keys:
+    """What one layer says about one document, as keys: made once per layer, shared by its pairs."""
+
+    spans: set
+    triggers: set
+    arguments: set
+    by_label: dict[str, set]
+
+    @classmethod
+    def of(cls, annotations: AnnotationSet) -> _Keys:
+        spans = span_keys(annotations)
+        by_label: dict[str, set] = {}
+        for key in spans:
+            by_label.setdefault(key[2], set()).add(key)
+        return cls(spans, trigger_keys(annotations), argument_keys(annotations), by_label)
+
+
+_NONE: frozenset = frozenset()
+
+
+@dataclass
 class _Pair:
     a: str
     b: str
@@ -45,16 +66,15 @@ class _Pair:
     arguments: SetCounts = field(default_factory=SetCounts)
     labels: dict[str, SetCounts] = field(default_factory=dict)
 
-    def add(self, a: AnnotationSet, b: AnnotationSet, labels_a: list[str], labels_b: list[str]) -> None:
-        spans_a, spans_b = span_keys(a), span_keys(b)
-        self.spans.add(spans_a, spans_b)
-        self.overlap.add(spans_a, spans_b)
+    def add(self, a: _Keys, b: _Keys, labels_a: list[str], labels_b: list[str]) -> None:
+        self.spans.add(a.spans, b.spans)
+        self.overlap.add(a.spans, b.spans)
         self.tokens.add(labels_a, labels_b)
-        self.triggers.add(trigger_keys(a), trigger_keys(b))
-        self.arguments.add(argument_keys(a), argument_keys(b))
-        for label in {key[2] for key in spans_a | spans_b}:
+        self.triggers.add(a.triggers, b.triggers)
+        self.arguments.add(a.arguments, b.arguments)
+        for label in a.by_label.keys() | b.by_label.keys():
             counts = self.labels.setdefault(label, SetCounts())
-            counts.add({k for k in spans_a if k[2] == label}, {k for k in spans_b if k[2] == label})
+            counts.add(a.by_label.get(label, _NONE), b.by_label.get(label, _NONE))  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,8 +116,9 @@ class AgreementCounter:
         if len(labels) < len(self.layers):
             return
         self.documents += 1
+        keys = {name: _Keys.of(a) for name, a in present.items()}  # type: ignore[arg-type]
         for pair in self.pairs:
-            pair.add(present[pair.a], present[pair.b], labels[pair.a], labels[pair.b])  # type: ignore[arg-type]
+            pair.add(keys[pair.a], keys[pair.b], labels[pair.a], labels[pair.b])
 
     def _alpha(self) -> float:
         alpha = NominalAlpha()
@@ -137,10 +158,9 @@ def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = N
             layer.name: layer_annotations(store, layer.id, [d for d in ids if d in contains[layer.name]])  # type: ignore[arg-type]
             for layer in layers
         }
+        blobs = store.tokens_of(ids)
         for doc in ids:
-            counter.add_document(
-                {name: loaded[name].get(doc) for name in names}, Tokens.from_blob(store.tokens(doc))
-            )
+            counter.add_document({name: loaded[name].get(doc) for name in names}, Tokens.from_blob(blobs.get(doc)))
     return counter.to_dict()
 
 

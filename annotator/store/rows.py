@@ -18,6 +18,12 @@ EVENT_COLUMNS = (
     "created_at, updated_at, data"
 )
 DOCUMENT_COLUMNS = "id, content_hash, text, title, date, source, meta"
+_SPAN_ROW = (
+    "uid", "layer_id", "document_id", "start_char", "end_char", "label", "origin", "decision", "author", "suggester",
+    "source_uid", "created_at", "updated_at", "data",
+)
+SPAN_INSERT = f"INSERT INTO spans ({', '.join(_SPAN_ROW)}) VALUES ({', '.join(':' + c for c in _SPAN_ROW)})"
+"""The insert of one :func:`span_row`."""
 
 
 @contextmanager
