@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Sequence
 
 from annotator.model.annotations import AnnotationSet, Decision, Event, SpanAnnotation
-from annotator.model.changes import Annotation, Edit, apply_to
+from annotator.model.changes import Annotation, Change, Edit, apply_to
 from annotator.model.document import Document
-from annotator.model.editing import pending_suggestions
+from annotator.model.editing import Places, pending_suggestions, suggestion_places, touches_suggestions
 from annotator.model.history import History
 from annotator.model.layer import DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
@@ -78,6 +78,38 @@ class OpenDocument:
     def shown(self) -> dict[str, Annotation]:
         """Every shown span and event by uid (do not modify)."""
         return self._by_uid
+
+    @cached_property
+    def _suggestion_places(self) -> Places:
+        return suggestion_places(self.suggestions)
+
+    def after(self, own: AnnotationSet, status: DocStatus, changes: Sequence[Change]) -> OpenDocument:
+        """This document once ``changes`` made its own annotations ``own``.
+
+        An edit in an article of 26,000 spans must not cost a pass over all of them: when no change
+        touches a suggestion (by source or place), the pending suggestions stay what they were and
+        the shown-by-uid dictionary is this one's, patched; otherwise both are worked out afresh.
+        """
+        made = object.__new__(OpenDocument)
+        made.document, made.own, made.suggestions, made.status, made._tokens = (
+            self.document, own, self.suggestions, status, self._tokens
+        )
+        places = made.__dict__["_suggestion_places"] = self._suggestion_places  # the suggestions are the same
+        if not touches_suggestions(places, changes):
+            made.pending = self.pending
+            shown = self.__dict__.get("_by_uid")
+            if shown is not None:
+                patched = dict(shown)
+                rejected = Decision.REJECTED
+                for change in changes:
+                    if change.before is not None:
+                        patched.pop(change.before.uid, None)
+                    if change.after is not None and change.after.provenance.decision is not rejected:
+                        patched[change.after.uid] = change.after
+                made.__dict__["_by_uid"] = patched
+        else:
+            made.pending = pending_suggestions(own, self.suggestions)
+        return made
 
 
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:
@@ -213,7 +245,7 @@ class Session:
         current = self.current
         own = apply_to(current.own, edit.changes)
         status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
-        self.current = OpenDocument(current.document, own, current.suggestions, status, current._tokens)
+        self.current = current.after(own, status, edit.changes)
         self._notify("annotations")
         return None
 

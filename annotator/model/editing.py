@@ -44,6 +44,37 @@ def pending_suggestions(own: AnnotationSet, suggestions: AnnotationSet) -> Annot
     )
 
 
+Places = tuple[frozenset, frozenset]
+"""``(span places, trigger places)``: the ``(start, end)`` of each suggested span and trigger."""
+
+
+def suggestion_places(suggestions: AnnotationSet) -> Places:
+    return (
+        frozenset((s.start, s.end) for s in suggestions.spans),
+        frozenset((e.trigger.start, e.trigger.end) for e in suggestions.events),
+    )
+
+
+def touches_suggestions(places: Places, changes: Iterable[Change]) -> bool:
+    """Whether ``changes`` to the analyst's layer may decide a suggestion or bring one back:
+    one of their annotations is a copy of a suggestion (``source_uid``) or lies where one does
+    (same span or trigger, any label; ``places`` from :func:`suggestion_places`). When not,
+    :func:`pending_suggestions` gives the same as before the changes.
+    """
+    spans, triggers = places
+    for change in changes:
+        for a in (change.before, change.after):
+            if a is None:
+                continue
+            if a.provenance.source_uid is not None:
+                return True
+            if isinstance(a, SpanAnnotation) and (a.start, a.end) in spans:
+                return True
+            if isinstance(a, Event) and (a.trigger.start, a.trigger.end) in triggers:
+                return True
+    return False
+
+
 def is_suggestion(annotation: Annotation) -> bool:
     """Whether ``annotation`` is a suggestion not yet decided (it lives in a suggestions layer)."""
     return annotation.provenance.decision is Decision.PENDING
