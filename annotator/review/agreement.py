@@ -28,7 +28,15 @@ from typing import Any, Mapping, Sequence
 from annotator.model.annotations import AnnotationSet
 from annotator.model.layer import LayerKind
 from annotator.model.tokens import Tokens
-from annotator.review.metrics import Confusion, NominalAlpha, OverlapCounts, SetCounts
+from annotator.review.metrics import (
+    Confusion,
+    NominalAlpha,
+    OverlapCounts,
+    OverlapIndex,
+    SetCounts,
+    count_overlapping,
+    overlap_index,
+)
 from annotator.review.units import argument_keys, span_keys, token_labels, trigger_keys
 from annotator.store.layer_reads import chunks, contained_documents, layer_annotations, resolve_layers
 from annotator.store.project import ProjectStore
@@ -42,6 +50,7 @@ class _Keys:
     triggers: set
     arguments: set
     by_label: dict[str, set]
+    overlap: OverlapIndex
 
     @classmethod
     def of(cls, annotations: AnnotationSet) -> _Keys:
@@ -49,7 +58,7 @@ class _Keys:
         by_label: dict[str, set] = {}
         for key in spans:
             by_label.setdefault(key[2], set()).add(key)
-        return cls(spans, trigger_keys(annotations), argument_keys(annotations), by_label)
+        return cls(spans, trigger_keys(annotations), argument_keys(annotations), by_label, overlap_index(spans))
 
 
 _NONE: frozenset = frozenset()
@@ -68,7 +77,11 @@ class _Pair:
 
     def add(self, a: _Keys, b: _Keys, labels_a: list[str], labels_b: list[str]) -> None:
         self.spans.add(a.spans, b.spans)
-        self.overlap.add(a.spans, b.spans)
+        overlap = self.overlap  # OverlapCounts.add, with each side's index made once per document
+        overlap.a += len(a.spans)
+        overlap.b += len(b.spans)
+        overlap.a_matched += count_overlapping(a.spans, b.spans, b.overlap)
+        overlap.b_matched += count_overlapping(b.spans, a.spans, a.overlap)
         self.tokens.add(labels_a, labels_b)
         self.triggers.add(a.triggers, b.triggers)
         self.arguments.add(a.arguments, b.arguments)
