@@ -151,3 +151,41 @@ def test_another_connection_writing_elsewhere_does_not_reload_the_open_document(
         other_session.apply(create_span(Span(0, 8, "ORG"), "alice"))
         assert session.check_external_changes()
         assert "annotations" in reloads and len(session.current.own.spans) == 1  # type: ignore[union-attr]
+
+
+def test_what_is_shown_after_edits_equals_a_fresh_read(project: Path) -> None:
+    """The open document is patched after each edit (no pass over every span); it must always
+    equal the document read afresh from the file, suggestions decided or not."""
+    from annotator.model.editing import delete, reject
+    from annotator.session import OpenDocument
+
+    with ProjectStore.open(project) as store:
+        session = Session(store, "alice")
+        first = store.document_ids()[0]
+        current = session.open(first)
+        text = current.text
+        kirby = text.index("John Kirby")
+        session.apply(create_span(Span(kirby + 20, kirby + 25, "ORG"), "alice"))  # away from any suggestion
+        session.current.shown()  # computed, so the next edit patches it
+        made = session.current.own.spans[0]
+        session.apply(relabel(made, "GPE", "alice"))
+        session.current.shown()
+        session.apply(accept([session.current.pending.spans[0]], "alice"))  # decides a suggestion
+        session.current.shown()
+        session.apply(reject([session.current.pending.spans[0]], "alice"))
+        session.current.shown()
+        session.apply(create_span(Span(kirby, kirby + 4, "PERSON"), "alice"))
+        session.current.shown()
+        session.apply(delete([session.current.own.spans[-1]], "alice"))
+        session.current.shown()
+        session.undo()
+        for _ in range(7):
+            patched = session.current
+            fresh = session._load(first)
+            assert patched.own == fresh.own and patched.pending == fresh.pending
+            assert patched.shown() == fresh.shown() and patched.visible_spans() == fresh.visible_spans()
+            assert isinstance(patched, OpenDocument)
+            if not session.history.can_undo:
+                break
+            session.undo()
+            session.current.shown()

@@ -47,6 +47,15 @@ CHUNK = 256
 _COPY = 1 << 20
 
 
+def _packer() -> Any:
+    """One msgpack packer for a whole file, the same ``srsly.msgpack_dumps`` makes for each call.
+
+    ``srsly.msgpack_dumps`` builds a new packer per call, looking its encoders up in a registry
+    each time: called for every item and every string, that was most of the export's time.
+    """
+    return srsly.msgpack.Packer(use_bin_type=True)
+
+
 def _map_header(n: int) -> bytes:
     return bytes([0x80 | n]) if n < 16 else b"\xde" + n.to_bytes(2, "big")
 
@@ -70,14 +79,16 @@ class _Spool:
         self.file = tempfile.TemporaryFile(dir=folder)
         self.size = 0
         self.items = 0
+        self.pack = _packer().pack
 
     def add_bytes(self, data: bytes) -> None:
         self.file.write(data)
         self.size += len(data)
 
     def add_items(self, items: Iterable[Any]) -> None:
+        pack = self.pack
         for item in items:
-            self.add_bytes(srsly.msgpack_dumps(item))
+            self.add_bytes(pack(item))
             self.items += 1
 
     def chunks(self) -> Iterable[bytes]:
@@ -197,8 +208,10 @@ class DocBinWriter:
             for data in spools[name].chunks():
                 put(data)
         put(srsly.msgpack_dumps("strings") + _array_header(len(self.strings)))
-        for string in sorted(self.strings):
-            put(srsly.msgpack_dumps(string))
+        pack = _packer().pack
+        strings = sorted(self.strings)
+        for i in range(0, len(strings), 4096):
+            put(b"".join([pack(string) for string in strings[i : i + 4096]]))
         for name in ("cats", "flags", "span_groups", "user_data"):
             put(srsly.msgpack_dumps(name) + _array_header(spools[name].items))
             for data in spools[name].chunks():

@@ -80,8 +80,9 @@ class DocumentListModel(QAbstractTableModel):
     def update_row(self, row: DocumentRow) -> None:
         for i, existing in enumerate(self.rows):
             if existing.id == row.id:
-                self.rows[i] = row
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                if existing != row:  # an unchanged row costs no repaint and no column resize
+                    self.rows[i] = row
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
                 return
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

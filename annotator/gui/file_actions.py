@@ -179,7 +179,6 @@ class FileActions:
         def progressed(done: int, total: int) -> None:
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))
-            window.refresh("status")
 
         def finished() -> None:
             dialog.reset()

@@ -38,7 +38,7 @@ from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
 from annotator.model.layer import DocStatus
 from annotator.session import Session
-from annotator.store.listing import DocumentFilter, list_documents, neighbour, progress
+from annotator.store.listing import DocumentFilter, ProgressCounter, list_documents, neighbour
 from annotator.store.project import ProjectStore
 
 WorkerFactory = Callable[[Path], "WorkerLike | None"]
@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         self._row_update.timeout.connect(self._update_current_row)
         self._event_mark = QTimer(self, singleShot=True, interval=60)
         self._event_mark.timeout.connect(self._mark_current_event)
+        # Suggestions for other documents change only the status bar: update it at most every 200 ms.
+        self._status_update = QTimer(self, singleShot=True, interval=200)
+        self._status_update.timeout.connect(lambda: self._update_status_bar(progress_too=False))
+        self._progress = ProgressCounter(store)
         self._build()
         self.suggestions = self._start_suggestions()
         self._external = QTimer(self, interval=1000)
@@ -296,7 +300,9 @@ class MainWindow(QMainWindow):
         role = f"reviewing into <b>gold</b> ({', '.join(self.review.layers)})" if self.review.active else ""
         self.status_annotator.setText(f"Annotator: <b>{self.session.annotator}</b> {role}".strip())
         if progress_too:
-            done, total = progress(self.store, self.session.layer_id)
+            if self._progress.store is not self.store:
+                self._progress = ProgressCounter(self.store)
+            done, total = self._progress(self.session.layer_id)
             self.status_progress.setText(f"Done: {done} / {total}")
         self.status_suggestions.setText(f"Suggestions: {self._suggestion_state()}")
 
@@ -390,6 +396,12 @@ class MainWindow(QMainWindow):
             self.session.use_suggestion_layer(layer)
         elif self.session.current is not None and self.session.current.id == document_id:
             self.session.reload()
+        else:
+            # Another document's suggestions (a bulk run): nothing shown changes but the status
+            # bar's state, so no list row, count or selection is refreshed for each of them.
+            if not self._status_update.isActive():
+                self._status_update.start()
+            return
         self.refresh("status")
 
     def _check_external(self) -> None:
@@ -486,6 +498,7 @@ class MainWindow(QMainWindow):
         self._row_update.stop()
         self._event_mark.stop()
         self.list_panel.stop()  # a search typed just before closing must not query a closed store
+        self._status_update.stop()
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):
             if task is not None and task.isRunning():

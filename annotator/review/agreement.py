@@ -30,11 +30,45 @@ from typing import Any, Mapping, Sequence
 from annotator.model.annotations import AnnotationSet
 from annotator.model.layer import LayerKind
 from annotator.model.tokens import Tokens
-from annotator.review.metrics import Confusion, NominalAlpha, OverlapCounts, SetCounts
+from annotator.review.metrics import (
+    Confusion,
+    NominalAlpha,
+    OverlapCounts,
+    OverlapIndex,
+    SetCounts,
+    count_overlapping,
+    overlap_index,
+)
 from annotator.review.relation_units import by_type, relation_keys
 from annotator.review.units import argument_keys, span_keys, token_labels, trigger_keys
 from annotator.store.layer_reads import chunks, contained_documents, layer_annotations, resolve_layers
 from annotator.store.project import ProjectStore
+
+
+@dataclass
+class _Keys:
+    """What one layer says about one document, as keys: made once per layer, shared by its pairs."""
+
+    spans: set
+    triggers: set
+    arguments: set
+    by_label: dict[str, set]
+    overlap: OverlapIndex
+    relations: set
+
+    @classmethod
+    def of(cls, annotations: AnnotationSet) -> _Keys:
+        spans = span_keys(annotations)
+        by_label: dict[str, set] = {}
+        for key in spans:
+            by_label.setdefault(key[2], set()).add(key)
+        return cls(
+            spans, trigger_keys(annotations), argument_keys(annotations), by_label, overlap_index(spans),
+            relation_keys(annotations),
+        )
+
+
+_NONE: frozenset = frozenset()
 
 
 @dataclass
@@ -50,20 +84,22 @@ class _Pair:
     relations: SetCounts = field(default_factory=SetCounts)
     relation_types: dict[str, SetCounts] = field(default_factory=dict)
 
-    def add(self, a: AnnotationSet, b: AnnotationSet, labels_a: list[str], labels_b: list[str]) -> None:
-        spans_a, spans_b = span_keys(a), span_keys(b)
-        self.spans.add(spans_a, spans_b)
-        self.overlap.add(spans_a, spans_b)
+    def add(self, a: _Keys, b: _Keys, labels_a: list[str], labels_b: list[str]) -> None:
+        self.spans.add(a.spans, b.spans)
+        overlap = self.overlap  # OverlapCounts.add, with each side's index made once per document
+        overlap.a += len(a.spans)
+        overlap.b += len(b.spans)
+        overlap.a_matched += count_overlapping(a.spans, b.spans, b.overlap)
+        overlap.b_matched += count_overlapping(b.spans, a.spans, a.overlap)
         self.tokens.add(labels_a, labels_b)
-        self.triggers.add(trigger_keys(a), trigger_keys(b))
-        self.arguments.add(argument_keys(a), argument_keys(b))
-        for label in {key[2] for key in spans_a | spans_b}:
+        self.triggers.add(a.triggers, b.triggers)
+        self.arguments.add(a.arguments, b.arguments)
+        for label in a.by_label.keys() | b.by_label.keys():
             counts = self.labels.setdefault(label, SetCounts())
-            counts.add({k for k in spans_a if k[2] == label}, {k for k in spans_b if k[2] == label})
-        relations_a, relations_b = relation_keys(a), relation_keys(b)
-        self.relations.add(relations_a, relations_b)
-        for kind in {key[0] for key in relations_a | relations_b}:
-            self.relation_types.setdefault(kind, SetCounts()).add(by_type(relations_a, kind), by_type(relations_b, kind))
+            counts.add(a.by_label.get(label, _NONE), b.by_label.get(label, _NONE))  # type: ignore[arg-type]
+        self.relations.add(a.relations, b.relations)
+        for kind in {key[0] for key in a.relations | b.relations}:
+            self.relation_types.setdefault(kind, SetCounts()).add(by_type(a.relations, kind), by_type(b.relations, kind))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -107,8 +143,9 @@ class AgreementCounter:
         if len(labels) < len(self.layers):
             return
         self.documents += 1
+        keys = {name: _Keys.of(a) for name, a in present.items()}  # type: ignore[arg-type]
         for pair in self.pairs:
-            pair.add(present[pair.a], present[pair.b], labels[pair.a], labels[pair.b])  # type: ignore[arg-type]
+            pair.add(keys[pair.a], keys[pair.b], labels[pair.a], labels[pair.b])
 
     def _alpha(self) -> float:
         alpha = NominalAlpha()
@@ -158,18 +195,17 @@ def agreement_counter(store: ProjectStore, layer_names: Sequence[str] | None = N
             layer.name: layer_annotations(store, layer.id, [d for d in ids if d in contains[layer.name]])  # type: ignore[arg-type]
             for layer in layers
         }
+        blobs = store.tokens_of(ids)
         for doc in ids:
+            blob = blobs.get(doc)
             counter.add_document(
-                {name: loaded[name].get(doc) for name in names}, _tokens(store, doc)
+                {name: loaded[name].get(doc) for name in names}, Tokens.from_blob(blob) if blob else _tokens(store, doc)
             )
     return counter
 
 
 def _tokens(store: ProjectStore, document_id: int) -> Tokens:
-    """Stored tokens, or tokens made now for a document imported without them."""
-    blob = store.tokens(document_id)
-    if blob:
-        return Tokens.from_blob(blob)
+    """Tokens made now for a document imported without them (import leaves them to first need)."""
     from annotator.suggest.tokenizer import tokens_of
 
     return tokens_of(store.document(document_id).text, None)

@@ -97,12 +97,16 @@ class OverlapCounts:
         return Scores(precision, recall, self.f1, self.a, self.b, self.b_matched)
 
 
-def count_overlapping(spans: Iterable[tuple[int, int, str]], others: Iterable[tuple[int, int, str]]) -> int:
-    """How many of ``spans`` overlap at least one of ``others`` with the same label (one document)."""
+OverlapIndex = dict[str, tuple[list[int], list[int]]]
+"""By label: the sorted starts of a document's spans and the running maximum of their ends."""
+
+
+def overlap_index(others: Iterable[tuple[int, int, str]]) -> OverlapIndex:
+    """The index :func:`count_overlapping` searches; made once per layer and document, it serves every pair."""
     by_label: dict[str, list[tuple[int, int]]] = {}
     for start, end, label in others:
         by_label.setdefault(label, []).append((start, end))
-    index: dict[str, tuple[list[int], list[int]]] = {}
+    index: OverlapIndex = {}
     for label, intervals in by_label.items():
         intervals.sort()
         starts = [s for s, _ in intervals]
@@ -112,6 +116,16 @@ def count_overlapping(spans: Iterable[tuple[int, int, str]], others: Iterable[tu
             best = max(best, end)
             reach.append(best)
         index[label] = (starts, reach)
+    return index
+
+
+def count_overlapping(
+    spans: Iterable[tuple[int, int, str]], others: Iterable[tuple[int, int, str]], index: OverlapIndex | None = None
+) -> int:
+    """How many of ``spans`` overlap at least one of ``others`` with the same label (one document);
+    ``index``, when given, is :func:`overlap_index` of ``others``."""
+    if index is None:
+        index = overlap_index(others)
     found = 0
     for start, end, label in spans:
         if label not in index:

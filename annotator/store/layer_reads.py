@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Sequence
 
-from annotator.model.annotations import AnnotationSet, Argument, Event, SpanAnnotation
+from annotator.model.annotations import AnnotationSet, Argument, Event, SpanAnnotation, event_order
 from annotator.model.layer import Layer
+from annotator.model.relations import relation_order
 from annotator.store import relation_rows, rows
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
@@ -75,10 +76,13 @@ def _chunk(store: ProjectStore, layer_id: int, ids: list[int]) -> dict[int, Anno
     marks = ",".join("?" * len(ids))
     params = [layer_id, *ids]
     spans: dict[int, list[SpanAnnotation]] = {i: [] for i in ids}
-    for row in store.db.execute(
-        f"SELECT document_id, {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id IN ({marks})", params
-    ):
-        spans[row[0]].append(rows.span_from_row(row[1:]))
+    span_rows = store.db.execute(
+        f"SELECT document_id, {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id IN ({marks}) "
+        f"ORDER BY document_id, {rows.SPAN_ORDER_SQL}",
+        params,
+    ).fetchall()
+    for row, made in zip(span_rows, rows.spans_from_rows(row[1:] for row in span_rows)):
+        spans[row[0]].append(made)
     event_rows = store.db.execute(
         f"SELECT document_id, {rows.EVENT_COLUMNS} FROM events WHERE layer_id = ? AND document_id IN ({marks})", params
     ).fetchall()
@@ -100,4 +104,9 @@ def _chunk(store: ProjectStore, layer_id: int, ids: list[int]) -> dict[int, Anno
         params,
     ):
         relations[row[0]].append(relation_rows.relation_from_row(row[1:]))
-    return {i: AnnotationSet(tuple(spans[i]), tuple(events[i]), tuple(relations[i])) for i in ids}
+    return {
+        i: AnnotationSet.presorted(
+            tuple(spans[i]), tuple(sorted(events[i], key=event_order)), tuple(sorted(relations[i], key=relation_order))
+        )
+        for i in ids
+    }

@@ -133,14 +133,19 @@ def merge_project(store: ProjectStore, other_path: str | Path) -> MergeReport:
 def _merge_documents(store: ProjectStore, other: ProjectStore, report: MergeReport) -> dict[int, int]:
     """Their document ids mapped to ours, adding the documents we lack."""
     mapping: dict[int, int] = {}
-    for document in other.documents():
-        found = store.find_document(document.content_hash)
+    missing: list[int] = []
+    # Hashes first: the texts and tokens of documents this project holds need not be read at all.
+    find = store.db.conn.execute
+    for their_id, content_hash in other.db.conn.execute("SELECT id, content_hash FROM documents ORDER BY id"):
+        found = find("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         if found is None:
-            found = store.add_document(document, other.tokens(document.id))  # type: ignore[arg-type]
-            report.documents_added += 1
+            missing.append(their_id)
         else:
+            mapping[their_id] = found[0]
             report.documents_existing += 1
-        mapping[document.id] = found  # type: ignore[index]
+    for document in other.documents(missing):
+        mapping[document.id] = store.add_document(document, other.tokens(document.id))  # type: ignore[arg-type,index]
+        report.documents_added += 1
     return mapping
 
 
@@ -168,6 +173,7 @@ def _merge_layer(
     for ids in chunks(contained_documents(other, theirs.id)):  # type: ignore[arg-type]
         incoming = layer_annotations(other, theirs.id, ids)  # type: ignore[arg-type]
         present = layer_annotations(store, ours.id, [mapping[d] for d in ids if mapping[d] in held])  # type: ignore[arg-type]
+        in_use = _uids_in_use(store, [incoming[d] for d in ids if mapping[d] not in held])
         for doc in ids:
             here = mapping[doc]
             annotations = incoming[doc]
@@ -178,7 +184,7 @@ def _merge_layer(
                     _conflict(store, report, theirs.name, here, "this project's layer already holds different work "
                               "for this document; theirs was not merged")
                 continue
-            clash = _uid_clash(store, annotations)
+            clash = _uid_clash(in_use, annotations)
             if clash:
                 _conflict(store, report, theirs.name, here, clash)
                 continue
@@ -235,20 +241,40 @@ def _conflict(store: ProjectStore, report: MergeReport, layer: str, document_id:
     report.conflicts.append(MergeConflict(layer, document_id, store.document(document_id).title, reason))
 
 
-def _uid_clash(store: ProjectStore, annotations: AnnotationSet) -> str:
-    """Why the annotations cannot come in as they are: their uids are in use here (elsewhere), or ''."""
-    for table, items in (("spans", annotations.spans), ("events", annotations.events), ("relations", annotations.relations)):
-        uids = [a.uid for a in items]
+_InUse = dict[tuple[str, str], tuple[str, int]]
+"""``(table, uid)`` -> ``(layer name, document id)`` of the uids already used here."""
+
+
+def _uids_in_use(store: ProjectStore, sets: list[AnnotationSet]) -> _InUse:
+    """Which of the uids of ``sets`` this project already uses, and where: a few queries for a
+    whole chunk of documents instead of two per document."""
+    found: _InUse = {}
+    for table, uids in (
+        ("spans", [a.uid for s in sets for a in s.spans]),
+        ("events", [e.uid for s in sets for e in s.events]),
+        ("relations", [r.uid for s in sets for r in s.relations]),
+    ):
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
-            row = store.db.execute(
-                f"SELECT l.name, t.document_id FROM {table} t JOIN layers l ON l.id = t.layer_id "
-                f"WHERE t.uid IN ({','.join('?' * len(chunk))}) LIMIT 1",
+            for uid, name, document_id in store.db.conn.execute(
+                f"SELECT t.uid, l.name, t.document_id FROM {table} t JOIN layers l ON l.id = t.layer_id "
+                f"WHERE t.uid IN ({','.join('?' * len(chunk))})",
                 chunk,
-            ).fetchone()
-            if row:
+            ):
+                found[(table, uid)] = (name, document_id)
+    return found
+
+
+def _uid_clash(in_use: _InUse, annotations: AnnotationSet) -> str:
+    """Why the annotations cannot come in as they are: their uids are in use here (elsewhere), or ''."""
+    if not in_use:
+        return ""
+    for table, items in (("spans", annotations.spans), ("events", annotations.events), ("relations", annotations.relations)):
+        for item in items:
+            where = in_use.get((table, item.uid))
+            if where is not None:
                 return (
-                    f"annotations with the same identity are already in layer {row[0]!r}, document {row[1]} here "
+                    f"annotations with the same identity are already in layer {where[0]!r}, document {where[1]} here "
                     "(was this work merged under another name?); not merged"
                 )
     return ""

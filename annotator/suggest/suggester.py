@@ -21,6 +21,7 @@ from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, 
 from annotator.model.schema import LabelSchema
 from annotator.suggest.chunks import chunk_limit, split_text
 from annotator.suggest.events import extract_events
+from annotator.suggest.memory import keep_freed_memory
 from annotator.suggest.pipeline import ModelError, choose_model, describe, load_pipeline
 from annotator.suggest.rules import Rules, RulesFileError, load_rules
 
@@ -86,6 +87,7 @@ class Suggester:
             nlp = load_pipeline(name)
         except ModelError as error:
             raise SuggestError(str(error)) from None
+        keep_freed_memory()  # the process that loads a pipeline is one that suggests: see annotator.suggest.memory
         return cls(nlp, schema, rules, name)
 
     def suggest(self, text: str, content_hash: str) -> AnnotationSet:

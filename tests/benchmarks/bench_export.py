@@ -1,24 +1,27 @@
-"""Benchmark: ``export jsonl`` of 100,000 documents with 25 spans (and 2 events) each.
+"""Benchmark: ``export jsonl`` and ``export spacy`` against raw baselines on the same rows.
 
-Times, in the same run and on the same project file,
+A gold layer over N documents (default 100,000) with 25 spans and 2 events each; ``export
+spacy`` on a project of ``--spacy-documents`` (default 20,000) built the same way. Times, in the
+same run and on the same project file, alternating app and raw, ``--runs`` rounds (median with
+min-max, ratio raw/app of the medians):
 
-* raw: a bare ``sqlite3`` SELECT of the same rows (documents with their stored tokens, spans,
+* jsonl raw: a bare ``sqlite3`` SELECT of the same rows (documents with their stored tokens, spans,
   events, arguments) in batches, ``json.dumps`` of each record with the token JSON spliced in
-  verbatim, written to a file: the least any JSONL export of these rows can do;
-* app: :func:`annotator.formats.exporter.export_layer` in this process;
-* cli: ``annotator --db DB export jsonl OUT`` as a separate process (its peak memory from ``wait4``).
+  verbatim, written to a file: the least any JSONL export of these rows can do (goal >= 0.8);
+* spacy raw: the same rows made into ``Doc`` objects from the stored tokens, with the same spans,
+  entities, triggers and event structure, in one plain ``DocBin`` written with ``to_bytes``
+  (goal >= 0.8);
+* app: :func:`annotator.formats.exporter.export_layer` in this process.
 
-Prints wall and CPU times, documents/s, ratio=raw/app (goal >= 0.5; by wall time and, since the
-machine is shared, by CPU time too) and peak resident memory (goal < 300 MB): ``getrusage``
-maximum RSS of this process (raw and app runs; the project is built in a child process) and of
-the CLI process. Each output file is deleted before the next run starts, so that no run pays for
-the write-back of the previous one's gigabytes.
+Memory: peak resident memory (``wait4``) of ``annotator export`` as its own process, for each
+format on a project of a tenth of the size and on the full one: flat means about the same.
 
-    python tests/benchmarks/bench_export.py [--documents 100000] [--db /tmp/annotator-bench-export.db]
+    python tests/benchmarks/bench_export.py [--documents 100000] [--spacy-documents 20000] [--dir /tmp/bench-13]
 
-The project is built once (documents made from the two seed articles, each with a different
+Projects are built once (documents made from the two seed articles, each with a different
 number in it, so every text and hash differs; tokens computed once per template and patched) and
-kept under /tmp for later runs.
+kept in ``--dir`` for later runs. Each output file is deleted after its run, so that no run pays
+for the write-back of the previous one's gigabytes.
 """
 
 from __future__ import annotations
@@ -36,7 +39,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from timing import alternate, ratio, spread  # noqa: E402
 from annotator.formats.exporter import export_layer
 from annotator.model.annotations import AnnotationSet, Argument, Event, Provenance, Span, SpanAnnotation
 from annotator.model.document import Document
@@ -155,14 +160,77 @@ def raw_export(db: Path, out: Path) -> int:
     return written
 
 
-def app_export(db: Path, out: Path) -> int:
+def raw_docbin(db: Path, out: Path) -> int:
+    """The spaCy baseline: the same rows as Doc objects (stored tokens, spans, entities, triggers,
+    event structure) in one plain DocBin, written with ``to_bytes``."""
+    from spacy.tokens import Doc, DocBin
+    from spacy.util import filter_spans
+
+    from annotator.suggest.tokenizer import blank_english
+
+    vocab = blank_english().vocab
+    conn = sqlite3.connect(str(db))
+    layer_id = conn.execute("SELECT id FROM layers WHERE name = 'gold'").fetchone()[0]
+    docbin = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    last = 0
+    while True:
+        documents = conn.execute(
+            "SELECT id, title, source, tokens FROM documents WHERE id > ? ORDER BY id LIMIT 256", (last,)
+        ).fetchall()
+        if not documents:
+            break
+        first, last = documents[0][0], documents[-1][0]
+        spans: dict[int, list] = {}
+        for document_id, start, end, label in conn.execute(
+            "SELECT document_id, start_char, end_char, label FROM spans "
+            "WHERE layer_id = ? AND document_id BETWEEN ? AND ? ORDER BY document_id, start_char",
+            (layer_id, first, last),
+        ):
+            spans.setdefault(document_id, []).append((start, end, label))
+        events: dict[int, list] = {}
+        by_id: dict[int, dict] = {}
+        for event_id, document_id, type_, start, end in conn.execute(
+            "SELECT id, document_id, type, trigger_start, trigger_end FROM events "
+            "WHERE layer_id = ? AND document_id BETWEEN ? AND ?",
+            (layer_id, first, last),
+        ):
+            event = by_id[event_id] = {"type": type_, "trigger": {"start": start, "end": end}, "arguments": []}
+            events.setdefault(document_id, []).append(event)
+        for event_id, role, start, end, label in conn.execute(
+            "SELECT a.event_id, a.role, a.start_char, a.end_char, a.label FROM arguments a JOIN events e "
+            "ON e.id = a.event_id WHERE e.layer_id = ? AND e.document_id BETWEEN ? AND ?",
+            (layer_id, first, last),
+        ):
+            by_id[event_id]["arguments"].append({"role": role, "start": start, "end": end, "label": label})
+        for document_id, title, source, tokens in documents:
+            words = json.loads(zlib.decompress(tokens))
+            doc = Doc(vocab, words=[t["text"] for t in words], spaces=[t["ws"] for t in words])
+            group = [doc.char_span(s, e, label=l, alignment_mode="expand") for s, e, l in spans.get(document_id, [])]
+            group = [span for span in group if span is not None]
+            doc.spans["sc"] = group
+            doc.ents = filter_spans(group)
+            structure = events.get(document_id, [])
+            triggers = [
+                doc.char_span(e["trigger"]["start"], e["trigger"]["end"], label=e["type"], alignment_mode="expand")
+                for e in structure
+            ]
+            doc.spans["events"] = [t for t in triggers if t is not None]
+            doc.user_data["events"] = structure
+            doc.user_data["meta"] = {"title": title, "source": source, "annotator": "gold"}
+            docbin.add(doc)
+    conn.close()
+    out.write_bytes(docbin.to_bytes())
+    return len(docbin)
+
+
+def app_export(db: Path, out: Path, fmt: str = "jsonl") -> int:
     with ProjectStore.open(db) as store:
-        return export_layer(store, "jsonl", out).documents
+        return export_layer(store, fmt, out).documents
 
 
-def cli_export(db: Path, out: Path) -> tuple[float, float, float]:
+def cli_export(db: Path, out: Path, fmt: str = "jsonl") -> tuple[float, float, float]:
     """Seconds, CPU seconds and peak RSS (MB) of ``annotator export`` as its own process."""
-    command = [sys.executable, "-m", "annotator", "--db", str(db), "export", "jsonl", str(out)]
+    command = [sys.executable, "-m", "annotator", "--db", str(db), "export", fmt, str(out)]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -195,50 +263,75 @@ def _count(db: Path) -> int:
         return 0
 
 
+def project(folder: Path, documents: int) -> Path:
+    """The project of ``documents`` documents in ``folder``, built on first use in a child process."""
+    db = folder / f"export-{documents}.db"
+    if _count(db) != documents:
+        print(f"building {documents:,} documents in {db} ...", flush=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, __file__, "--build-only", "--documents", str(documents), "--db", str(db)], check=True
+        )
+        print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
+    return db
+
+
+def compare(db: Path, fmt: str, raw_function, runs: int, n: int, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Alternate raw and app exports of ``db`` as ``fmt``; print medians, CPU time and the ratio."""
+    raw_out, app_out = db.with_suffix(f".raw.{fmt}"), db.with_suffix(f".app.{fmt}")
+    cpu: dict[str, list[float]] = {"raw": [], "app": []}
+
+    def run(name: str, function, out: Path) -> float:  # type: ignore[no-untyped-def]
+        count, wall, seconds = timed(function, db, out)
+        _size_and_delete(out)
+        assert count == n, (name, count, n)
+        cpu[name].append(seconds)
+        return wall
+
+    times = alternate(
+        runs,
+        raw=lambda: run("raw", raw_function, raw_out),
+        app=lambda: run("app", lambda d, o: app_export(d, o, fmt), app_out),
+    )
+    print(f"{fmt}, {n:,} documents:")
+    print(f"  {label}: {spread(times['raw'], 's')}, CPU {spread(cpu['raw'], 's')}")
+    print(f"  export_layer (in-process): {spread(times['app'], 's')}, CPU {spread(cpu['app'], 's')}")
+    print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.2f} by wall time, "
+          f"{ratio(cpu['raw'], cpu['app']):.2f} by CPU time (goal >= 0.8)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/annotator-bench-export.db"))
+    parser.add_argument("--spacy-documents", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-13"))
+    parser.add_argument("--db", type=Path, help="(with --build-only) the project file to build")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--skip-jsonl", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     if args.build_only:
         build(args.db, args.documents)
         return
-    if _count(args.db) != args.documents:
-        print(f"building {args.documents:,} documents in {args.db} ...", flush=True)
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, __file__, "--build-only", "--documents", str(args.documents), "--db", str(args.db)],
-            check=True,
-        )
-        print(f"built in {time.perf_counter() - started:.1f} s")
-    raw_out, app_out, cli_out = (args.db.with_suffix(suffix) for suffix in (".raw.jsonl", ".app.jsonl", ".cli.jsonl"))
-
-    # Each output is measured and deleted before the next run, so that no run pays for writing
-    # back the gigabytes of dirty pages an earlier one left in the page cache.
-    raw_n, raw, raw_cpu = timed(raw_export, args.db, raw_out)
-    raw_size = _size_and_delete(raw_out)
-    app_n, app, app_cpu = timed(app_export, args.db, app_out)
-    app_size = _size_and_delete(app_out)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cli, cli_cpu, cli_peak = cli_export(args.db, cli_out)
-    _size_and_delete(cli_out)
-
-    assert raw_n == app_n == args.documents, (raw_n, app_n)
-    n = args.documents
-    print(
-        f"raw sqlite3 + json.dumps:   {raw:6.2f} s ({raw_cpu:6.2f} s CPU)  {n / raw:6,.0f} documents/s  {raw_size / 1e6:,.0f} MB"
-    )
-    print(
-        f"export_layer (in-process):  {app:6.2f} s ({app_cpu:6.2f} s CPU)  {n / app:6,.0f} documents/s  {app_size / 1e6:,.0f} MB"
-    )
-    print(f"annotator export (process): {cli:6.2f} s ({cli_cpu:6.2f} s CPU)  {n / cli:6,.0f} documents/s")
-    print(
-        f"ratio=raw/app {raw / app:.2f} in-process, {raw / cli:.2f} command; by CPU time {raw_cpu / app_cpu:.2f}, {raw_cpu / cli_cpu:.2f}  (goal >= 0.5)"
-    )
-    print(
-        f"peak RSS (getrusage): {peak:.0f} MB this process (raw + in-process export), {cli_peak:.0f} MB the command  (goal < 300 MB)"
-    )
+    args.dir.mkdir(parents=True, exist_ok=True)
+    if not args.skip_jsonl:
+        big = project(args.dir, args.documents)
+        compare(big, "jsonl", raw_export, args.runs, args.documents, "raw sqlite3 + json.dumps")
+    small = project(args.dir, args.spacy_documents)
+    compare(small, "spacy", raw_docbin, args.runs, args.spacy_documents, "raw plain DocBin of the same docs")
+    if args.skip_memory:
+        return
+    for fmt, full in (("jsonl", args.documents), ("spacy", args.spacy_documents)):
+        peaks = []
+        for documents in (full // 10, full):
+            db = project(args.dir, documents)
+            out = db.with_suffix(f".cli.{fmt}")
+            _, _, peak = cli_export(db, out, fmt)
+            _size_and_delete(out)
+            peaks.append((documents, peak))
+        print(f"peak RSS of `annotator export {fmt}`: " + ", ".join(f"{peak:.0f} MB at {d:,} documents" for d, peak in peaks)
+              + f" (flat: ratio {peaks[1][1] / peaks[0][1]:.2f})")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,23 @@
-"""Benchmark: open a 200,000-character article with 5,000 spans and 200 events in the window.
+"""Benchmark: open a long article with highlights in the window, against the bare-Qt floor.
 
-Times, in the same run and offscreen, (a) the real window from the click on the document's row
-to the painted highlights, and (b) a bare QPlainTextEdit showing the same text with the same
-highlights as ExtraSelections (the raw Qt baseline). Prints both, ratio=<app/raw> (goal <= 2.0),
-and the time to relabel one span and repaint (goal: under 16 ms, one frame).
+For each size (default 200,000 and 1,000,000 characters; 5,000 spans and 200 events per 200,000
+characters) it times, in the same run and offscreen, alternating, median of 5 with min-max:
 
-    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_gui_open.py [accept]
+* app: the real window from the click on the document's row to the painted highlights;
+* floor: a bare read-only QPlainTextEdit showing the same text, no highlights, painted: the least
+  any Qt view of this text can cost. Prints ratio app/floor (goal <= 4x at 200,000 characters);
+* growth: the app's 1,000,000-character open against its 200,000 one (goal <= 5.5x: linear);
+* relabel: relabel one span and repaint (goal under 16 ms at 1,000,000 characters);
+* accept (200,000 characters, 5,000 pending suggestions): accept (Return), reject (X) and relabel
+  (a label's key) as keys pressed on the article, against a bare QPlainTextEdit changing one
+  ExtraSelection (alternating); prints ``accept_ms=`` (goal < 16 ms). ``--accept`` runs only that.
 
-It also times accept (Return), reject (X) and relabel (a label's key) on that article, as keys
-pressed on the article, against a bare QPlainTextEdit changing one ExtraSelection (alternating),
-and prints ``accept_ms=`` (goal < 16 ms); ``accept`` alone runs only that part.
+    QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_gui_open.py [--sizes 200000 1000000] [--accept]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -31,12 +35,15 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit  # noqa: E
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from timing import alternate, ratio, spread  # noqa: E402
 from annotator.formats.importer import import_paths  # noqa: E402
 from annotator.gui.main_window import MainWindow  # noqa: E402
 from annotator.model.annotations import AnnotationSet, Argument, Event, Span, SpanAnnotation  # noqa: E402
 from annotator.model.layer import LayerKind  # noqa: E402
 from annotator.model.tokens import Tokens  # noqa: E402
+from annotator.suggest.tokenizer import tokens_of  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
 from annotator.workspace import create_project  # noqa: E402
 
@@ -44,30 +51,37 @@ LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL", "NORP", "LOC", "FAC"]
 RUNS = 5
 
 
-def build_project(folder: Path) -> tuple[Path, int, int]:
+SPANS_PER_200K = 5_000
+EVENTS_PER_200K = 200
+
+
+def build_project(folder: Path, chars: int = 200_000) -> tuple[Path, int, int]:
+    """A project with a short article and one of ``chars`` characters, its spans and events in layer "bench"."""
+    spans_wanted = SPANS_PER_200K * chars // 200_000
+    events_wanted = EVENTS_PER_200K * chars // 200_000
     seeds = [p.read_text(encoding="utf-8").split("\n", 1)[1] for p in sorted((REPO / "seeds").glob("*.txt"))]
     paragraphs = [p for seed in seeds for p in seed.split("\n\n") if p.strip()]
     rng = random.Random(7)
     parts, size = [], 0
-    while size < 200_000:
+    while size < chars:
         paragraph = rng.choice(paragraphs) + f" ({len(parts)})"
         parts.append(paragraph)
         size += len(paragraph) + 2
-    text = "\n\n".join(parts)[:200_000].rstrip() + "\n"
+    text = "\n\n".join(parts)[:chars].rstrip() + "\n"
     (folder / "long.txt").write_text("Long article\n\n" + text, encoding="utf-8")
     (folder / "short.txt").write_text("Short article\n\nKabul airport reopened on Monday.\n", encoding="utf-8")
-    path = folder / "bench.db"
+    path = folder / f"bench-{chars}.db"
     with create_project(path) as store:
         import_paths(store, [folder / "short.txt", folder / "long.txt"])
         short_id, long_id = store.document_ids()
         document = store.document(long_id)
-        tokens = Tokens.from_blob(store.tokens(long_id))
+        tokens = tokens_of(document.text, store.tokens(long_id))
         words = [i for i in range(len(tokens)) if document.text[tokens.starts[i] : tokens.ends[i]].strip()]
-        chosen = sorted(rng.sample(words, 5_000 + 600))
-        spans = [SpanAnnotation(Span(tokens.starts[i], tokens.ends[i], rng.choice(LABELS))) for i in chosen[:5_000]]
+        chosen = sorted(rng.sample(words, spans_wanted + 3 * events_wanted))
+        spans = [SpanAnnotation(Span(tokens.starts[i], tokens.ends[i], rng.choice(LABELS))) for i in chosen[:spans_wanted]]
         events = []
-        for j in range(200):
-            t, a, b = chosen[5_000 + 3 * j : 5_000 + 3 * j + 3]
+        for j in range(events_wanted):
+            t, a, b = chosen[spans_wanted + 3 * j : spans_wanted + 3 * j + 3]
             events.append(Event(
                 Span(tokens.starts[t], tokens.ends[t], "Movement:Transport"),
                 (Argument("Destination", Span(tokens.starts[a], tokens.ends[a], "GPE")),
@@ -78,69 +92,65 @@ def build_project(folder: Path) -> tuple[Path, int, int]:
     return path, short_id, long_id
 
 
-def time_app(app: QApplication, path: Path, short_id: int, long_id: int) -> tuple[list[float], list[float]]:
+def open_window(app: QApplication, path: Path) -> MainWindow:
     window = MainWindow(ProjectStore.open(path), "bench")
     window.resize(1400, 900)
     window.show()
     app.processEvents()
-    opens, relabels = [], []
-    table = window.list_panel.table
-    for _ in range(RUNS):
-        window.open_document(short_id)
-        app.processEvents()
-        row = window.list_panel.model.fetch_until(long_id)  # type: ignore[union-attr]
-        rect = table.visualRect(window.list_panel.model.index(row, 0))  # type: ignore[union-attr]
-        started = time.perf_counter()
-        QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        window.view.viewport().repaint()
-        app.processEvents()
-        opens.append(time.perf_counter() - started)
-        assert window.session.current.id == long_id and len(window.session.current.own.spans) == 5_000  # type: ignore[union-attr]
-        for k in range(3):
-            span = window.session.current.own.spans[100 + k]  # type: ignore[union-attr]
-            window.editor.select(span.uid)
-            app.processEvents()
-            started = time.perf_counter()
-            window.apply_label("ORG" if span.label != "ORG" else "GPE")
-            window.view.viewport().repaint()
-            relabels.append(time.perf_counter() - started)
+    return window
+
+
+def close_window(window: MainWindow) -> None:
     window.close()
     window.store.close()
-    return opens, relabels
 
 
-def time_raw(app: QApplication, path: Path, long_id: int) -> list[float]:
-    with ProjectStore.open(path) as store:
-        text = store.document(long_id).text
-        layer = store.layer("bench")
-        annotations = store.annotations(layer.id, long_id)  # type: ignore[union-attr,arg-type]
-    ranges = [(a.start, a.end, a.label) for a in annotations.spans]
-    ranges += [(e.trigger.start, e.trigger.end, e.type) for e in annotations.events]
+def app_open(app: QApplication, window: MainWindow, short_id: int, long_id: int, spans: int) -> float:
+    """Seconds from the click on the long article's row to its painted highlights (the short one shown before)."""
+    table = window.list_panel.table
+    window.open_document(short_id)
+    app.processEvents()
+    row = window.list_panel.model.fetch_until(long_id)  # type: ignore[union-attr]
+    rect = table.visualRect(window.list_panel.model.index(row, 0))  # type: ignore[union-attr]
+    started = time.perf_counter()
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    window.view.viewport().repaint()
+    app.processEvents()
+    elapsed = time.perf_counter() - started
+    assert window.session.current.id == long_id and len(window.session.current.own.spans) == spans  # type: ignore[union-attr]
+    return elapsed
+
+
+def bare_qt_open(app: QApplication, text: str) -> float:
+    """The floor: a bare read-only QPlainTextEdit of the view's size showing ``text``, no highlights, painted."""
+    editor = QPlainTextEdit()
+    editor.resize(760, 820)
+    editor.setReadOnly(True)
+    editor.show()
+    app.processEvents()
+    started = time.perf_counter()
+    editor.setPlainText(text)
+    editor.viewport().repaint()
+    app.processEvents()
+    elapsed = time.perf_counter() - started
+    editor.close()
+    editor.deleteLater()
+    return elapsed
+
+
+def relabel_times(app: QApplication, window: MainWindow, long_id: int, count: int = 5) -> list[float]:
+    """Seconds to relabel one span of the open long article and repaint, ``count`` times."""
+    window.open_document(long_id)
+    app.processEvents()
     times = []
-    for _ in range(RUNS):
-        editor = QPlainTextEdit()
-        editor.resize(760, 820)
-        editor.setReadOnly(True)
-        editor.show()
+    for k in range(count):
+        span = window.session.current.own.spans[100 + k]  # type: ignore[union-attr]
+        window.editor.select(span.uid)
         app.processEvents()
         started = time.perf_counter()
-        editor.setPlainText(text)
-        selections = []
-        for start, end, label in ranges:
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(editor.document())
-            cursor.setPosition(start)
-            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor("#88" + str(abs(hash(label)) % 999999).zfill(6)[:6]))
-            selection.format = fmt
-            selections.append(selection)
-        editor.setExtraSelections(selections)
-        editor.viewport().repaint()
-        app.processEvents()
+        window.apply_label("ORG" if span.label != "ORG" else "GPE")
+        window.view.viewport().repaint()
         times.append(time.perf_counter() - started)
-        editor.close()
     return times
 
 
@@ -152,7 +162,7 @@ def add_pending_suggestions(path: Path, long_id: int, count: int = 600) -> None:
     rng = random.Random(11)
     with ProjectStore.open(path) as store:
         document = store.document(long_id)
-        tokens = Tokens.from_blob(store.tokens(long_id))
+        tokens = tokens_of(document.text, store.tokens(long_id))
         own = store.annotations(store.layer("bench").id, long_id)  # type: ignore[union-attr,arg-type]
         taken = {(a.start, a.end) for a in own.spans} | {(e.trigger.start, e.trigger.end) for e in own.events}
         taken |= {(a.span.start, a.span.end) for e in own.events for a in e.arguments if a.span}
@@ -280,21 +290,44 @@ def report_accept(app: QApplication, path: Path, long_id: int) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--accept", action="store_true", help="only the accept/reject/relabel figures (accept_ms=)")
+    args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    with tempfile.TemporaryDirectory() as folder:
-        path, short_id, long_id = build_project(Path(folder))
-        if sys.argv[1:] == ["accept"]:  # only the accept/reject/relabel figures
+    if args.accept:
+        with tempfile.TemporaryDirectory() as folder:
+            path, _short_id, long_id = build_project(Path(folder))
             report_accept(app, path, long_id)
-            return
-        raw = time_raw(app, path, long_id)
-        opens, relabels = time_app(app, path, short_id, long_id)
+        return
+    opens: dict[int, list[float]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for chars in args.sizes:
+            path, short_id, long_id = build_project(Path(folder), chars)
+            with ProjectStore.open(path) as store:
+                text = store.document(long_id).text
+            spans = SPANS_PER_200K * chars // 200_000
+            window = open_window(app, path)
+            times = alternate(
+                args.runs,
+                app=lambda: app_open(app, window, short_id, long_id, spans),
+                floor=lambda: bare_qt_open(app, text),
+            )
+            relabels = relabel_times(app, window, long_id)
+            close_window(window)
+            opens[chars] = times["app"]
+            print(f"{chars:,} characters, {spans:,} spans:")
+            print(f"  bare Qt floor (same text, no highlights): {spread(times['floor'])}")
+            print(f"  app: list click -> painted highlights:     {spread(times['app'])}")
+            print(f"  ratio app/floor = {ratio(times['app'], times['floor']):.2f} (goal <= 4 at 200,000 characters)")
+            print(f"  relabel one span + repaint: {spread(relabels)} (goal < 16 ms)", flush=True)
+        (Path(folder) / "accept").mkdir()
+        path, _short_id, long_id = build_project(Path(folder) / "accept")
         report_accept(app, path, long_id)
-    raw_ms, app_ms = statistics.median(raw) * 1000, statistics.median(opens) * 1000
-    relabel_ms = statistics.median(relabels) * 1000
-    print(f"raw QPlainTextEdit + 5,200 ExtraSelections: median {raw_ms:.1f} ms over {RUNS} runs")
-    print(f"app: list click -> painted highlights:     median {app_ms:.1f} ms over {RUNS} runs")
-    print(f"ratio={app_ms / raw_ms:.2f} (app/raw; goal <= 2.0)")
-    print(f"relabel one span + repaint: median {relabel_ms:.1f} ms over {len(relabels)} (goal < 16 ms)")
+    if 200_000 in opens and 1_000_000 in opens:
+        print(f"growth: open at 1,000,000 / at 200,000 characters = {ratio(opens[1_000_000], opens[200_000]):.2f} "
+              "(goal <= 5.5: linear)")
 
 
 if __name__ == "__main__":

@@ -2,21 +2,23 @@
 
 Run by hand (pytest does not collect it)::
 
-    /work/venv/bin/python tests/benchmarks/bench_suggest.py [--articles 300] [--repeat 2] [--skip-long]
+    python tests/benchmarks/bench_suggest.py [--articles 300] [--runs 5] [--sizes 50 200] [--skip-long]
 
 It derives distinct seed-sized articles from the two sample articles (paragraphs shuffled and
 names, places and numbers swapped), imports them into a project (not timed), then times, as
-separate processes with start-up included and alternating so that load from other programs hits
-both alike:
+separate processes with start-up included, alternating so that load from other programs hits
+both alike, ``--runs`` rounds (median with min-max):
 
-* raw: ``python -c`` that loads the same pipeline and runs ``nlp.pipe`` over the same stored texts
-  with the batch size the app uses (and once with spaCy's default batch size, for information);
-* app: ``annotator suggest`` on a fresh copy of the project, with ``--processes 1`` and ``2``.
+* 1 process: ``annotator suggest --processes 1`` against a raw ``python -c`` that loads the same
+  pipeline and runs ``nlp.pipe`` over the same stored texts with the batch size the app uses;
+* 2 processes: ``annotator suggest --processes 2`` against the same raw script with spaCy's own
+  ``n_process=2``.
 
-It prints every time, the best of each, and ratio = raw / app (goal: >= 0.85); and the CPU time
-of each process (its workers included), which other programs on the machine disturb less. Last, unless
-``--skip-long``, it suggests for one 1,000,000-character document with the real pipeline and
-prints the time and the peak memory of that process.
+Ratios are raw/app of the medians (goal >= 0.9 for both). Each process's CPU, system time and
+minor page faults (its workers included, from ``getrusage``) are printed per document. Then, for
+each of ``--sizes`` (a project of that many articles), system time and page faults per document of
+``--processes 1`` and raw, which should stay flat as the project grows. Last, unless
+``--skip-long``, one 1,000,000-character document with the real pipeline: time and peak memory.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import json
 import random
 import re
 import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -38,6 +41,8 @@ BIN = Path(sys.executable).parent
 ANNOTATOR = str(BIN / "annotator")
 
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import alternate, ratio, spread  # noqa: E402
 from annotator.bundled import seed_files  # noqa: E402
 from annotator.formats.text_files import read_plain_text  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
@@ -53,7 +58,8 @@ import spacy
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 nlp = spacy.load(sys.argv[2])
 batch = int(sys.argv[3])
-for doc in (nlp.pipe(texts, batch_size=batch) if batch else nlp.pipe(texts)):
+processes = int(sys.argv[4])
+for doc in nlp.pipe(texts, batch_size=batch, n_process=processes):
     pass
 """
 
@@ -84,18 +90,30 @@ def derive_articles(count: int) -> list[str]:
     return articles
 
 
-CPU_SECONDS: dict[str, list[float]] = {}
+USAGE: dict[str, list[tuple[float, float, float]]] = {}
+"""By run name: (CPU seconds, system seconds, minor page faults) of each run, its workers included."""
 
 
-def timed(command: list[str], name: str = "") -> float:
-    """Wall seconds of ``command``; its CPU seconds (user + system, its workers included) go to CPU_SECONDS."""
+def timed(command: list[str], name: str) -> float:
+    """Wall seconds of ``command``; its CPU and system seconds and page faults go to USAGE."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU_SECONDS.setdefault(name, []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    USAGE.setdefault(name, []).append((
+        after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+        after.ru_stime - before.ru_stime,
+        float(after.ru_minflt - before.ru_minflt),
+    ))
     return wall
+
+
+def usage_line(name: str, documents: int) -> str:
+    runs = USAGE[name]
+    cpu, system, faults = (statistics.median(r[k] for r in runs) for k in range(3))
+    return (f"CPU {cpu:.2f} s, system {system:.2f} s ({system / documents * 1000:.1f} ms/document), "
+            f"minor page faults {faults:,.0f} ({faults / documents:,.0f}/document)")
 
 
 def peak_memory_run(command: list[str]) -> tuple[float, float]:
@@ -130,48 +148,56 @@ def stored_texts(db: Path) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--skip-long", action="store_true")
     args = parser.parse_args()
     model = choose_model(None)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        base = import_project(folder, derive_articles(args.articles), "base")
-        texts_file = folder / "texts.json"
-        texts = stored_texts(base)
-        texts_file.write_text(json.dumps(texts), encoding="utf-8")
-        print(f"{len(texts)} articles, {sum(map(len, texts)):,} characters, model {model}, batch size {args.batch_size}")
 
-        def app(processes: int) -> float:
+        def app(base: Path, processes: int, name: str) -> float:
             db = folder / "run.db"
             for suffix in ("", "-wal", "-shm"):
                 Path(str(db) + suffix).unlink(missing_ok=True)
             shutil.copy(base, db)
             command = [ANNOTATOR, "--db", str(db), "suggest", "--processes", str(processes), "--batch-size", str(args.batch_size)]
-            return timed(command, f"app --processes {processes}")
+            return timed(command, name)
 
-        def raw(batch: int) -> float:
-            return timed([sys.executable, "-c", RAW, str(texts_file), model, str(batch)], "raw" if batch else "raw (spaCy's default batch size)")
+        def raw(texts_file: Path, processes: int, name: str) -> float:
+            return timed([sys.executable, "-c", RAW, str(texts_file), model, str(args.batch_size), str(processes)], name)
 
-        times: dict[str, list[float]] = {"raw": [], "raw (spaCy's default batch size)": [], "app --processes 1": [], "app --processes 2": []}
-        for round_ in range(args.repeat):
-            times["raw"].append(raw(args.batch_size))
-            times["app --processes 1"].append(app(1))
-            times["app --processes 2"].append(app(2))
-            if round_ == 0:
-                times["raw (spaCy's default batch size)"].append(raw(0))
-            print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if len(v) > round_), flush=True)
-        best = {k: min(v) for k, v in times.items() if v}
-        for name, seconds in best.items():
-            cpu = min(CPU_SECONDS[name])
-            print(f"best {name}: {seconds:.2f} s ({len(texts) / seconds:.1f} articles/s); CPU time {cpu:.2f} s")
-        print(f"CPU time ratio raw/app (--processes 1) = {min(CPU_SECONDS['raw']) / min(CPU_SECONDS['app --processes 1']):.3f}")
+        def project(count: int) -> tuple[Path, Path, int]:
+            base = import_project(folder, derive_articles(count), f"base-{count}")
+            texts_file = folder / f"texts-{count}.json"
+            texts = stored_texts(base)
+            texts_file.write_text(json.dumps(texts), encoding="utf-8")
+            return base, texts_file, len(texts)
+
+        base, texts_file, n = project(args.articles)
+        print(f"{n} articles, model {model}, batch size {args.batch_size}, {args.runs} runs each, alternating", flush=True)
         for processes in (1, 2):
-            app_best = best[f"app --processes {processes}"]
-            print(f"ratio raw/app (--processes {processes}) = {best['raw']:.2f} / {app_best:.2f} = {best['raw'] / app_best:.3f}")
-        faster = 1 if best["app --processes 1"] <= best["app --processes 2"] else 2
-        print(f"faster here: --processes {faster}; the default is {DEFAULT_PROCESSES}")
+            app_name, raw_name = f"app --processes {processes}", f"raw n_process={processes}"
+            times = alternate(
+                args.runs,
+                app=lambda: app(base, processes, app_name),
+                raw=lambda: raw(texts_file, processes, raw_name),
+            )
+            print(f"{processes} process(es):")
+            print(f"  raw nlp.pipe(n_process={processes}):       {spread(times['raw'], 's')}; {usage_line(raw_name, n)}")
+            print(f"  annotator suggest --processes {processes}: {spread(times['app'], 's')}; {usage_line(app_name, n)}")
+            print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.3f} (goal >= 0.9)", flush=True)
+        print(f"the default is --processes {DEFAULT_PROCESSES}")
+
+        for count in args.sizes:
+            base, texts_file, n = project(count)
+            app_name, raw_name = f"app {count}", f"raw {count}"
+            times = alternate(args.runs, app=lambda: app(base, 1, app_name), raw=lambda: raw(texts_file, 1, raw_name))
+            print(f"project of {n} articles, 1 process: app {spread(times['app'], 's')}, raw {spread(times['raw'], 's')}, "
+                  f"ratio raw/app {ratio(times['raw'], times['app']):.3f}")
+            print(f"  app: {usage_line(app_name, n)}")
+            print(f"  raw: {usage_line(raw_name, n)}", flush=True)
 
         if not args.skip_long:
             paragraphs = "\n\n".join(derive_articles(500))

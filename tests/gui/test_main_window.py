@@ -421,3 +421,25 @@ def test_the_real_suggester_fills_the_opened_article(qtbot, make_window, gui_pro
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
     (event,) = saved(gui_project)[window.session.current.id][0].events
     assert event.provenance.source_uid == deployed.uid
+
+
+def test_suggestions_for_other_documents_refresh_only_the_status_bar(qtbot, make_window, gui_project: Path) -> None:
+    window = make_window(gui_project)
+    wait_for_suggestions(qtbot, window)
+    current = window.session.current.id
+    other = next(row.id for row in window.list_panel.model.rows if row.id != current)
+    statements: list[str] = []
+    window.store.db.conn.set_trace_callback(statements.append)
+    layer = window.session.suggestion_layer.name
+    for _ in range(50):  # a bulk run reporting many documents within one poll
+        window.suggestions.document_done.emit(other, layer)
+    window.store.db.conn.set_trace_callback(None)
+    assert not [s for s in statements if "FROM documents d" in s or "count(*)" in s.lower()], statements
+    assert window._status_update.isActive()
+    window.status_suggestions.setText("stale")
+    qtbot.waitUntil(lambda: window.status_suggestions.text() != "stale", timeout=2000)
+    assert window.status_suggestions.text().startswith("Suggestions: ")
+    # the open document's own suggestions still refresh the window at once
+    window.status_suggestions.setText("stale")
+    window.suggestions.document_done.emit(current, layer)
+    assert window.status_suggestions.text() != "stale" and window.session.current.id == current
