@@ -19,6 +19,7 @@ from typing import Any, Callable
 import click
 
 from annotator import __version__
+from annotator.cli_hub import register as register_hub_commands
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.schema_toml import SchemaFileError, load_schema_file
 from annotator.model.annotations import AnnotationError
@@ -401,6 +402,8 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
             click.echo(f"  {problem}", err=True)
         sys.exit(1)
 
+
+register_hub_commands(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

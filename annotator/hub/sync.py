@@ -1,0 +1,325 @@
+"""``annotator sync``: push the outbox to the hub, then pull what changed since the last pull.
+
+Push, per batch of the outbox: one hub transaction writes the batch and records, in the
+``clients`` row of this project, the last outbox number it holds; then one local transaction
+forgets those outbox rows. A crash between the two is repaired on the next run: the hub says
+what it already took. Writes compare with what the hub holds, so a repeated row is a no-op
+(its version does not move). Gold rows carry the version the reviewer last saw: when the hub
+holds a newer one the write is refused, reported, and the hub's state replaces the local one.
+
+Pull: in one repeatable-read snapshot, everything with a change number above the local mark up
+to the highest visible one, applied locally in pages; the mark moves only after the last page,
+so an interrupted pull is simply pulled again (applying a row twice writes the same state).
+An unchanged hub costs one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from annotator.hub.connection import HubError, Identity, connect, driver, identity
+from annotator.hub.kinds import KINDS
+from annotator.hub.schema import SYNCED_TABLES, check_version
+from annotator.model.layer import GOLD
+from annotator.store import hub_local
+from annotator.store.project import ProjectStore
+
+PAGE = 1000
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    parked: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    mark: int = 0
+
+    def summary(self) -> str:
+        parts = [f"pushed {self.pushed} change(s)", f"pulled {self.pulled}"]
+        if self.parked:
+            parts.append(f"{self.parked} held back (their document is not on the hub: the lead pushes the corpus)")
+        text = ", ".join(parts)
+        for conflict in self.conflicts:
+            text += "\n" + conflict
+        return text
+
+
+class Hub:
+    """An open connection to the hub for one project, reused across syncs by the window."""
+
+    def __init__(self, url: str, conn: Any | None = None):
+        self.url = url
+        # Autocommit: every transaction is an explicit ``conn.transaction()`` block below.
+        self.conn = conn if conn is not None else connect(url, autocommit=True)
+        check_version(self.conn)
+        self.me: Identity = identity(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# -- push -----------------------------------------------------------------------------------------
+
+
+def _dict_cursor(conn: Any) -> Any:
+    from psycopg.rows import dict_row
+
+    return conn.cursor(row_factory=dict_row)
+
+
+def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], client: str,
+                versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
+    """Write the changes of one annotation kind; return how many rows changed on the hub."""
+    from psycopg.types.json import Jsonb
+
+    cur = _dict_cursor(conn)
+    current = {
+        r["uid"]: r
+        for r in cur.execute(
+            f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
+            "WHERE uid = ANY(%s) FOR UPDATE",
+            ([c.uid for c in changes],),
+        )
+    }
+    written = 0
+    for change in changes:
+        row = current.get(change.uid)
+        deleted = change.payload is None
+        if row is not None and row["deleted"] == deleted and (deleted or (row["payload"] == change.payload and row["layer"] == change.layer)):
+            versions[change.uid] = row["version"]  # already there: a repeat after a crash, or nothing new
+            continue
+        if row is None and deleted:
+            continue  # made and removed between two syncs: the hub never needs to know
+        if change.layer == GOLD and row is not None and row["version"] != change.base_version:
+            refused.append((change, row))
+            continue
+        if row is None:
+            version = cur.execute(
+                f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING version",
+                (change.uid, change.layer, change.document, Jsonb(change.payload), client),
+            ).fetchone()["version"]
+        elif deleted:
+            version = cur.execute(
+                f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING version", (client, change.uid)
+            ).fetchone()["version"]
+        else:
+            version = cur.execute(
+                f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s "
+                "WHERE uid = %s RETURNING version",
+                (Jsonb(change.payload), change.layer, change.document, client, change.uid),
+            ).fetchone()["version"]
+        versions[change.uid] = version
+        written += 1
+    return written
+
+
+def _write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
+    written = 0
+    for change in changes:
+        if change.payload is None:
+            continue
+        p = change.payload
+        written += conn.execute(
+            "INSERT INTO statuses (layer, document, status, created_at, updated_at, client) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
+            "client = EXCLUDED.client WHERE (statuses.status, statuses.updated_at) IS DISTINCT FROM "
+            "(EXCLUDED.status, EXCLUDED.updated_at)",
+            (change.layer, change.document, p["status"], p["created_at"], p["updated_at"], client),
+        ).rowcount
+    return written
+
+
+def _conflict_message(change: hub_local.OutgoingChange, row: dict) -> str:
+    what = (change.payload or row["payload"] or {})
+    label = what.get("label") or what.get("type") or change.kind
+    return (
+        f"not saved: the gold {change.kind} {label!r} in document {change.document[:12]} was changed on the hub by "
+        f"{row['changed_by']} meanwhile; their version has been loaded, decide again if needed"
+    )
+
+
+def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
+         during: Callable[[], None] | None = None) -> None:
+    """Send the outbox in batches. ``during`` (tests) runs inside each hub transaction, before commit."""
+    link = hub_local.get_link(store)
+    if link is None:
+        raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
+    conn = hub.conn
+    acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()
+    if acked:
+        hub_local.acknowledged_by_hub(store, acked[0])
+    while True:
+        out = hub_local.outgoing(store, batch)
+        if not out.changes and not out.upto:
+            return
+        documents = {c.document for c in out.changes}
+        layers = {c.layer for c in out.changes}
+        known_docs = {r[0] for r in conn.execute("SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (list(documents),))}
+        known_layers = {r[0] for r in conn.execute("SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),))}
+        held = [c for c in out.changes if c.document not in known_docs or c.layer not in known_layers]
+        if held:
+            hub_local.park(store, [s for c in held for s in out.seqs[(c.kind, c.uid or f"{c.layer}\x00{c.document}")]])
+            report.parked += len(held)
+            continue  # read the batch again without them
+        versions: dict[str, int] = {}
+        refused: list[tuple[hub_local.OutgoingChange, dict]] = []
+        with conn.transaction():
+            conn.execute(
+                "INSERT INTO clients (client_id) VALUES (%s) ON CONFLICT (client_id) DO NOTHING", (link.client_id,)
+            )
+            for kind, table in KINDS.items():
+                mine = [c for c in out.changes if c.kind == kind]
+                if mine:
+                    report.pushed += _write_kind(conn, table, mine, link.client_id, versions, refused)
+            report.pushed += _write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
+            if during is not None:
+                during()
+            conn.execute("UPDATE clients SET acked = %s, seen_at = now() WHERE client_id = %s", (out.upto, link.client_id))
+        reloads = []
+        for change, row in refused:
+            report.conflicts.append(_conflict_message(change, row))
+            reloads.append({"kind": change.kind, **row})
+        hub_local.acknowledge(store, out.upto, versions, reloads)
+
+
+# -- pull -----------------------------------------------------------------------------------------
+
+
+def _max_seq(conn: Any) -> int:
+    parts = " UNION ALL ".join(f"SELECT max(seq) AS m FROM {t}" for t in SYNCED_TABLES)
+    return int(conn.execute(f"SELECT coalesce(max(m), 0) FROM ({parts}) s").fetchone()[0])
+
+
+_DOC_COLUMNS = "d.content_hash, d.text, d.title, d.date, d.source, d.meta, d.tokens, d.version"
+
+
+def _pages(cur: Any, query: str, params: tuple, kind: str) -> Any:
+    cur.execute(query, params)
+    while True:
+        rows = cur.fetchmany(PAGE)
+        if not rows:
+            return
+        yield [{"kind": kind, **r} for r in rows]
+
+
+def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
+    link = hub_local.get_link(store)
+    assert link is not None
+    conn, me = hub.conn, hub.me
+    last = link.pulled_seq
+    psycopg = driver()
+    # One snapshot for the whole pull: the mark and the rows agree.
+    conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+    try:
+        with conn.transaction():
+            _pull_snapshot(conn, me, store, report, last)
+    finally:
+        conn.isolation_level, conn.read_only = None, False
+
+
+def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int) -> None:
+    upto = _max_seq(conn)
+    report.mark = upto
+    if upto <= last:
+        return
+    everything = me.lead or me.reviewer
+    window = (last, upto)
+    cur = _dict_cursor(conn)
+    cur.execute("SELECT key, value, version FROM settings WHERE seq > %s AND seq <= %s", window)
+    pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
+    cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE seq > %s AND seq <= %s", window)
+    pages.append([{"kind": "layer", **r} for r in cur.fetchall()])
+    for page in pages:
+        report.pulled += hub_local.apply_pull(store, page, last)
+    mine = "" if everything else " AND document IN (SELECT document FROM assignments WHERE analyst = current_user::text)"
+    if everything:
+        doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.seq > %s AND d.seq <= %s ORDER BY d.seq"
+    else:
+        doc_query = (
+            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN assignments a ON a.document = d.content_hash "
+            "AND a.analyst = current_user::text WHERE greatest(a.seq, d.seq) > %s AND greatest(a.seq, d.seq) <= %s"
+        )
+    new_documents: list[str] = []
+    named = conn.cursor(name="pull_documents", row_factory=_dict_row())
+    for page in _pages(named, doc_query, window, "document"):
+        fresh = set(d["content_hash"] for d in page) - hub_local.local_hashes(store, (d["content_hash"] for d in page))
+        new_documents += [d["content_hash"] for d in page if d["content_hash"] in fresh]
+        report.pulled += hub_local.apply_pull(store, [d for d in page if d["content_hash"] in fresh], last)
+    named.close()
+    if new_documents:
+        hub_local.unpark(store)  # held-back changes may now be sendable
+    queries = [("assignment", "SELECT document, analyst, active FROM assignments WHERE seq > %s AND seq <= %s ORDER BY seq", window)]
+    queries.append((
+        "status",
+        "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
+        f"AS payload, client FROM statuses WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
+        window,
+    ))
+    for kind, table in KINDS.items():
+        queries.append((
+            kind,
+            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} "
+            f"WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
+            window,
+        ))
+    if new_documents and not everything:
+        # Documents just assigned: their older annotations are below the mark, fetch them whole.
+        backfill = (new_documents, upto)
+        queries.append((
+            "status",
+            "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', "
+            "updated_at) AS payload, NULL AS client FROM statuses WHERE document = ANY(%s) AND seq <= %s",
+            backfill,
+        ))
+        for kind, table in KINDS.items():
+            queries.append((
+                kind,
+                f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
+                "WHERE document = ANY(%s) AND seq <= %s",
+                backfill,
+            ))
+    for i, (kind, query, params) in enumerate(queries):
+        named = conn.cursor(name=f"pull_{i}", row_factory=_dict_row())
+        for page in _pages(named, query, params, kind):
+            report.pulled += hub_local.apply_pull(store, page, last)
+        named.close()
+    hub_local.apply_pull(store, [], upto)
+
+
+def _dict_row() -> Any:
+    from psycopg.rows import dict_row
+
+    return dict_row
+
+
+# -- both -----------------------------------------------------------------------------------------
+
+
+def sync(hub: Hub, store: ProjectStore, batch: int = 500) -> SyncReport:
+    """Push, then pull; the report says what moved and what was refused."""
+    report = SyncReport()
+    psycopg = driver()
+    try:
+        push(hub, store, report, batch)
+        pull(hub, store, report)
+    except psycopg.OperationalError as error:
+        raise HubError(f"the connection to the hub was lost: {str(error).strip()}; nothing is lost, sync again") from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        hub.conn.rollback()
+        raise HubError(f"the hub refused a write: {str(error).strip()}") from None
+    hub_local.record_sync(store, "\n".join(report.conflicts) or None)
+    return report
+
+
+def sync_project(store: ProjectStore, batch: int = 500) -> SyncReport:
+    """One sync of a connected project with a fresh connection (the command line)."""
+    link = hub_local.get_link(store)
+    if link is None:
+        raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
+    hub = Hub(link.url)
+    try:
+        return sync(hub, store, batch)
+    finally:
+        hub.close()

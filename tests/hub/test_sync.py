@@ -1,0 +1,56 @@
+"""Two analysts and a reviewer syncing through one real hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import annotate, hub_spans, lead_project, spans_of
+
+from annotator.hub.admin import assign, connect_project, push_corpus
+from annotator.hub.sync import sync_project
+from annotator.model.layer import DocStatus
+from annotator.store import hub_local
+from annotator.store.project import ProjectStore
+
+
+def _setup(hub, tmp_path: Path) -> None:
+    with lead_project(tmp_path / "lead.db") as lead:
+        connect_project(lead, hub.url("lead1"))
+        assert push_corpus(lead, hub.url("lead1")) == 12
+    assign(hub.url("lead1"), 2, ["ann1", "ann2"])
+
+
+def test_two_analysts_and_a_reviewer_share_their_work(hub, tmp_path: Path) -> None:
+    _setup(hub, tmp_path)
+    with ProjectStore.open(tmp_path / "ann1.db") as one, ProjectStore.open(tmp_path / "ann2.db") as two:
+        connect_project(one, hub.url("ann1"))
+        connect_project(two, hub.url("ann2"))
+        sync_project(one)
+        sync_project(two)
+        assert one.count_documents() == 12 and one.schema() is not None
+        assert len(hub_local.my_queue(one, "ann1")) == 12
+        first = one.document_ids()[0]
+        a = annotate(one, "ann1", first, 0, 7, "ORG")
+        b = annotate(two, "ann2", two.find_document(one.document(first).content_hash), 0, 7, "PERSON")  # type: ignore[arg-type]
+        one.set_status(one.layer("ann1").id, first, DocStatus.DONE)  # type: ignore[union-attr]
+        assert hub_local.pending_count(one) == 2
+        report = sync_project(one)
+        assert report.pushed == 2
+        sync_project(two)
+        assert hub_local.pending_count(one) == hub_local.pending_count(two) == 0
+        with hub.admin() as conn:
+            assert set(hub_spans(conn, "ann1")) == {a.uid}
+            assert set(hub_spans(conn, "ann2")) == {b.uid}
+        sync_project(one)  # ann1 now sees ann2's layer too
+        assert set(spans_of(one, "ann2")) == {b.uid}
+        assert len(hub_local.my_queue(one, "ann1")) == 11  # the done one left the queue
+        # Syncing again with nothing new moves nothing.
+        again = sync_project(one)
+        assert (again.pushed, again.pulled) == (0, 0)
+    with ProjectStore.open(tmp_path / "rev1.db") as reviewer:
+        connect_project(reviewer, hub.url("rev1"))
+        sync_project(reviewer)
+        assert set(spans_of(reviewer, "ann1")) == {a.uid}
+        assert set(spans_of(reviewer, "ann2")) == {b.uid}
+        assert reviewer.status(reviewer.layer("ann1").id, reviewer.find_document(one_hash := spans_of(reviewer, "ann1")[a.uid][0])) is DocStatus.DONE  # type: ignore[union-attr,arg-type]
+        assert one_hash
