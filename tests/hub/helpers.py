@@ -55,3 +55,15 @@ def hub_spans(conn, layer: str) -> dict[str, tuple]:
             "SELECT uid, document, start_char, end_char, label FROM spans WHERE layer = %s AND NOT deleted", (layer,)
         )
     }
+
+
+def relabel(store: ProjectStore, layer_name: str, document_id: int, uid: str, label: str) -> SpanAnnotation:
+    """Change a span's label in one transaction, as the window does."""
+    from dataclasses import replace
+
+    layer = store.layer(layer_name)
+    assert layer is not None
+    before = next(s for s in store.annotations(layer.id, document_id).spans if s.uid == uid)  # type: ignore[arg-type]
+    after = replace(before, span=before.span.relabeled(label))
+    store.apply(layer.id, document_id, [Change(before, after)])  # type: ignore[arg-type]
+    return after
