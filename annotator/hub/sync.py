@@ -83,7 +83,7 @@ def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], 
             ([c.uid for c in changes],),
         )
     }
-    written = 0
+    inserts, deletes, updates = [], [], []
     for change in changes:
         row = current.get(change.uid)
         deleted = change.payload is None
@@ -96,39 +96,45 @@ def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], 
             refused.append((change, row))
             continue
         if row is None:
-            version = cur.execute(
-                f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING version",
-                (change.uid, change.layer, change.document, Jsonb(change.payload), client),
-            ).fetchone()["version"]
+            inserts.append((change.uid, change.layer, change.document, Jsonb(change.payload), client))
         elif deleted:
-            version = cur.execute(
-                f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING version", (client, change.uid)
-            ).fetchone()["version"]
+            deletes.append((client, change.uid))
         else:
-            version = cur.execute(
-                f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s "
-                "WHERE uid = %s RETURNING version",
-                (Jsonb(change.payload), change.layer, change.document, client, change.uid),
-            ).fetchone()["version"]
-        versions[change.uid] = version
-        written += 1
-    return written
+            updates.append((Jsonb(change.payload), change.layer, change.document, client, change.uid))
+    # Batched statements: one round trip per kind of write, whatever the batch size.
+    if inserts:
+        cur.executemany(f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s)", inserts)
+    if deletes:
+        cur.executemany(f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s", deletes)
+    if updates:
+        cur.executemany(
+            f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s",
+            updates,
+        )
+    written = [i[0] for i in inserts] + [d[1] for d in deletes] + [u[4] for u in updates]
+    if written:
+        for uid, version in conn.execute(f"SELECT uid, version FROM {table} WHERE uid = ANY(%s)", (written,)):
+            versions[uid] = version
+    return len(written)
 
 
 def _write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
-    written = 0
-    for change in changes:
-        if change.payload is None:
-            continue
-        p = change.payload
-        written += conn.execute(
+    rows = [
+        (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"], client)
+        for c in changes
+        if c.payload is not None
+    ]
+    if not rows:
+        return 0
+    with conn.cursor() as cur:
+        cur.executemany(
             "INSERT INTO statuses (layer, document, status, created_at, updated_at, client) VALUES (%s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
             "client = EXCLUDED.client WHERE (statuses.status, statuses.updated_at) IS DISTINCT FROM "
             "(EXCLUDED.status, EXCLUDED.updated_at)",
-            (change.layer, change.document, p["status"], p["created_at"], p["updated_at"], client),
-        ).rowcount
-    return written
+            rows,
+        )
+        return max(cur.rowcount, 0)
 
 
 def _conflict_message(change: hub_local.OutgoingChange, row: dict) -> str:
@@ -231,8 +237,9 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
     cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE seq > %s AND seq <= %s", window)
     pages.append([{"kind": "layer", **r} for r in cur.fetchall()])
+    buffer = _Buffer(store, report, last)
     for page in pages:
-        report.pulled += hub_local.apply_pull(store, page, last)
+        buffer.add(page)
     mine = "" if everything else " AND document IN (SELECT document FROM assignments WHERE analyst = current_user::text)"
     if everything:
         doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.seq > %s AND d.seq <= %s ORDER BY d.seq"
@@ -246,7 +253,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     for page in _pages(named, doc_query, window, "document"):
         fresh = set(d["content_hash"] for d in page) - hub_local.local_hashes(store, (d["content_hash"] for d in page))
         new_documents += [d["content_hash"] for d in page if d["content_hash"] in fresh]
-        report.pulled += hub_local.apply_pull(store, [d for d in page if d["content_hash"] in fresh], last)
+        buffer.add([d for d in page if d["content_hash"] in fresh])
     named.close()
     if new_documents:
         hub_local.unpark(store)  # held-back changes may now be sendable
@@ -283,9 +290,28 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     for i, (kind, query, params) in enumerate(queries):
         named = conn.cursor(name=f"pull_{i}", row_factory=_dict_row())
         for page in _pages(named, query, params, kind):
-            report.pulled += hub_local.apply_pull(store, page, last)
+            buffer.add(page)
         named.close()
-    hub_local.apply_pull(store, [], upto)
+    buffer.flush(upto)
+
+
+class _Buffer:
+    """Pulled rows applied a few thousand at a time; the last local transaction also moves the
+    mark, so a small pull is one local transaction (one disk sync) in all."""
+
+    def __init__(self, store: ProjectStore, report: SyncReport, last: int):
+        self.store, self.report, self.last = store, report, last
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows += rows
+        if len(self.rows) >= 2 * PAGE:
+            self.flush(self.last)
+
+    def flush(self, mark: int) -> None:
+        if self.rows or mark != self.last:
+            self.report.pulled += hub_local.apply_pull(self.store, self.rows, mark)
+        self.rows = []
 
 
 def _dict_row() -> Any:
@@ -309,7 +335,10 @@ def sync(hub: Hub, store: ProjectStore, batch: int = 500) -> SyncReport:
     except psycopg.errors.InsufficientPrivilege as error:
         hub.conn.rollback()
         raise HubError(f"the hub refused a write: {str(error).strip()}") from None
-    hub_local.record_sync(store, "\n".join(report.conflicts) or None)
+    link = hub_local.get_link(store)
+    message = "\n".join(report.conflicts) or None
+    if report.pushed or report.pulled or (link is not None and link.last_message != message):
+        hub_local.record_sync(store, message)  # a write (and fsync) only when something happened
     return report
 
 

@@ -23,8 +23,8 @@ from annotator.store.project import ProjectStore
 SPANS_PER_DOCUMENT = 200
 
 
-def _analyst_with_work(hub, tmp_path: Path) -> Path:
-    """ann1's project holding 2,400 spans (12 documents x 200) not yet sent."""
+def _analyst_with_work(hub, tmp_path: Path, per_document: int = SPANS_PER_DOCUMENT) -> Path:
+    """ann1's project holding 12 x ``per_document`` spans not yet sent."""
     with lead_project(tmp_path / "lead.db") as lead:
         connect_project(lead, hub.url("lead1"))
         push_corpus(lead, hub.url("lead1"))
@@ -37,7 +37,7 @@ def _analyst_with_work(hub, tmp_path: Path) -> Path:
         assert layer is not None and store.count_documents() == 12
         with store.transaction():
             for document in store.document_ids():
-                spans = tuple(SpanAnnotation(Span(i % 60, i % 60 + 1 + i // 60, "ORG")) for i in range(SPANS_PER_DOCUMENT))
+                spans = tuple(SpanAnnotation(Span(i % 60, i % 60 + 1 + i // 60, "ORG")) for i in range(per_document))
                 store.add_annotations(layer.id, document, AnnotationSet(spans))  # type: ignore[arg-type]
     return path
 
@@ -88,7 +88,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(hub, tmp_path: Path) -
 
 
 def test_sigkill_during_pull_loses_and_duplicates_nothing(hub, tmp_path: Path) -> None:
-    path = _analyst_with_work(hub, tmp_path)
+    path = _analyst_with_work(hub, tmp_path, per_document=600)  # pulled in several local transactions
     sync_project_path(path)
     reviewer = tmp_path / "rev1.db"
     with ProjectStore.open(reviewer) as store:
@@ -107,7 +107,7 @@ def test_sigkill_during_pull_loses_and_duplicates_nothing(hub, tmp_path: Path) -
     process.wait()
     assert killed, "the pull finished before it could be killed: the test did not test a crash"
     with ProjectStore.open(reviewer) as store:
-        assert len(spans_of(store, "ann1")) < 12 * SPANS_PER_DOCUMENT  # it died half way
+        assert len(spans_of(store, "ann1")) < 12 * 600  # it died half way
         sync_project(store)
         with hub.admin() as conn:
             assert spans_of(store, "ann1") == hub_spans(conn, "ann1")
