@@ -27,6 +27,7 @@ from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fe
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
 from annotator.gui.find_bar import FindBar
+from annotator.gui.hub_panel import HubPanel
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._row_update.timeout.connect(self._update_current_row)
         self._build()
         self.suggestions = self._start_suggestions()
+        self.hub = HubPanel(self, store.path)
         self._external = QTimer(self, interval=1000)
         self._external.timeout.connect(self._check_external)
         self._external.start()
@@ -418,6 +420,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
+        self.hub.stop()
         self._row_update.stop()
         self.suggestions.stop()
         for task in (self.files.task, self.review.task):
