@@ -151,6 +151,26 @@ def assign_command(project: Any, per_document: int, annotators: str | None, reas
     )
 
 
+@hub_group.command("progress")
+@click.option("--url", callback=lambda ctx, param, value: _url(value), help="The hub (default: this project's hub).")
+@click.pass_obj
+@_hub_errors
+def progress_command(project: Any, url: str | None) -> None:
+    """The team's progress: per analyst, documents assigned, done, and annotations."""
+    from annotator.hub.admin import progress
+
+    if url is None:
+        with project.open() as store:
+            url = _project_url(store, None)
+    rows = progress(url)
+    if not rows:
+        click.echo("Nothing is assigned yet: annotator hub assign --per-document K")
+        return
+    click.echo(f"{'analyst':<20} {'assigned':>8} {'done':>6} {'annotations':>12}")
+    for row in rows:
+        click.echo(f"{row.analyst:<20} {row.assigned:>8} {row.done:>6} {row.annotations:>12}")
+
+
 @hub_group.command("status")
 @click.pass_obj
 def status_command(project: Any) -> None:

@@ -200,3 +200,25 @@ def assign(url: str, per_document: int, analysts: Iterable[str] | None = None,
                 for pair in pairs:
                     copy.write_row(pair)
     return AssignReport(len(pairs), reassigned, len(documents), len(names))
+
+
+@dataclass(frozen=True)
+class AnalystProgress:
+    analyst: str
+    assigned: int
+    done: int
+    annotations: int
+
+
+def progress(url: str) -> list[AnalystProgress]:
+    """Per analyst: documents assigned now, how many of them they marked done, annotations made."""
+    with connect(url, autocommit=True) as conn:
+        check_version(conn)
+        rows = conn.execute(
+            "SELECT a.analyst, count(*), count(s.status) FILTER (WHERE s.status = 'done'), "
+            "(SELECT count(*) FROM spans x WHERE x.layer = a.analyst AND NOT x.deleted) + "
+            "(SELECT count(*) FROM events x WHERE x.layer = a.analyst AND NOT x.deleted) "
+            "FROM assignments a LEFT JOIN statuses s ON s.layer = a.analyst AND s.document = a.document "
+            "WHERE a.active GROUP BY a.analyst ORDER BY a.analyst"
+        ).fetchall()
+    return [AnalystProgress(*row) for row in rows]

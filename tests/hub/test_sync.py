@@ -54,3 +54,50 @@ def test_two_analysts_and_a_reviewer_share_their_work(hub, tmp_path: Path) -> No
         assert set(spans_of(reviewer, "ann2")) == {b.uid}
         assert reviewer.status(reviewer.layer("ann1").id, reviewer.find_document(one_hash := spans_of(reviewer, "ann1")[a.uid][0])) is DocStatus.DONE  # type: ignore[union-attr,arg-type]
         assert one_hash
+
+
+def test_deletions_relabels_and_events_reach_the_others(hub, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from click.testing import CliRunner
+    from helpers import relabel
+
+    from annotator.cli import main
+    from annotator.model.annotations import Argument, Event, Span
+    from annotator.model.changes import Change
+
+    _setup(hub, tmp_path)
+    with ProjectStore.open(tmp_path / "ann1.db") as one, ProjectStore.open(tmp_path / "ann2.db") as two:
+        connect_project(one, hub.url("ann1"))
+        connect_project(two, hub.url("ann2"))
+        sync_project(one)
+        document = one.document_ids()[0]
+        layer = one.layer("ann1")
+        keep = annotate(one, "ann1", document, 0, 7, "ORG")
+        gone = annotate(one, "ann1", document, 12, 20, "GPE")
+        event = Event(Span(30, 33, "Contact:Meet"), (Argument("Entity", Span(12, 20, "GPE")), Argument("Place", Span(0, 7, "ORG"))))
+        one.apply(layer.id, document, [Change(None, event)])  # type: ignore[union-attr]
+        sync_project(one)
+        sync_project(two)
+        assert set(spans_of(two, "ann1")) == {keep.uid, gone.uid}
+        other = two.find_document(one.document(document).content_hash)
+        events = two.annotations(two.layer("ann1").id, other).events  # type: ignore[union-attr,arg-type]
+        assert [(e.uid, e.arguments) for e in events] == [(event.uid, event.arguments)]
+        with hub.admin() as conn:
+            assert conn.execute(
+                "SELECT role, start_char, end_char, label FROM event_arguments WHERE event_uid = %s ORDER BY position",
+                (event.uid,),
+            ).fetchall() == [("Entity", 12, 20, "GPE"), ("Place", 0, 7, "ORG")]
+        # Delete one span, relabel the other, drop an argument: the other side follows.
+        one.apply(layer.id, document, [Change(gone, None)])  # type: ignore[union-attr]
+        relabel(one, "ann1", document, keep.uid, "PERSON")
+        one.apply(layer.id, document, [Change(event, replace(event, arguments=event.arguments[:1]))])  # type: ignore[union-attr]
+        sync_project(one)
+        sync_project(two)
+        assert {uid: v[3] for uid, v in spans_of(two, "ann1").items()} == {keep.uid: "PERSON"}
+        events = two.annotations(two.layer("ann1").id, other).events  # type: ignore[union-attr,arg-type]
+        assert [len(e.arguments) for e in events] == [1]
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "lead.db"), "hub", "progress"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    assert lines["ann1"] == ["12", "0", "2"] and lines["ann2"] == ["12", "0", "0"]
