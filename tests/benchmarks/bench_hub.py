@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -221,6 +222,7 @@ def main() -> None:
         run(server, work, args, context)
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None:
