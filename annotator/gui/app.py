@@ -76,6 +76,7 @@ def install_error_hook() -> None:
 
 
 def run_gui(db: Path | None, annotator: str | None) -> int:
+    from annotator.gui.hub_panel import hub_user
     from annotator.gui.main_window import MainWindow
     from annotator.store.database import StoreError
     from annotator.workspace import open_project
@@ -91,6 +92,7 @@ def run_gui(db: Path | None, annotator: str | None) -> int:
         settings.setValue(NAME_SETTING, name)
     try:
         store = open_project(db)
+        name = hub_user(store) or name  # a project synced with a team hub works under its hub name
         window = MainWindow(store, name, suggestion_worker)
     except StoreError as error:
         QMessageBox.critical(None, "annotator", str(error))

@@ -29,6 +29,14 @@ HUB_ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
+def hub_user(store: Any) -> str | None:
+    """The name a hub-connected project works under (its hub role: the layer that syncs)."""
+    from annotator.store import hub_local
+
+    link = hub_local.get_link(store)
+    return link.user if link is not None else None
+
+
 class HubPanel(QObject):
     """Owns the hub actions, the indicator and the sync thread of one window."""
 
@@ -47,6 +55,7 @@ class HubPanel(QObject):
         self._thread: threading.Thread | None = None
         self._hub: Any = None
         self._drop_connection_later = False
+        self._stopped = False
         self.timer = QTimer(self, interval=SYNC_INTERVAL_MS)
         self.timer.timeout.connect(self.sync_now)
         self.finished.connect(self._finished)
@@ -173,11 +182,20 @@ class HubPanel(QObject):
     # -- back on the UI thread --------------------------------------------------------------
 
     def _finished(self, state: str, message: str) -> None:
+        if self._stopped:
+            return  # delivered after the window closed its project
         first_line, _, rest = message.partition("\n")
         if state in ("synced", "pending", "conflict"):
             if not self.timer.isActive():
                 self.timer.start()
             self._add_queue_filter()
+            user = hub_user(self.window.store)  # type: ignore[attr-defined]
+            if user and user != self.window.session.annotator:  # type: ignore[attr-defined]
+                self.window.say(  # type: ignore[attr-defined]
+                    f"This project syncs as {user}: reopen it (or start with --annotator {user}) so that your "
+                    f"edits go to {user}'s layer; edits under {self.window.session.annotator} are not sent.",  # type: ignore[attr-defined]
+                    error=True,
+                )
             pending = int(first_line or 0)
             self.indicator.setText(f"Hub: pending {pending}" if pending else "Hub: synced")
             if rest:
@@ -192,6 +210,7 @@ class HubPanel(QObject):
         self.state = state
 
     def stop(self) -> None:
+        self._stopped = True
         self.timer.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)

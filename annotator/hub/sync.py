@@ -172,6 +172,9 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         versions: dict[str, int] = {}
         refused: list[tuple[hub_local.OutgoingChange, dict]] = []
         with conn.transaction():
+            # Take the change-number lock before any row lock, so two pushes touching the same gold
+            # rows queue up instead of deadlocking (the stamp trigger takes the same lock again).
+            conn.execute("SELECT pg_advisory_xact_lock(4147)")
             conn.execute(
                 "INSERT INTO clients (client_id) VALUES (%s) ON CONFLICT (client_id) DO NOTHING", (link.client_id,)
             )

@@ -32,10 +32,19 @@ def _window(qtbot, path: Path, user: str):
     from annotator.gui.main_window import MainWindow
 
     store = ProjectStore.open(path)
-    window = MainWindow(store, user)
-    qtbot.addWidget(window)
+    window = MainWindow(store, user)  # disposed of by _dispose, not qtbot (it deletes the window at once)
     window.show()
     return window
+
+
+def _dispose(window) -> None:
+    """Close the window and delete it now, so no later test finds it among the top-level windows."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.close()
+    window.store.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_background_sync_indicator_and_my_queue(qtbot, hub, analyst_file: Path) -> None:
@@ -57,8 +66,7 @@ def test_background_sync_indicator_and_my_queue(qtbot, hub, analyst_file: Path) 
         with hub.admin() as conn:
             assert span.uid in hub_spans(conn, "ann1")
     finally:
-        window.close()
-        window.store.close()
+        _dispose(window)
 
 
 def test_unreachable_hub_shows_offline(qtbot, tmp_path: Path, pg_server) -> None:
@@ -70,8 +78,7 @@ def test_unreachable_hub_shows_offline(qtbot, tmp_path: Path, pg_server) -> None
         qtbot.waitUntil(lambda: window.hub.indicator.text() == "Hub: offline", timeout=20000)
         assert "cannot reach" in window.hub.indicator.toolTip()
     finally:
-        window.close()
-        window.store.close()
+        _dispose(window)
 
 
 def test_connect_to_team_hub_from_the_file_menu(qtbot, hub, analyst_file: Path, tmp_path: Path, monkeypatch) -> None:
@@ -89,5 +96,4 @@ def test_connect_to_team_hub_from_the_file_menu(qtbot, hub, analyst_file: Path, 
         assert hub_local.get_link(window.store).user == "ann2"  # type: ignore[union-attr]
         assert "password" not in hub_local.get_link(window.store).url  # type: ignore[union-attr]
     finally:
-        window.close()
-        window.store.close()
+        _dispose(window)
