@@ -165,6 +165,8 @@ def _stamps() -> str:
         )
     for table in ANNOTATION_TABLES + ("statuses",):
         lines.append(f"CREATE INDEX {table}_document ON {table}(document);")
+    # An analyst's pull asks "is this document mine?" for each changed row.
+    lines.append("CREATE INDEX assignments_analyst ON assignments(analyst, document);")
     return "\n".join(lines)
 
 

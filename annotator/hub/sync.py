@@ -243,13 +243,19 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     buffer = _Buffer(store, report, last)
     for page in pages:
         buffer.add(page)
-    mine = "" if everything else " AND document IN (SELECT document FROM assignments WHERE analyst = current_user::text)"
+    # An analyst fetches rows of their own documents only; checked per changed row (an index
+    # lookup), so the cost follows what changed, not how much is assigned.
+    mine = "" if everything else (
+        " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = current_user::text AND x.document = t.document)"
+    )
     if everything:
         doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.seq > %s AND d.seq <= %s ORDER BY d.seq"
     else:
+        # Documents never change once on the hub (they are named by their content): new
+        # assignments say which ones to fetch.
         doc_query = (
-            f"SELECT {_DOC_COLUMNS} FROM documents d JOIN assignments a ON a.document = d.content_hash "
-            "AND a.analyst = current_user::text WHERE greatest(a.seq, d.seq) > %s AND greatest(a.seq, d.seq) <= %s"
+            f"SELECT {_DOC_COLUMNS} FROM assignments a JOIN documents d ON d.content_hash = a.document "
+            "WHERE a.analyst = current_user::text AND a.seq > %s AND a.seq <= %s"
         )
     new_documents: list[str] = []
     named = conn.cursor(name="pull_documents", row_factory=_dict_row())
@@ -264,13 +270,13 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     queries.append((
         "status",
         "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
-        f"AS payload, client FROM statuses WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
+        f"AS payload, client FROM statuses t WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
         window,
     ))
     for kind, table in KINDS.items():
         queries.append((
             kind,
-            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} "
+            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
             f"WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
             window,
         ))
