@@ -153,6 +153,8 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
     if link is None:
         raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
     conn = hub.conn
+    if not hub_local.has_outgoing(store):
+        return  # nothing to send: no round trip at all
     acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()
     if acked:
         hub_local.acknowledged_by_hub(store, acked[0])
@@ -219,6 +221,9 @@ def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
     conn, me = hub.conn, hub.me
     last = link.pulled_seq
     psycopg = driver()
+    if _max_seq(conn) <= last:  # nothing new: one round trip (autocommit), no transaction
+        report.mark = last
+        return
     # One snapshot for the whole pull: the mark and the rows agree.
     conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
     try:

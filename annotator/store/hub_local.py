@@ -175,6 +175,10 @@ def pending_count(store: ProjectStore) -> int:
 # -- push -----------------------------------------------------------------------------------------
 
 
+def has_outgoing(store: ProjectStore) -> bool:
+    return store.db.execute("SELECT 1 FROM hub_outbox WHERE parked = 0 LIMIT 1").fetchone() is not None
+
+
 def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] | None:
     row = store.db.execute(f"SELECT id, {', '.join(kind.columns)} FROM {kind.table} WHERE uid = ?", (uid,)).fetchone()
     if row is None:
