@@ -263,15 +263,25 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
             "WHERE a.analyst = current_user::text AND a.seq > %s AND a.seq <= %s"
         )
     new_documents: list[str] = []
+    # Names first, texts only of the documents this project lacks (a lead already holds them all).
     named = conn.cursor(name="pull_documents", row_factory=_dict_row())
-    for page in _pages(named, doc_query, window, "document"):
-        fresh = set(d["content_hash"] for d in page) - hub_local.local_hashes(store, (d["content_hash"] for d in page))
-        new_documents += [d["content_hash"] for d in page if d["content_hash"] in fresh]
-        buffer.add([d for d in page if d["content_hash"] in fresh])
+    for page in _pages(named, doc_query.replace(_DOC_COLUMNS, "d.content_hash"), window, "document"):
+        hashes = [d["content_hash"] for d in page]
+        held = hub_local.local_hashes(store, hashes)
+        new_documents += [h for h in hashes if h not in held]
     named.close()
+    for i in range(0, len(new_documents), PAGE):
+        chunk = new_documents[i : i + PAGE]
+        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.content_hash = ANY(%s)", (chunk,))
+        buffer.add([{"kind": "document", **r} for r in cur.fetchall()])
     if new_documents:
         hub_local.unpark(store)  # held-back changes may now be sendable
-    queries = [("assignment", "SELECT document, analyst, active FROM assignments WHERE seq > %s AND seq <= %s ORDER BY seq", window)]
+    whose = "" if everything else " AND analyst = current_user::text"  # an analyst needs only their own
+    queries = [(
+        "assignment",
+        f"SELECT document, analyst, active FROM assignments WHERE seq > %s AND seq <= %s{whose} ORDER BY seq",
+        window,
+    )]
     queries.append((
         "status",
         "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
