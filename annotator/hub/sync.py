@@ -153,6 +153,7 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
     if link is None:
         raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
     conn = hub.conn
+    hub_local.ensure_triggers(store)
     if not hub_local.has_outgoing(store):
         return  # nothing to send: no round trip at all
     acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()

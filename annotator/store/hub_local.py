@@ -144,6 +144,17 @@ def link(store: ProjectStore, url: str, user: str, role: str, push_layers: Itera
     return link_
 
 
+def ensure_triggers(store: ProjectStore) -> None:
+    """Create the outbox triggers a connected project lacks (a kind added since it connected)."""
+    wanted = _all_triggers()
+    have = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hub_outbox_%'")}
+    missing = [t for t in wanted if t.split()[5] not in have]
+    if missing and get_link(store) is not None:
+        with transaction(store.db):
+            for statement in missing:
+                store.db.execute(statement)
+
+
 def unlink(store: ProjectStore) -> None:
     """Forget the hub: drop the triggers and the bookkeeping (local annotations stay)."""
     with transaction(store.db):
@@ -382,6 +393,7 @@ def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: i
     if payload is None:
         return
     values = {c: payload.get(c) for c in kind.columns}
+    values["uid"] = uid  # the row's key is the truth, whatever the payload says
     columns = ("layer_id", "document_id", *kind.columns)
     insert = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     try:
