@@ -55,6 +55,10 @@ class Hub:
         self.conn = conn if conn is not None else connect(url, autocommit=True)
         check_version(self.conn)
         self.me: Identity = identity(self.conn)
+        # What this connection already learnt, so a small push costs few round trips.
+        self.recovered = False  # the hub's acknowledgement read once after (re)connecting
+        self.known_documents: set[str] = set()  # on the hub (documents are never removed)
+        self.known_layers: set[str] = set()
 
     def close(self) -> None:
         self.conn.close()
@@ -69,20 +73,25 @@ def _dict_cursor(conn: Any) -> Any:
     return conn.cursor(row_factory=dict_row)
 
 
-def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], client: str,
+def _lock_rows(conn: Any, table: str, changes: list[hub_local.OutgoingChange]) -> dict[str, dict]:
+    """The hub's current rows for these changes, locked (in uid order: two pushes never deadlock)."""
+    cur = _dict_cursor(conn)
+    return {
+        r["uid"]: r
+        for r in cur.execute(
+            f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
+            "WHERE uid = ANY(%s) ORDER BY uid FOR UPDATE",
+            ([c.uid for c in changes],),
+        )
+    }
+
+
+def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
                 versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
     """Write the changes of one annotation kind; return how many rows changed on the hub."""
     from psycopg.types.json import Jsonb
 
-    cur = _dict_cursor(conn)
-    current = {
-        r["uid"]: r
-        for r in cur.execute(
-            f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
-            "WHERE uid = ANY(%s) FOR UPDATE",
-            ([c.uid for c in changes],),
-        )
-    }
+    cur = conn.cursor()
     inserts, deletes, updates = [], [], []
     for change in changes:
         row = current.get(change.uid)
@@ -101,21 +110,25 @@ def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], 
             deletes.append((client, change.uid))
         else:
             updates.append((Jsonb(change.payload), change.layer, change.document, client, change.uid))
-    # Batched statements: one round trip per kind of write, whatever the batch size.
-    if inserts:
-        cur.executemany(f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s)", inserts)
-    if deletes:
-        cur.executemany(f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s", deletes)
-    if updates:
-        cur.executemany(
-            f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s",
-            updates,
-        )
-    written = [i[0] for i in inserts] + [d[1] for d in deletes] + [u[4] for u in updates]
-    if written:
-        for uid, version in conn.execute(f"SELECT uid, version FROM {table} WHERE uid = ANY(%s)", (written,)):
-            versions[uid] = version
-    return len(written)
+    # Batched statements (pipelined by psycopg), each row's new version coming back with it.
+    statements = (
+        (f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING uid, version", inserts),
+        (f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING uid, version", deletes),
+        (f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s "
+         "RETURNING uid, version", updates),
+    )
+    written = 0
+    for statement, rows in statements:
+        if not rows:
+            continue
+        cur.executemany(statement, rows, returning=True)
+        while True:
+            for uid, version in cur.fetchall():
+                versions[uid] = version
+                written += 1
+            if not cur.nextset():
+                break
+    return written
 
 
 def _write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
@@ -156,18 +169,24 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
     hub_local.ensure_triggers(store)
     if not hub_local.has_outgoing(store):
         return  # nothing to send: no round trip at all
-    acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()
-    if acked:
-        hub_local.acknowledged_by_hub(store, acked[0])
+    if not hub.recovered:
+        acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()
+        if acked:
+            hub_local.acknowledged_by_hub(store, acked[0])
+        hub.recovered = True
     while True:
         out = hub_local.outgoing(store, batch)
         if not out.changes and not out.upto:
             return
-        documents = {c.document for c in out.changes}
-        layers = {c.layer for c in out.changes}
-        known_docs = {r[0] for r in conn.execute("SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (list(documents),))}
-        known_layers = {r[0] for r in conn.execute("SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),))}
-        held = [c for c in out.changes if c.document not in known_docs or c.layer not in known_layers]
+        documents = {c.document for c in out.changes} - hub.known_documents
+        layers = {c.layer for c in out.changes} - hub.known_layers
+        if documents:
+            hub.known_documents.update(
+                r[0] for r in conn.execute("SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (list(documents),))
+            )
+        if layers:
+            hub.known_layers.update(r[0] for r in conn.execute("SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),)))
+        held = [c for c in out.changes if c.document not in hub.known_documents or c.layer not in hub.known_layers]
         if held:
             hub_local.park(store, [s for c in held for s in out.seqs[(c.kind, c.uid or f"{c.layer}\x00{c.document}")]])
             report.parked += len(held)
@@ -175,20 +194,23 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         versions: dict[str, int] = {}
         refused: list[tuple[hub_local.OutgoingChange, dict]] = []
         with conn.transaction():
-            # Take the change-number lock before any row lock, so two pushes touching the same gold
-            # rows queue up instead of deadlocking (the stamp trigger takes the same lock again).
+            by_kind = {kind: [c for c in out.changes if c.kind == kind] for kind in KINDS}
+            current = {kind: _lock_rows(conn, KINDS[kind], mine) for kind, mine in by_kind.items() if mine}
+            # The change-number lock only now, after the row locks: it serialises the writes of all
+            # clients, so it is held for as short a time as possible. Row locks are taken before
+            # it and in uid order, and rows locked after it (statuses) only by its holder: no deadlock.
             conn.execute("SELECT pg_advisory_xact_lock(4147)")
-            conn.execute(
-                "INSERT INTO clients (client_id) VALUES (%s) ON CONFLICT (client_id) DO NOTHING", (link.client_id,)
-            )
-            for kind, table in KINDS.items():
-                mine = [c for c in out.changes if c.kind == kind]
+            for kind, mine in by_kind.items():
                 if mine:
-                    report.pushed += _write_kind(conn, table, mine, link.client_id, versions, refused)
+                    report.pushed += _write_kind(conn, KINDS[kind], mine, current[kind], link.client_id, versions, refused)
             report.pushed += _write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
             if during is not None:
                 during()
-            conn.execute("UPDATE clients SET acked = %s, seen_at = now() WHERE client_id = %s", (out.upto, link.client_id))
+            conn.execute(
+                "INSERT INTO clients (client_id, acked) VALUES (%s, %s) "
+                "ON CONFLICT (client_id) DO UPDATE SET acked = EXCLUDED.acked, seen_at = now()",
+                (link.client_id, out.upto),
+            )
         reloads = []
         for change, row in refused:
             report.conflicts.append(_conflict_message(change, row))
@@ -241,6 +263,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
         return
     everything = me.lead or me.reviewer
     window = (last, upto)
+    small = upto - last <= 2 * PAGE  # at most that many rows changed: fetch them in one go
     cur = _dict_cursor(conn)
     cur.execute("SELECT key, value, version FROM settings WHERE seq > %s AND seq <= %s", window)
     pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
@@ -265,7 +288,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
         )
     new_documents: list[str] = []
     # Names first, texts only of the documents this project lacks (a lead already holds them all).
-    named = conn.cursor(name="pull_documents", row_factory=_dict_row())
+    named = _cursor(conn, "pull_documents", small)
     for page in _pages(named, doc_query.replace(_DOC_COLUMNS, "d.content_hash"), window, "document"):
         hashes = [d["content_hash"] for d in page]
         held = hub_local.local_hashes(store, hashes)
@@ -313,7 +336,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
                 backfill,
             ))
     for i, (kind, query, params) in enumerate(queries):
-        named = conn.cursor(name=f"pull_{i}", row_factory=_dict_row())
+        named = _cursor(conn, f"pull_{i}", small)
         for page in _pages(named, query, params, kind):
             buffer.add(page)
         named.close()
@@ -337,6 +360,11 @@ class _Buffer:
         if self.rows or mark != self.last:
             self.report.pulled += hub_local.apply_pull(self.store, self.rows, mark)
         self.rows = []
+
+
+def _cursor(conn: Any, name: str, small: bool) -> Any:
+    """A server-side cursor that streams a big pull in pages, or a plain one (one round trip) for a small one."""
+    return conn.cursor(row_factory=_dict_row()) if small else conn.cursor(name=name, row_factory=_dict_row())
 
 
 def _dict_row() -> Any:

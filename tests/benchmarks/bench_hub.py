@@ -110,15 +110,17 @@ def _edit(store, layer_id: int, document_id: int, i: int) -> str:
     return span.uid
 
 
-def latency_worker(args: tuple[str, str, int, float]) -> list[float]:
-    """Edits at a steady pace while a thread syncs continuously; latency of each edit."""
-    from annotator.hub.sync import Hub, sync
+def latency_worker(args: tuple[str, str, int, float]) -> tuple[list[float], list[tuple[float, float]]]:
+    """Edits at a steady pace while a thread syncs continuously; latency of each edit, and the
+    (push, pull) seconds of each sync."""
+    from annotator.hub.sync import Hub, SyncReport, pull, push
     from annotator.store import hub_local
     from annotator.store.project import ProjectStore
 
     path, user, edits, pace = args
     edited: dict[str, float] = {}
     latencies: list[float] = []
+    phases: list[tuple[float, float]] = []
     lock = threading.Lock()
     done = threading.Event()
 
@@ -128,8 +130,12 @@ def latency_worker(args: tuple[str, str, int, float]) -> list[float]:
             while True:
                 finished = done.is_set()
                 started = time.time()
-                sync(hub, store)
+                report = SyncReport()
+                push(hub, store, report)
+                pushed = time.time()
+                pull(hub, store, report)
                 ended = time.time()
+                phases.append((pushed - started, ended - pushed))
                 with lock:
                     for uid, at in list(edited.items()):
                         if at < started:
@@ -152,7 +158,7 @@ def latency_worker(args: tuple[str, str, int, float]) -> list[float]:
             time.sleep(pace)
     done.set()
     thread.join()
-    return latencies
+    return latencies, phases
 
 
 def raw_latency_worker(args: tuple[str, str, int, float]) -> list[float]:
@@ -308,8 +314,12 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
     jobs4 = [(str(work / f"{u}.db"), u, args.edits, pace) for u in _analysts(args.analysts)]
     start = time.perf_counter()
     with context.Pool(args.analysts) as pool:
-        latencies = [x for chunk in pool.map(latency_worker, jobs4) for x in chunk]
+        results = pool.map(latency_worker, jobs4)
+    latencies = [x for chunk, _ in results for x in chunk]
+    phases = [p for _, chunk in results for p in chunk]
     app_wall = time.perf_counter() - start
+    print(f"  {len(phases)} syncs during the edits: push {_stats([p[0] * 1000 for p in phases])} ms, "
+          f"pull {_stats([p[1] * 1000 for p in phases])} ms")
     raw_jobs = [(server.url(u, database), u, args.edits, pace) for u in _analysts(args.analysts)]
     with context.Pool(args.analysts) as pool:
         raw_latencies = [x for chunk in pool.map(raw_latency_worker, raw_jobs) for x in chunk]
