@@ -390,8 +390,8 @@ def sync(hub: Hub, store: ProjectStore, batch: int = 500) -> SyncReport:
         raise HubError(f"the hub refused a write: {str(error).strip()}") from None
     link = hub_local.get_link(store)
     message = "\n".join(report.conflicts) or None
-    if report.pushed or report.pulled or (link is not None and link.last_message != message):
-        hub_local.record_sync(store, message)  # a write (and fsync) only when something happened
+    if link is not None and link.last_message != message:
+        hub_local.record_sync(store, message)  # a write (and a disk sync) only when the message changes
     return report
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from annotator.model.annotations import now_iso
 from annotator.model.layer import GOLD, LayerKind
@@ -206,12 +207,8 @@ def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] |
 
 def outgoing(store: ProjectStore, limit: int = 500) -> Outgoing:
     """The next ``limit`` distinct changed items with their current state, read in one snapshot."""
-    with transaction(store.db):  # one consistent read; BEGIN IMMEDIATE also keeps writers out meanwhile
-        # Changes in documents or layers deleted since can never be sent.
-        store.db.execute(
-            "DELETE FROM hub_outbox WHERE layer_id NOT IN (SELECT id FROM layers) "
-            "OR document_id NOT IN (SELECT id FROM documents)"
-        )
+    # One consistent read, and only a read: in WAL mode it never waits for the window's edits.
+    with _read_snapshot(store):
         entries = store.db.execute(
             "SELECT o.seq, o.kind, o.uid, l.name, d.content_hash, o.layer_id, o.document_id FROM hub_outbox o "
             "JOIN layers l ON l.id = o.layer_id JOIN documents d ON d.id = o.document_id "
@@ -241,6 +238,19 @@ def outgoing(store: ProjectStore, limit: int = 500) -> Outgoing:
     return result
 
 
+@contextmanager
+def _read_snapshot(store: ProjectStore) -> Iterator[None]:
+    conn = store.db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
 def park(store: ProjectStore, seqs: Iterable[int]) -> None:
     """Hold back changes the hub cannot take yet (their document or layer is not on the hub)."""
     with transaction(store.db):
@@ -257,6 +267,12 @@ def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int], reload
     and replace what the hub refused (a conflict) by the hub's current state."""
     with transaction(store.db):
         store.db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (upto,))
+        # Changes in documents or layers deleted since can never be sent (outgoing() skips them).
+        store.db.execute(
+            "DELETE FROM hub_outbox WHERE layer_id NOT IN (SELECT id FROM layers) "
+            "OR document_id NOT IN (SELECT id FROM documents)"
+        )
+        store.db.execute("UPDATE hub_link SET last_sync = ? WHERE id = 1", (now_iso(),))
         store.db.conn.executemany(
             "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
             list(versions.items()),
@@ -417,7 +433,9 @@ def apply_pull(store: ProjectStore, rows: list[dict[str, Any]], pulled_seq: int)
     with transaction(store.db):
         link_ = get_link(store)
         applied = _apply_rows(store, rows, link_)
-        store.db.execute("UPDATE hub_link SET pulled_seq = max(pulled_seq, ?) WHERE id = 1", (pulled_seq,))
+        store.db.execute(
+            "UPDATE hub_link SET pulled_seq = max(pulled_seq, ?), last_sync = ? WHERE id = 1", (pulled_seq, now_iso())
+        )
     return applied
 
 
