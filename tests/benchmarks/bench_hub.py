@@ -180,18 +180,22 @@ def raw_latency_worker(args: tuple[str, str, int, float]) -> list[float]:
 
 
 def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
-    from annotator.hub.sync import sync_project
     from annotator.store.project import ProjectStore
 
     path, user, edits, barrier, mode = args
     if mode == "app":
+        from annotator.hub.sync import Hub, sync
+        from annotator.store import hub_local
+
         with ProjectStore.open(path) as store:
             layer = store.layer(user)
             documents = store.document_ids()
             for i in range(edits):
                 _edit(store, layer.id, documents[i % len(documents)], i)  # type: ignore[union-attr]
+            hub = Hub(hub_local.get_link(store).url)  # connected before the start, like the raw side
             barrier.wait()  # type: ignore[attr-defined]
-            sync_project(store)
+            sync(hub, store)
+            hub.close()
     else:
         import psycopg
         from psycopg.types.json import Jsonb
