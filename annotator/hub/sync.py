@@ -174,8 +174,9 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         if acked:
             hub_local.acknowledged_by_hub(store, acked[0])
         hub.recovered = True
+    until = hub_local.outbox_end(store)
     while True:
-        out = hub_local.outgoing(store, batch)
+        out = hub_local.outgoing(store, batch, until)
         if not out.changes and not out.upto:
             return
         documents = {c.document for c in out.changes} - hub.known_documents

@@ -205,15 +205,22 @@ def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] |
     return payload
 
 
-def outgoing(store: ProjectStore, limit: int = 500) -> Outgoing:
-    """The next ``limit`` distinct changed items with their current state, read in one snapshot."""
+def outbox_end(store: ProjectStore) -> int:
+    """The number of the newest outbox row: a sync sends up to here, so edits made meanwhile
+    wait for the next sync instead of keeping this one going."""
+    return int(store.db.execute("SELECT coalesce(max(seq), 0) FROM hub_outbox").fetchone()[0])
+
+
+def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) -> Outgoing:
+    """The next ``limit`` distinct changed items (outbox rows up to ``until``) with their current
+    state, read in one snapshot."""
     # One consistent read, and only a read: in WAL mode it never waits for the window's edits.
     with _read_snapshot(store):
         entries = store.db.execute(
             "SELECT o.seq, o.kind, o.uid, l.name, d.content_hash, o.layer_id, o.document_id FROM hub_outbox o "
             "JOIN layers l ON l.id = o.layer_id JOIN documents d ON d.id = o.document_id "
-            "WHERE o.parked = 0 ORDER BY o.seq LIMIT ?",
-            (limit,),
+            "WHERE o.parked = 0 AND o.seq <= ? ORDER BY o.seq LIMIT ?",
+            (until if until is not None else 2**62, limit),
         ).fetchall()
         result = Outgoing(entries[-1][0] if entries else 0)
         seen: dict[tuple[str, str], OutgoingChange] = {}
