@@ -175,7 +175,7 @@ def progress_command(project: Any, url: str | None) -> None:
 @click.pass_obj
 def status_command(project: Any) -> None:
     """Which hub this project syncs with, and what waits to be sent."""
-    from annotator.store import hub_local
+    from annotator.store import hub_local, hub_pull
 
     with project.open() as store:
         link = hub_local.get_link(store)
@@ -184,7 +184,7 @@ def status_command(project: Any) -> None:
             return
         click.echo(f"Hub: {link.url} as {link.user} ({link.role})")
         click.echo(f"Pending changes: {hub_local.pending_count(store)}; last sync: {link.last_sync or 'never'}")
-        click.echo(f"Queue: {len(hub_local.my_queue(store, link.user))} document(s) assigned and not done")
+        click.echo(f"Queue: {len(hub_pull.my_queue(store, link.user))} document(s) assigned and not done")
         if link.last_message:
             click.echo(link.last_message)
 

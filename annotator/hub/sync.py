@@ -22,7 +22,7 @@ from annotator.hub.connection import HubError, Identity, connect, driver, identi
 from annotator.hub.kinds import KINDS
 from annotator.hub.schema import SYNCED_TABLES, check_version
 from annotator.model.layer import GOLD
-from annotator.store import hub_local
+from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
 PAGE = 1000
@@ -292,7 +292,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     named = _cursor(conn, "pull_documents", small)
     for page in _pages(named, doc_query.replace(_DOC_COLUMNS, "d.content_hash"), window, "document"):
         hashes = [d["content_hash"] for d in page]
-        held = hub_local.local_hashes(store, hashes)
+        held = hub_pull.local_hashes(store, hashes)
         new_documents += [h for h in hashes if h not in held]
     named.close()
     for i in range(0, len(new_documents), PAGE):
@@ -359,7 +359,7 @@ class _Buffer:
 
     def flush(self, mark: int) -> None:
         if self.rows or mark != self.last:
-            self.report.pulled += hub_local.apply_pull(self.store, self.rows, mark)
+            self.report.pulled += hub_pull.apply_pull(self.store, self.rows, mark)
         self.rows = []
 
 

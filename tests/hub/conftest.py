@@ -38,7 +38,7 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgServer]:
     server.start()
     passfile = tmp_path_factory.mktemp("pgpass") / "pgpass"
     passfile.write_text(
-        "".join(f"*:*:*:{user}:{password(user)}\n" for user in USERS) + f"*:*:*:hubadmin:admin-secret\n"
+        "".join(f"*:*:*:{user}:{password(user)}\n" for user in USERS) + "*:*:*:hubadmin:admin-secret\n"
     )
     passfile.chmod(0o600)
     old = os.environ.get("PGPASSFILE")

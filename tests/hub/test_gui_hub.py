@@ -8,7 +8,6 @@ import pytest
 from helpers import annotate, hub_spans, lead_project
 
 from annotator.hub.admin import assign, connect_project, push_corpus
-from annotator.hub.sync import sync_project
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.store import hub_local
 from annotator.store.project import ProjectStore

@@ -9,7 +9,7 @@ from helpers import annotate, hub_spans, lead_project, spans_of
 from annotator.hub.admin import assign, connect_project, push_corpus
 from annotator.hub.sync import sync_project
 from annotator.model.layer import DocStatus
-from annotator.store import hub_local
+from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
 
@@ -28,7 +28,7 @@ def test_two_analysts_and_a_reviewer_share_their_work(hub, tmp_path: Path) -> No
         sync_project(one)
         sync_project(two)
         assert one.count_documents() == 12 and one.schema() is not None
-        assert len(hub_local.my_queue(one, "ann1")) == 12
+        assert len(hub_pull.my_queue(one, "ann1")) == 12
         first = one.document_ids()[0]
         a = annotate(one, "ann1", first, 0, 7, "ORG")
         b = annotate(two, "ann2", two.find_document(one.document(first).content_hash), 0, 7, "PERSON")  # type: ignore[arg-type]
@@ -43,7 +43,7 @@ def test_two_analysts_and_a_reviewer_share_their_work(hub, tmp_path: Path) -> No
             assert set(hub_spans(conn, "ann2")) == {b.uid}
         sync_project(one)  # ann1 now sees ann2's layer too
         assert set(spans_of(one, "ann2")) == {b.uid}
-        assert len(hub_local.my_queue(one, "ann1")) == 11  # the done one left the queue
+        assert len(hub_pull.my_queue(one, "ann1")) == 11  # the done one left the queue
         # Syncing again with nothing new moves nothing.
         again = sync_project(one)
         assert (again.pushed, again.pulled) == (0, 0)

@@ -16,7 +16,7 @@ from annotator.cli import main
 from annotator.model.layer import DocStatus
 from annotator.review.adjudicate import accept_agreed, take_version
 from annotator.review.workflow import gold_annotations, apply_decision, review_items
-from annotator.store import hub_local
+from annotator.store import hub_pull
 from annotator.store.project import ProjectStore
 
 ARTICLES = [
@@ -52,14 +52,14 @@ def test_lead_two_analysts_and_a_reviewer(hub, tmp_path: Path) -> None:
     for path, user, label in ((ann1, "ann1", "ORG"), (ann2, "ann2", "GPE")):
         assert f"as {user} (analyst)" in _run("--db", path, "hub", "connect", hub.url(user))
         with ProjectStore.open(path) as store:
-            assert len(hub_local.my_queue(store, user)) == 4
+            assert len(hub_pull.my_queue(store, user)) == 4
             first = next(d for d in store.documents() if d.text.startswith("Reuters"))
             annotate(store, user, first.id, 0, 7, "ORG")  # both agree: Reuters is an ORG
             annotate(store, user, first.id, 22, 31, label)  # they disagree on Acme Corp
             store.set_status(store.layer(user).id, first.id, DocStatus.DONE)  # type: ignore[union-attr]
         assert "pushed 3 change(s)" in _run("--db", path, "sync")
         with ProjectStore.open(path) as store:
-            assert len(hub_local.my_queue(store, user)) == 3
+            assert len(hub_pull.my_queue(store, user)) == 3
 
     # The reviewer: sees both layers, adjudicates into gold, syncs gold to the hub.
     _run("--db", rev, "hub", "connect", hub.url("rev1"))

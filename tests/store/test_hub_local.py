@@ -8,7 +8,7 @@ from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import LayerKind
-from annotator.store import hub_local
+from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
 
@@ -44,15 +44,15 @@ def test_other_layers_and_pulled_rows_are_not_sent_back() -> None:
     pulled = {"kind": "span", "uid": "abc", "layer": "ann2", "document": content_hash, "deleted": False, "version": 1,
               "client": "other", "payload": {"uid": "abc", "start_char": 0, "end_char": 4, "label": "ORG",
                                              "origin": "manual", "decision": "accepted", "created_at": "t", "updated_at": "t"}}
-    assert hub_local.apply_pull(store, [pulled], 7) == 1
+    assert hub_pull.apply_pull(store, [pulled], 7) == 1
     assert hub_local.pending_count(store) == 0
     assert [s.uid for s in store.annotations(store.layer("ann2").id, document).spans] == ["abc"]  # type: ignore[union-attr]
     assert hub_local.get_link(store).pulled_seq == 7  # type: ignore[union-attr]
     # Our own row pulled over it while an edit of it waits to be sent: the local edit wins.
-    hub_local.apply_pull(store, [{**pulled, "layer": "ann1", "uid": "mine"}], 8)
+    hub_pull.apply_pull(store, [{**pulled, "layer": "ann1", "uid": "mine"}], 8)
     mine = store.annotations(store.layer("ann1").id, document).spans[0]  # type: ignore[union-attr]
     store.apply(store.layer("ann1").id, document, [Change(mine, replace(mine, span=Span(0, 9, "ORG")))])  # type: ignore[union-attr]
-    hub_local.apply_pull(store, [{**pulled, "layer": "ann1", "uid": "mine", "version": 2}], 9)
+    hub_pull.apply_pull(store, [{**pulled, "layer": "ann1", "uid": "mine", "version": 2}], 9)
     assert store.annotations(store.layer("ann1").id, document).spans[0].end == 9  # type: ignore[union-attr]
 
 
