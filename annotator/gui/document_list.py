@@ -168,6 +168,8 @@ class DocumentListPanel(QWidget):
 
     def current_filter(self, layer_id: int | None, suggestion_layer_id: int | None) -> DocumentFilter:
         status = self.status.currentData()  # Qt hands an enum back as its plain string value
+        if status == "my_queue":  # added by the team-hub panel
+            return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), None, my_queue=True)
         return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), DocStatus(status) if status else None)
 
     def show_document(self, document_id: int) -> None:

@@ -27,6 +27,7 @@ from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fe
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
 from annotator.gui.find_bar import FindBar
+from annotator.gui.hub_panel import HubPanel
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.relation_actions import RelationActions
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self._progress = ProgressCounter(store)
         self._build()
         self.suggestions = self._start_suggestions()
+        self.hub = HubPanel(self, store.path)
         self._external = QTimer(self, interval=1000)
         self._external.timeout.connect(self._check_external)
         self._external.start()
@@ -495,6 +497,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()
+        self.hub.stop()
         self._row_update.stop()
         self._event_mark.stop()
         self.list_panel.stop()  # a search typed just before closing must not query a closed store

@@ -23,6 +23,8 @@ class DocumentFilter:
     suggestion_layer_id: int | None = None
     search: str = ""
     status: DocStatus | None = None
+    my_queue: bool = False
+    """Only documents the team hub assigned to this layer's analyst that the layer has not done."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ def _where(f: DocumentFilter) -> tuple[str, dict[str, Any]]:
     if f.status is not None:
         params["status"] = f.status.value
         clauses.append("coalesce(st.status, 'new') = :status")
+    if f.my_queue:
+        clauses.append(
+            "coalesce(st.status, 'new') != 'done' AND d.content_hash IN (SELECT a.content_hash FROM hub_assignments a "
+            "JOIN layers ql ON ql.name = a.analyst WHERE ql.id = :layer AND a.active = 1)"
+        )
     return (" AND ".join(clauses) or "1"), params
 
 

@@ -1,0 +1,408 @@
+"""``annotator sync``: push the outbox to the hub, then pull what changed since the last pull.
+
+Push, per batch of the outbox: one hub transaction writes the batch and records, in the
+``clients`` row of this project, the last outbox number it holds; then one local transaction
+forgets those outbox rows. A crash between the two is repaired on the next run: the hub says
+what it already took. Writes compare with what the hub holds, so a repeated row is a no-op
+(its version does not move). Gold rows carry the version the reviewer last saw: when the hub
+holds a newer one the write is refused, reported, and the hub's state replaces the local one.
+
+Pull: in one repeatable-read snapshot, everything with a change number above the local mark up
+to the highest visible one, applied locally in pages; the mark moves only after the last page,
+so an interrupted pull is simply pulled again (applying a row twice writes the same state).
+An unchanged hub costs one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from annotator.hub.connection import HubError, Identity, connect, driver, identity
+from annotator.hub.kinds import KINDS
+from annotator.hub.schema import SYNCED_TABLES, check_version
+from annotator.model.layer import GOLD
+from annotator.store import hub_local, hub_pull
+from annotator.store.project import ProjectStore
+
+PAGE = 1000
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    parked: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    mark: int = 0
+
+    def summary(self) -> str:
+        parts = [f"pushed {self.pushed} change(s)", f"pulled {self.pulled}"]
+        if self.parked:
+            parts.append(f"{self.parked} held back (their document is not on the hub: the lead pushes the corpus)")
+        text = ", ".join(parts)
+        for conflict in self.conflicts:
+            text += "\n" + conflict
+        return text
+
+
+class Hub:
+    """An open connection to the hub for one project, reused across syncs by the window."""
+
+    def __init__(self, url: str, conn: Any | None = None):
+        self.url = url
+        # Autocommit: every transaction is an explicit ``conn.transaction()`` block below.
+        self.conn = conn if conn is not None else connect(url, autocommit=True)
+        check_version(self.conn)
+        self.me: Identity = identity(self.conn)
+        # What this connection already learnt, so a small push costs few round trips.
+        self.recovered = False  # the hub's acknowledgement read once after (re)connecting
+        self.known_documents: set[str] = set()  # on the hub (documents are never removed)
+        self.known_layers: set[str] = set()
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# -- push -----------------------------------------------------------------------------------------
+
+
+def _dict_cursor(conn: Any) -> Any:
+    from psycopg.rows import dict_row
+
+    return conn.cursor(row_factory=dict_row)
+
+
+def _lock_rows(conn: Any, table: str, changes: list[hub_local.OutgoingChange]) -> dict[str, dict]:
+    """The hub's current rows for these changes, locked (in uid order: two pushes never deadlock)."""
+    cur = _dict_cursor(conn)
+    return {
+        r["uid"]: r
+        for r in cur.execute(
+            f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
+            "WHERE uid = ANY(%s) ORDER BY uid FOR UPDATE",
+            ([c.uid for c in changes],),
+        )
+    }
+
+
+def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
+                versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
+    """Write the changes of one annotation kind; return how many rows changed on the hub."""
+    from psycopg.types.json import Jsonb
+
+    cur = conn.cursor()
+    inserts, deletes, updates = [], [], []
+    for change in changes:
+        row = current.get(change.uid)
+        deleted = change.payload is None
+        if row is not None and row["deleted"] == deleted and (deleted or (row["payload"] == change.payload and row["layer"] == change.layer)):
+            versions[change.uid] = row["version"]  # already there: a repeat after a crash, or nothing new
+            continue
+        if row is None and deleted:
+            continue  # made and removed between two syncs: the hub never needs to know
+        if change.layer == GOLD and row is not None and row["version"] != change.base_version:
+            refused.append((change, row))
+            continue
+        if row is None:
+            inserts.append((change.uid, change.layer, change.document, Jsonb(change.payload), client))
+        elif deleted:
+            deletes.append((client, change.uid))
+        else:
+            updates.append((Jsonb(change.payload), change.layer, change.document, client, change.uid))
+    # Batched statements (pipelined by psycopg), each row's new version coming back with it.
+    statements = (
+        (f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING uid, version", inserts),
+        (f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING uid, version", deletes),
+        (f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s "
+         "RETURNING uid, version", updates),
+    )
+    written = 0
+    for statement, rows in statements:
+        if not rows:
+            continue
+        cur.executemany(statement, rows, returning=True)
+        while True:
+            for uid, version in cur.fetchall():
+                versions[uid] = version
+                written += 1
+            if not cur.nextset():
+                break
+    return written
+
+
+def _write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
+    rows = [
+        (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"], client)
+        for c in changes
+        if c.payload is not None
+    ]
+    if not rows:
+        return 0
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO statuses (layer, document, status, created_at, updated_at, client) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
+            "client = EXCLUDED.client WHERE (statuses.status, statuses.updated_at) IS DISTINCT FROM "
+            "(EXCLUDED.status, EXCLUDED.updated_at)",
+            rows,
+        )
+        return max(cur.rowcount, 0)
+
+
+def _conflict_message(change: hub_local.OutgoingChange, row: dict) -> str:
+    what = (change.payload or row["payload"] or {})
+    label = what.get("label") or what.get("type") or change.kind
+    return (
+        f"not saved: the gold {change.kind} {label!r} in document {change.document[:12]} was changed on the hub by "
+        f"{row['changed_by']} meanwhile; their version has been loaded, decide again if needed"
+    )
+
+
+def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
+         during: Callable[[], None] | None = None) -> None:
+    """Send the outbox in batches. ``during`` (tests) runs inside each hub transaction, before commit."""
+    link = hub_local.get_link(store)
+    if link is None:
+        raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
+    conn = hub.conn
+    hub_local.ensure_triggers(store)
+    if not hub_local.has_outgoing(store):
+        return  # nothing to send: no round trip at all
+    if not hub.recovered:
+        acked = conn.execute("SELECT acked FROM clients WHERE client_id = %s", (link.client_id,)).fetchone()
+        if acked:
+            hub_local.acknowledged_by_hub(store, acked[0])
+        hub.recovered = True
+    until = hub_local.outbox_end(store)
+    while True:
+        out = hub_local.outgoing(store, batch, until)
+        if not out.changes and not out.upto:
+            return
+        documents = {c.document for c in out.changes} - hub.known_documents
+        layers = {c.layer for c in out.changes} - hub.known_layers
+        if documents:
+            hub.known_documents.update(
+                r[0] for r in conn.execute("SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (list(documents),))
+            )
+        if layers:
+            hub.known_layers.update(r[0] for r in conn.execute("SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),)))
+        held = [c for c in out.changes if c.document not in hub.known_documents or c.layer not in hub.known_layers]
+        if held:
+            hub_local.park(store, [s for c in held for s in out.seqs[(c.kind, c.uid or f"{c.layer}\x00{c.document}")]])
+            report.parked += len(held)
+            continue  # read the batch again without them
+        versions: dict[str, int] = {}
+        refused: list[tuple[hub_local.OutgoingChange, dict]] = []
+        with conn.transaction():
+            by_kind = {kind: [c for c in out.changes if c.kind == kind] for kind in KINDS}
+            current = {kind: _lock_rows(conn, KINDS[kind], mine) for kind, mine in by_kind.items() if mine}
+            # The change-number lock only now, after the row locks: it serialises the writes of all
+            # clients, so it is held for as short a time as possible. Row locks are taken before
+            # it and in uid order, and rows locked after it (statuses) only by its holder: no deadlock.
+            conn.execute("SELECT pg_advisory_xact_lock(4147)")
+            for kind, mine in by_kind.items():
+                if mine:
+                    report.pushed += _write_kind(conn, KINDS[kind], mine, current[kind], link.client_id, versions, refused)
+            report.pushed += _write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
+            if during is not None:
+                during()
+            conn.execute(
+                "INSERT INTO clients (client_id, acked) VALUES (%s, %s) "
+                "ON CONFLICT (client_id) DO UPDATE SET acked = EXCLUDED.acked, seen_at = now()",
+                (link.client_id, out.upto),
+            )
+        reloads = []
+        for change, row in refused:
+            report.conflicts.append(_conflict_message(change, row))
+            reloads.append({"kind": change.kind, **row})
+        hub_local.acknowledge(store, out.upto, versions, reloads)
+
+
+# -- pull -----------------------------------------------------------------------------------------
+
+
+def _max_seq(conn: Any) -> int:
+    parts = " UNION ALL ".join(f"SELECT max(seq) AS m FROM {t}" for t in SYNCED_TABLES)
+    return int(conn.execute(f"SELECT coalesce(max(m), 0) FROM ({parts}) s").fetchone()[0])
+
+
+_DOC_COLUMNS = "d.content_hash, d.text, d.title, d.date, d.source, d.meta, d.tokens, d.version"
+
+
+def _pages(cur: Any, query: str, params: tuple, kind: str) -> Any:
+    cur.execute(query, params)
+    while True:
+        rows = cur.fetchmany(PAGE)
+        if not rows:
+            return
+        yield [{"kind": kind, **r} for r in rows]
+
+
+def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
+    link = hub_local.get_link(store)
+    assert link is not None
+    conn, me = hub.conn, hub.me
+    last = link.pulled_seq
+    psycopg = driver()
+    if _max_seq(conn) <= last:  # nothing new: one round trip (autocommit), no transaction
+        report.mark = last
+        return
+    # One snapshot for the whole pull: the mark and the rows agree.
+    conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
+    try:
+        with conn.transaction():
+            _pull_snapshot(conn, me, store, report, last)
+    finally:
+        conn.isolation_level, conn.read_only = None, False
+
+
+def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int) -> None:
+    upto = _max_seq(conn)
+    report.mark = upto
+    if upto <= last:
+        return
+    everything = me.lead or me.reviewer
+    window = (last, upto)
+    small = upto - last <= 2 * PAGE  # at most that many rows changed: fetch them in one go
+    cur = _dict_cursor(conn)
+    cur.execute("SELECT key, value, version FROM settings WHERE seq > %s AND seq <= %s", window)
+    pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
+    cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE seq > %s AND seq <= %s", window)
+    pages.append([{"kind": "layer", **r} for r in cur.fetchall()])
+    buffer = _Buffer(store, report, last)
+    for page in pages:
+        buffer.add(page)
+    # An analyst fetches rows of their own documents only; checked per changed row (an index
+    # lookup), so the cost follows what changed, not how much is assigned.
+    mine = "" if everything else (
+        " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = current_user::text AND x.document = t.document)"
+    )
+    if everything:
+        doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.seq > %s AND d.seq <= %s ORDER BY d.seq"
+    else:
+        # Documents never change once on the hub (they are named by their content): new
+        # assignments say which ones to fetch.
+        doc_query = (
+            f"SELECT {_DOC_COLUMNS} FROM assignments a JOIN documents d ON d.content_hash = a.document "
+            "WHERE a.analyst = current_user::text AND a.seq > %s AND a.seq <= %s"
+        )
+    new_documents: list[str] = []
+    # Names first, texts only of the documents this project lacks (a lead already holds them all).
+    named = _cursor(conn, "pull_documents", small)
+    for page in _pages(named, doc_query.replace(_DOC_COLUMNS, "d.content_hash"), window, "document"):
+        hashes = [d["content_hash"] for d in page]
+        held = hub_pull.local_hashes(store, hashes)
+        new_documents += [h for h in hashes if h not in held]
+    named.close()
+    for i in range(0, len(new_documents), PAGE):
+        chunk = new_documents[i : i + PAGE]
+        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.content_hash = ANY(%s)", (chunk,))
+        buffer.add([{"kind": "document", **r} for r in cur.fetchall()])
+    if new_documents:
+        hub_local.unpark(store)  # held-back changes may now be sendable
+    whose = "" if everything else " AND analyst = current_user::text"  # an analyst needs only their own
+    queries = [(
+        "assignment",
+        f"SELECT document, analyst, active FROM assignments WHERE seq > %s AND seq <= %s{whose} ORDER BY seq",
+        window,
+    )]
+    queries.append((
+        "status",
+        "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
+        f"AS payload, client FROM statuses t WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
+        window,
+    ))
+    for kind, table in KINDS.items():
+        queries.append((
+            kind,
+            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
+            f"WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
+            window,
+        ))
+    if new_documents and not everything:
+        # Documents just assigned: their older annotations are below the mark, fetch them whole.
+        backfill = (new_documents, upto)
+        queries.append((
+            "status",
+            "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', "
+            "updated_at) AS payload, NULL AS client FROM statuses WHERE document = ANY(%s) AND seq <= %s",
+            backfill,
+        ))
+        for kind, table in KINDS.items():
+            queries.append((
+                kind,
+                f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
+                "WHERE document = ANY(%s) AND seq <= %s",
+                backfill,
+            ))
+    for i, (kind, query, params) in enumerate(queries):
+        named = _cursor(conn, f"pull_{i}", small)
+        for page in _pages(named, query, params, kind):
+            buffer.add(page)
+        named.close()
+    buffer.flush(upto)
+
+
+class _Buffer:
+    """Pulled rows applied a few thousand at a time; the last local transaction also moves the
+    mark, so a small pull is one local transaction (one disk sync) in all."""
+
+    def __init__(self, store: ProjectStore, report: SyncReport, last: int):
+        self.store, self.report, self.last = store, report, last
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.rows += rows
+        if len(self.rows) >= 2 * PAGE:
+            self.flush(self.last)
+
+    def flush(self, mark: int) -> None:
+        if self.rows or mark != self.last:
+            self.report.pulled += hub_pull.apply_pull(self.store, self.rows, mark)
+        self.rows = []
+
+
+def _cursor(conn: Any, name: str, small: bool) -> Any:
+    """A server-side cursor that streams a big pull in pages, or a plain one (one round trip) for a small one."""
+    return conn.cursor(row_factory=_dict_row()) if small else conn.cursor(name=name, row_factory=_dict_row())
+
+
+def _dict_row() -> Any:
+    from psycopg.rows import dict_row
+
+    return dict_row
+
+
+# -- both -----------------------------------------------------------------------------------------
+
+
+def sync(hub: Hub, store: ProjectStore, batch: int = 500) -> SyncReport:
+    """Push, then pull; the report says what moved and what was refused."""
+    report = SyncReport()
+    psycopg = driver()
+    try:
+        push(hub, store, report, batch)
+        pull(hub, store, report)
+    except psycopg.OperationalError as error:
+        raise HubError(f"the connection to the hub was lost: {str(error).strip()}; nothing is lost, sync again") from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        hub.conn.rollback()
+        raise HubError(f"the hub refused a write: {str(error).strip()}") from None
+    link = hub_local.get_link(store)
+    message = "\n".join(report.conflicts) or None
+    if link is not None and link.last_message != message:
+        hub_local.record_sync(store, message)  # a write (and a disk sync) only when the message changes
+    return report
+
+
+def sync_project(store: ProjectStore, batch: int = 500) -> SyncReport:
+    """One sync of a connected project with a fresh connection (the command line)."""
+    link = hub_local.get_link(store)
+    if link is None:
+        raise HubError("this project is not connected to a hub: run `annotator hub connect URL` first")
+    hub = Hub(link.url)
+    try:
+        return sync(hub, store, batch)
+    finally:
+        hub.close()

@@ -1,0 +1,183 @@
+"""Applying what a sync pulled from the team hub to the project file, and the analyst's queue.
+
+Pulled rows are written with ``hub_applying`` set, so the outbox triggers of
+:mod:`annotator.store.hub_local` do not send them back. A row whose item has an edit waiting in
+the outbox is skipped (the local edit is sent next; for gold, the hub's version check decides).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Iterable
+
+from annotator.model.annotations import now_iso
+from annotator.model.layer import GOLD, LayerKind
+from annotator.model.schema import LabelSchema
+from annotator.store.database import transaction
+from annotator.store.hub_local import LOCAL_KINDS, HubLink, LocalKind, get_link
+from annotator.store.project import SCHEMA_SETTING, ProjectStore
+
+def local_hashes(store: ProjectStore, hashes: Iterable[str]) -> set[str]:
+    wanted = list(hashes)
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        found.update(
+            r[0]
+            for r in store.db.execute(
+                f"SELECT content_hash FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
+    return found
+
+
+class _Lookup:
+    """Local ids of hub layers (by name) and documents (by content hash), created or cached."""
+
+    def __init__(self, store: ProjectStore):
+        self.store = store
+        self.layers: dict[str, int] = {layer.name: layer.id for layer in store.layers()}  # type: ignore[misc]
+        self.documents: dict[str, int | None] = {}
+
+    def layer(self, name: str) -> int:
+        if name not in self.layers:
+            kind = LayerKind.GOLD if name == GOLD else LayerKind.ANNOTATOR
+            self.layers[name] = self.store.ensure_layer(name, kind).id  # type: ignore[assignment]
+        return self.layers[name]
+
+    def document(self, content_hash: str) -> int | None:
+        if content_hash not in self.documents:
+            self.documents[content_hash] = self.store.find_document(content_hash)
+        return self.documents[content_hash]
+
+
+def _pending_keys(store: ProjectStore) -> set[tuple[str, str]]:
+    return {
+        (kind, uid or f"{layer_id}\x00{document_id}")
+        for kind, uid, layer_id, document_id in store.db.execute("SELECT kind, uid, layer_id, document_id FROM hub_outbox")
+    }
+
+
+def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink | None, respect_pending: bool = True) -> int:
+    """Write pulled rows into the project (inside the caller's transaction, triggers silenced)."""
+    db = store.db
+    lookup = _Lookup(store)
+    pending = _pending_keys(store) if respect_pending else set()
+    own = link_.client_id if link_ else None
+    applied = 0
+    db.execute("INSERT INTO hub_applying (flag) VALUES (1)")
+    try:
+        for row in rows:
+            kind = row["kind"]
+            if row.get("version") is not None and row.get("uid"):
+                db.execute(
+                    "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
+                    (row["uid"], row["version"]),
+                )
+            if kind == "document":
+                if lookup.document(row["content_hash"]) is None:
+                    cursor = db.conn.execute(
+                        "INSERT INTO documents (content_hash, text, title, date, source, meta, length, tokens, imported_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (row["content_hash"], row["text"], row["title"], row["date"], row["source"],
+                         json.dumps(row["meta"], ensure_ascii=False) if row["meta"] else None, len(row["text"]),
+                         row["tokens"], now_iso()),
+                    )
+                    lookup.documents[row["content_hash"]] = int(cursor.lastrowid)
+                    applied += 1
+                continue
+            if kind == "setting":
+                if row["key"] == SCHEMA_SETTING:
+                    store.set_schema(LabelSchema.from_dict(row["value"]))
+                    applied += 1
+                continue
+            if kind == "layer":
+                lookup.layer(row["name"])
+                continue
+            if kind == "assignment":
+                db.execute(
+                    "INSERT INTO hub_assignments (content_hash, analyst, active) VALUES (?, ?, ?) "
+                    "ON CONFLICT(content_hash, analyst) DO UPDATE SET active = excluded.active",
+                    (row["document"], row["analyst"], int(row["active"])),
+                )
+                applied += 1
+                continue
+            document_id = lookup.document(row["document"])
+            if document_id is None:
+                continue  # a document this user does not hold (not assigned to them)
+            layer_id = lookup.layer(row["layer"])
+            if own is not None and row.get("client") == own and respect_pending:
+                continue  # our own push coming back
+            if kind == "status":
+                if ("status", f"{layer_id}\x00{document_id}") in pending:
+                    continue
+                payload = row["payload"]
+                db.execute(
+                    "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(layer_id, document_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+                    (layer_id, document_id, payload["status"], payload["created_at"], payload["updated_at"]),
+                )
+                applied += 1
+                continue
+            local = LOCAL_KINDS.get(kind)
+            if local is None or (kind, row["uid"]) in pending:
+                continue
+            _replace(store, local, layer_id, document_id, row["uid"], None if row["deleted"] else row["payload"])
+            applied += 1
+    finally:
+        db.execute("DELETE FROM hub_applying")
+    return applied
+
+
+def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: int, uid: str, payload: dict | None) -> None:
+    db = store.db
+    db.execute(f"DELETE FROM {kind.table} WHERE uid = ?", (uid,))
+    if payload is None:
+        return
+    values = {c: payload.get(c) for c in kind.columns}
+    values["uid"] = uid  # the row's key is the truth, whatever the payload says
+    columns = ("layer_id", "document_id", *kind.columns)
+    insert = f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    try:
+        cursor = db.conn.execute(insert, (layer_id, document_id, *values.values()))
+    except sqlite3.IntegrityError:
+        # The same suggestion decided here and on the hub under two uids: the hub's decision wins.
+        db.execute(f"DELETE FROM {kind.table} WHERE layer_id = ? AND source_uid = ?", (layer_id, values.get("source_uid")))
+        cursor = db.conn.execute(insert, (layer_id, document_id, *values.values()))
+    if kind.children:
+        table, key, child_columns, order = kind.children
+        children = payload.get(table) or []
+        db.conn.executemany(
+            f"INSERT INTO {table} ({key}, {order}, {', '.join(child_columns)}) "
+            f"VALUES ({', '.join('?' * (len(child_columns) + 2))})",
+            [(cursor.lastrowid, i, *(child.get(c) for c in child_columns)) for i, child in enumerate(children)],
+        )
+
+
+def apply_pull(store: ProjectStore, rows: list[dict[str, Any]], pulled_seq: int) -> int:
+    """Apply one page of pulled rows and move the pull mark, in one local transaction."""
+    with transaction(store.db):
+        link_ = get_link(store)
+        applied = apply_rows(store, rows, link_)
+        store.db.execute(
+            "UPDATE hub_link SET pulled_seq = max(pulled_seq, ?), last_sync = ? WHERE id = 1", (pulled_seq, now_iso())
+        )
+    return applied
+
+
+# -- queue ----------------------------------------------------------------------------------------
+
+
+def my_queue(store: ProjectStore, user: str) -> list[int]:
+    """Ids of the documents assigned to ``user`` that ``user``'s layer has not marked done."""
+    return [
+        r[0]
+        for r in store.db.execute(
+            "SELECT d.id FROM hub_assignments a JOIN documents d ON d.content_hash = a.content_hash "
+            "LEFT JOIN layers l ON l.name = a.analyst "
+            "LEFT JOIN document_status s ON s.layer_id = l.id AND s.document_id = d.id "
+            "WHERE a.analyst = ? AND a.active = 1 AND coalesce(s.status, 'new') != 'done' ORDER BY d.id",
+            (user,),
+        )
+    ]
