@@ -231,28 +231,23 @@ def format_agreement(report: Mapping[str, Any]) -> str:
     lines.append("pair".ljust(width) + "".join(f"  {title:>11}" for title, _ in columns))
     for name, pair in zip(names, report["pairs"]):
         lines.append(name.ljust(width) + "".join(f"  {pair[key]:>11.3f}" for _, key in columns))
-    labels = sorted({label for pair in report["pairs"] for label in pair["per_label"]})
-    if labels:
-        lines += ["", "Exact span F1 per label:"]
-        label_width = max([len("label"), *map(len, labels)])
-        lines.append("label".ljust(label_width) + "".join(f"  {name:>{max(len(name), 5)}}" for name in names))
-        for label in labels:
-            cells = []
-            for name, pair in zip(names, report["pairs"]):
-                value = pair["per_label"].get(label)
-                text = f"{value['span_f1_exact']:.3f}" if value else "-"
-                cells.append(f"  {text:>{max(len(name), 5)}}")
-            lines.append(label.ljust(label_width) + "".join(cells))
-    kinds = sorted({kind for pair in report["pairs"] for kind in pair.get("per_relation_type", {})})
-    if kinds:
-        lines += ["", "Relation F1 per type:"]
-        kind_width = max([len("type"), *map(len, kinds)])
-        lines.append("type".ljust(kind_width) + "".join(f"  {name:>{max(len(name), 5)}}" for name in names))
-        for kind in kinds:
-            cells = []
-            for name, pair in zip(names, report["pairs"]):
-                value = pair["per_relation_type"].get(kind)
-                text = f"{value['relation_f1']:.3f}" if value else "-"
-                cells.append(f"  {text:>{max(len(name), 5)}}")
-            lines.append(kind.ljust(kind_width) + "".join(cells))
+    lines += _per_key_table(report["pairs"], names, "per_label", "span_f1_exact", "Exact span F1 per label:", "label")
+    lines += _per_key_table(report["pairs"], names, "per_relation_type", "relation_f1", "Relation F1 per type:", "type")
     return "\n".join(lines)
+
+
+def _per_key_table(pairs: list, names: list[str], field: str, figure: str, title: str, head: str) -> list[str]:
+    """Lines of a table of one figure per label (or type) and pair; none when no pair has any."""
+    keys = sorted({key for pair in pairs for key in pair.get(field, {})})
+    if not keys:
+        return []
+    width = max([len(head), *map(len, keys)])
+    lines = ["", title, head.ljust(width) + "".join(f"  {name:>{max(len(name), 5)}}" for name in names)]
+    for key in keys:
+        cells = []
+        for name, pair in zip(names, pairs):
+            value = pair.get(field, {}).get(key)
+            text = f"{value[figure]:.3f}" if value else "-"
+            cells.append(f"  {text:>{max(len(name), 5)}}")
+        lines.append(key.ljust(width) + "".join(cells))
+    return lines

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from annotator.model.relations import Relation, RelationEnd
 from annotator.model.annotations import Provenance, Span
+from annotator.store import rows
 
 RELATION_COLUMNS = (
     "uid, type, symmetric, ends, origin, decision, author, suggester, source_uid, created_at, updated_at, data"
@@ -45,13 +46,7 @@ def relation_row(layer_id: int, document_id: int, r: Relation) -> dict[str, Any]
         "type": r.type,
         "symmetric": int(r.symmetric),
         "ends": ends_json(r.ends),
-        "origin": p.origin.value,
-        "decision": p.decision.value,
-        "author": p.author,
-        "suggester": p.suggester,
-        "source_uid": p.source_uid,
-        "created_at": p.created_at,
-        "updated_at": p.updated_at,
+        **rows.provenance_columns(p),
         "data": _dumps(data) if data else None,
     }
 

@@ -54,7 +54,7 @@ def _data(fragments: Iterable[tuple[int, int]] = (), attributes: Mapping[str, An
     return dumps(data) if data else None
 
 
-def _provenance_columns(p: Provenance) -> dict[str, Any]:
+def provenance_columns(p: Provenance) -> dict[str, Any]:
     return {
         "origin": p.origin.value,
         "decision": p.decision.value,
@@ -79,7 +79,7 @@ def span_row(layer_id: int, document_id: int, a: SpanAnnotation) -> dict[str, An
         "start_char": a.start,
         "end_char": a.end,
         "label": a.label,
-        **_provenance_columns(a.provenance),
+        **provenance_columns(a.provenance),
         "data": _data(a.fragments, a.attributes, a.note),
     }
 
@@ -149,7 +149,7 @@ def event_row(layer_id: int, document_id: int, e: Event) -> dict[str, Any]:
         "type": e.type,
         "trigger_start": e.trigger.start,
         "trigger_end": e.trigger.end,
-        **_provenance_columns(e.provenance),
+        **provenance_columns(e.provenance),
         "data": _data((), e.attributes, e.note),
     }
 
