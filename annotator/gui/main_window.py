@@ -26,6 +26,7 @@ from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
+from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.side_panel import SidePanel
@@ -99,8 +100,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.files = FileActions(self)
+        self.training = TrainActions(self)
         self.actions_by_id = install_actions(
-            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files)
+            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files, self.training)
         )
         self._install_labels()
         self.status_annotator = QLabel()
@@ -420,7 +422,7 @@ class MainWindow(QMainWindow):
         self._external.stop()
         self._row_update.stop()
         self.suggestions.stop()
-        for task in (self.files.task, self.review.task):
+        for task in (self.files.task, self.review.task, self.training.thread):
             if task is not None and task.isRunning():
                 task.cancel()
                 task.wait(5000)

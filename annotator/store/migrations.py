@@ -182,3 +182,24 @@ def _statements(script: str) -> list[str]:
     if rest:
         statements.append(rest)
     return statements
+
+
+# -- appended migrations (each issue appends its own; the coordinator may renumber) -------------
+
+_V3_MODELS = """
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    base TEXT NOT NULL DEFAULT '',
+    scores TEXT NOT NULL DEFAULT '{}',
+    blob BLOB NOT NULL
+);
+"""
+"""Suggesters trained from a layer (``annotator train``): the fine-tuned pipeline and event
+classifiers as one archive, so that a project stays one file to copy or mail."""
+
+MIGRATIONS = MIGRATIONS + (_V3_MODELS,)
+LATEST_VERSION = len(MIGRATIONS)
