@@ -60,6 +60,16 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
         f"on {report.base} in {report.seconds:.0f} s."
     )
     click.echo(format_comparison(report.trained, report.untrained, report.fold_f1))
+    learned = report.learned
+    click.echo(
+        "Learned model alone (before keeping the rules where they measured better): "
+        + ", ".join(f"{title} F1 {learned[key]['f1']:.3f}" for key, title in MEASURES)
+    )
+    if report.rule_types or report.rule_argument_types:
+        click.echo(
+            "Kept from the rules, which did better on held-out documents: "
+            f"triggers of {', '.join(report.rule_types) or 'no type'}; arguments of {', '.join(report.rule_argument_types) or 'no type'}."
+        )
     if report.curve:
         click.echo("\nLearning curve (held-out F1 by share of the training documents):")
         for share, scores in report.curve.items():

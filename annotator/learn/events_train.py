@@ -52,8 +52,14 @@ def token_span(doc: Any, start: int, end: int, offset: int = 0) -> tuple[int, in
     return (span.start, span.end) if span is not None and len(span) else None
 
 
-def parsed_gold(doc: Any, gold: AnnotationSet, offset: int, rule_events: Iterable[Any]) -> ParsedDoc:
-    """``gold`` (code points into the whole text) moved onto ``doc``, a piece starting at ``offset``."""
+def parsed_gold(
+    doc: Any, gold: AnnotationSet, offset: int, rule_events: Iterable[Any], found_entities: Sequence[tuple[int, int, str]] = ()
+) -> ParsedDoc:
+    """``gold`` (code points into the whole text) moved onto ``doc``, a piece starting at ``offset``.
+
+    A document whose gold has events but no entities (an events-only layer) takes the recognizer's
+    ``found_entities`` (token offsets) as its entities, so that the role classifier learns from the
+    same kind of candidates it will see when suggesting."""
     length = len(doc.text)
 
     def inside(start: int, end: int) -> bool:
@@ -65,6 +71,8 @@ def parsed_gold(doc: Any, gold: AnnotationSet, offset: int, rule_events: Iterabl
             found = token_span(doc, annotation.start, annotation.end, offset)
             if found:
                 entities.append((*found, annotation.label))
+    if not gold.spans:
+        entities = list(found_entities)
     by_uid = {e.uid: e for e in gold.events}
     triggers, arguments = [], []
     for event in gold.events:

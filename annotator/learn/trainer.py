@@ -3,7 +3,9 @@
 The steps: read the layer's documents and annotations (one short read), parse them once with the
 base pipeline, then for each of ``folds`` folds train on the other folds and score both the
 trained and the untrained suggester on the held-out fold (the same documents, the same scoring as
-``annotator evaluate``); with ``curve`` also on 25/50/75 % of each training part. Last, train on
+``annotator evaluate``); with ``curve`` also on 25/50/75 % of each training part (learned model
+alone). Per event type, the learned triggers and arguments or the rules' are kept, whichever
+measured better (see :mod:`annotator.learn.combine`). Last, train on
 everything and store the model in one short write transaction. Nothing is written before that,
 so Ctrl+C (or a crash) leaves the project and its previous model as they were, and the project is
 never locked while training runs. ``max_minutes`` bounds the whole run: each training gets an
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from annotator.formats.schema_toml import default_schema
+from annotator.learn.combine import FoldCounts, combine, held_out_choices, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
 from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
 from annotator.learn.ner_train import TrainingText, finetune_ner, rehearsed_labels
@@ -67,6 +70,11 @@ class TrainReport:
     """Per measure, each fold's ``(trained F1, untrained F1)``."""
     curve: dict[str, dict[str, float]] = field(default_factory=dict)
     """Share ("25%") to the pooled held-out F1 of each measure."""
+    learned: dict[str, Any] = field(default_factory=dict)
+    """Held-out scores of the learned model alone (before choosing rules per event type)."""
+    rule_types: list[str] = field(default_factory=list)
+    """Event types whose triggers the rules found better on held-out folds (kept from the rules)."""
+    rule_argument_types: list[str] = field(default_factory=list)
     model: StoredModel | None = None
     seconds: float = 0.0
     epochs: list[int] = field(default_factory=list)
@@ -105,7 +113,10 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
     shares = CURVE_SHARES if options.curve else (1.0,)
     runs_left = folds * len(shares) + (1 if options.store_model else 0)
     trained_counter, untrained_counter = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")
+    learned_counter = EvaluationCounter(layer.name, "learned only")
     curve_counters = {share: EvaluationCounter(layer.name, f"{share:.0%}") for share in shares}
+    fold_counts: list[FoldCounts] = []
+    fold_sets: list[list[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]] = []
     for number, held_out in enumerate(assignments, 1):
         held = set(held_out)
         training = [parsed[i] for i in order if i not in held]
@@ -123,14 +134,28 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
             suggester, _events, epochs = _train_suggester(base, schema, rules, subset, lexicon_types, time.monotonic() + budget, phase, progress)
             report.epochs.append(epochs)
             sets = _suggest(suggester, tested)
-            fold_trained = EvaluationCounter(layer.name, "trained")
             for item, predicted in zip(tested, sets):
                 curve_counters[share].add_document(item.item.gold, predicted)
-                if share == 1.0:
-                    fold_trained.add_document(item.item.gold, predicted)
-                    trained_counter.add_document(item.item.gold, predicted)
             if share == 1.0:
-                _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
+                fold_learned = EvaluationCounter(layer.name, "learned only")
+                for item, predicted in zip(tested, sets):
+                    fold_learned.add_document(item.item.gold, predicted)
+                    learned_counter.add_document(item.item.gold, predicted)
+                counts = FoldCounts()
+                counts.add(fold_learned.to_dict(), fold_untrained.to_dict())
+                fold_counts.append(counts)
+                fold_sets.append([(t.item.gold, l, u) for t, l, u in zip(tested, sets, untrained_sets)])
+    # Learned or rules, per event type: each fold combined by the choice the other folds made.
+    for (rule_types, argument_types), documents in zip(held_out_choices(fold_counts), fold_sets):
+        fold_trained, fold_untrained = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")
+        for gold, learned, plain in documents:
+            combined = combine(learned, plain, rule_types, argument_types)
+            for counter in (fold_trained, trained_counter):
+                counter.add_document(gold, combined)
+            fold_untrained.add_document(gold, plain)
+        _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
+    report.learned = learned_counter.to_dict()
+    report.rule_types, report.rule_argument_types = (sorted(x) for x in rules_better(fold_counts))
     report.trained = trained_counter.to_dict()
     report.untrained = untrained_counter.to_dict()
     if options.curve:
@@ -144,9 +169,18 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
             base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, "final model", progress
         )
         report.epochs.append(epochs)
+        events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
+        events.rule_argument_types = list(report.rule_argument_types)
         meta = {"layer": layer.name, "documents": len(docs), "base": base, **suggester.trained_meta}
         blob = _archive(suggester.nlp, events, meta)
-        scores = {"trained": _summary(report.trained), "untrained": _summary(report.untrained), "curve": report.curve}
+        scores = {
+            "trained": _summary(report.trained),
+            "untrained": _summary(report.untrained),
+            "learned_only": _summary(report.learned),
+            "rule_types": report.rule_types,
+            "rule_argument_types": report.rule_argument_types,
+            "curve": report.curve,
+        }
         # The one write of the whole run: short, at the very end.
         report.model = save_model(store, layer.name, len(docs), base, scores, blob)
     report.seconds = time.monotonic() - started
@@ -163,7 +197,7 @@ def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress
             entities = [(e.start, e.end, untrained.label_map[e.label_]) for e in doc.ents if e.label_ in untrained.label_map]
             rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
             base_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events), base_spans))
+            pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
         result.append(_Parsed(item, pieces))
         if progress:
             progress("parsing", n + 1, len(docs))

@@ -22,6 +22,7 @@ import json
 import shutil
 import statistics
 import subprocess
+from dataclasses import replace
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench_suggest import ANNOTATOR, RAW, derive_articles, import_project, peak_memory_run, stored_texts, timed  # noqa: E402
 
-from annotator.model.annotations import AnnotationSet  # noqa: E402
+from annotator.model.annotations import AnnotationSet, new_uid  # noqa: E402
 from annotator.model.layer import GOLD, DocStatus, LayerKind  # noqa: E402
 from annotator.store.models import current_model, model_blob  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
@@ -47,7 +48,11 @@ def make_gold(db: Path) -> tuple[int, int, int]:
         with store.transaction():
             for doc_id in store.document_ids():
                 found = store.annotations(source.id, doc_id)  # type: ignore[arg-type]
-                store.add_annotations(gold.id, doc_id, AnnotationSet(found.spans, found.events))  # type: ignore[arg-type]
+                # Gold's own copies (new uids), as accepting a suggestion makes them.
+                copied = AnnotationSet(
+                    tuple(replace(a, uid=new_uid()) for a in found.spans), tuple(replace(e, uid=new_uid()) for e in found.events)
+                )
+                store.add_annotations(gold.id, doc_id, copied)  # type: ignore[arg-type]
                 store.set_status(gold.id, doc_id, DocStatus.DONE)  # type: ignore[arg-type]
                 spans += len(found.spans)
                 events += len(found.events)

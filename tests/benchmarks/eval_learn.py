@@ -81,6 +81,16 @@ def evaluate(path: Path, folds: int, minutes: float, curve: bool) -> None:
             f"{statistics.median(tr):.3f} ({min(tr):.3f}-{max(tr):.3f}) | {statistics.median(un):.3f} ({min(un):.3f}-{max(un):.3f})"
             f"   gold {t['gold']}"
         )
+    gold_labels = [label for label, scores in result.trained["per_label"].items() if scores["spans_exact"]["gold"]]
+    for name, report in (("trained", result.trained), ("untrained", result.untrained)):
+        counts = [report["per_label"].get(label, {}).get("spans_exact") for label in gold_labels]
+        matched = sum(c["matched"] for c in counts if c)
+        gold = sum(c["gold"] for c in counts if c)
+        predicted = sum(c["predicted"] for c in counts if c)
+        if gold:
+            p, r = matched / predicted if predicted else 0.0, matched / gold
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            print(f"  entities in the layer's own labels ({', '.join(gold_labels)}), {name}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
     for label, scores in result.trained["per_label"].items():
         u = result.untrained["per_label"].get(label, {}).get("spans_exact", {"f1": 0.0})
         if scores["spans_exact"]["gold"]:
