@@ -59,6 +59,11 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
         f"Trained from layer {report.layer!r} ({report.documents} document(s), status {report.status}) "
         f"on {report.base} in {report.seconds:.0f} s."
     )
+    if report.folds_skipped:
+        click.echo(
+            f"The time bound left {report.folds_skipped} fold(s) unevaluated: the scores cover "
+            f"{report.trained['documents']} of {report.documents} documents (more --max-minutes scores them all)."
+        )
     click.echo(format_comparison(report.trained, report.untrained, report.fold_f1))
     learned = report.learned
     click.echo(

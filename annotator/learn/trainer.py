@@ -78,6 +78,8 @@ class TrainReport:
     model: StoredModel | None = None
     seconds: float = 0.0
     epochs: list[int] = field(default_factory=list)
+    folds_skipped: int = 0
+    """Folds left out of the evaluation because the time bound was near (their documents are not scored)."""
 
 
 class _Parsed:
@@ -117,7 +119,15 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
     curve_counters = {share: EvaluationCounter(layer.name, f"{share:.0%}") for share in shares}
     fold_counts: list[FoldCounts] = []
     fold_sets: list[list[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]] = []
+    fold_seconds: list[float] = []
     for number, held_out in enumerate(assignments, 1):
+        # --max-minutes bounds the whole run: evaluate no further fold when one more (and the final
+        # model, which takes about as long) would not fit; the figures then cover fewer documents.
+        if fold_seconds and time.monotonic() + 2 * max(fold_seconds) > deadline:
+            report.folds_skipped = folds - len(fold_seconds)
+            break
+        fold_started = time.monotonic()
+        runs_left = (folds - number + 1) * len(shares) + (1 if options.store_model else 0)
         held = set(held_out)
         training = [parsed[i] for i in order if i not in held]
         tested = [parsed[i] for i in held_out]
@@ -145,6 +155,7 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
                 counts.add(fold_learned.to_dict(), fold_untrained.to_dict())
                 fold_counts.append(counts)
                 fold_sets.append([(t.item.gold, l, u) for t, l, u in zip(tested, sets, untrained_sets)])
+        fold_seconds.append((time.monotonic() - fold_started) / len(shares))
     # Learned or rules, per event type: each fold combined by the choice the other folds made.
     for (rule_types, argument_types), documents in zip(held_out_choices(fold_counts), fold_sets):
         fold_trained, fold_untrained = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")

@@ -81,6 +81,8 @@ def evaluate(path: Path, folds: int, minutes: float, curve: bool) -> None:
             f"{statistics.median(tr):.3f} ({min(tr):.3f}-{max(tr):.3f}) | {statistics.median(un):.3f} ({min(un):.3f}-{max(un):.3f})"
             f"   gold {t['gold']}"
         )
+    print("  learned model alone: " + ", ".join(f"{title} F1 {result.learned[key]['f1']:.3f}" for key, title in MEASURES)
+          + f"; rules kept for triggers of {result.rule_types or 'no type'}, arguments of {result.rule_argument_types or 'no type'}")
     gold_labels = [label for label, scores in result.trained["per_label"].items() if scores["spans_exact"]["gold"]]
     for name, report in (("trained", result.trained), ("untrained", result.untrained)):
         counts = [report["per_label"].get(label, {}).get("spans_exact") for label in gold_labels]

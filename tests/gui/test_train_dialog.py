@@ -17,7 +17,7 @@ def test_train_from_gold_runs_in_the_background_then_charts_and_resuggests(tmp_p
     tiny_gold_maker(path)
     window = make_window(path)
     with ProjectStore.open(path) as store:
-        store.set_setting("train.max_minutes", 1.0)
+        store.set_setting("train.max_minutes", 5.0)
     training: TrainActions = window.training
     with qtbot.waitSignal(training.finished, timeout=600_000) as finished:
         window.actions_by_id["train_from_gold"].trigger()

@@ -22,7 +22,7 @@ from annotator.suggest.trained import choose_suggester
 SCORE = "Sport:Score"
 
 
-OPTIONS = TrainOptions(max_minutes=1.0, folds=2)
+OPTIONS = TrainOptions(max_minutes=5.0, folds=2)  # tiny data: 30 epochs end it long before
 
 
 @pytest.fixture(scope="module")
