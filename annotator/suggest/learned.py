@@ -151,10 +151,15 @@ def _ancestors(token: Any) -> list[Any]:
     return chain
 
 
-def dependency_path(trigger: Any, filler: Any) -> tuple[str, int]:
+def dependency_path(trigger: Any, filler: Any, cache: dict[int, list[Any]] | None = None) -> tuple[str, int]:
     """The path from ``trigger`` up to the common ancestor and down to ``filler`` (dependency
-    labels, ``^`` going up, ``v`` going down; prepositions by word) and its length."""
-    up, down = _ancestors(trigger), _ancestors(filler)
+    labels, ``^`` going up, ``v`` going down; prepositions by word) and its length. ``cache`` keeps
+    each token's ancestors for the next pair of the same document."""
+    if cache is None:
+        up, down = _ancestors(trigger), _ancestors(filler)
+    else:
+        up = cache.get(trigger.i) or cache.setdefault(trigger.i, _ancestors(trigger))
+        down = cache.get(filler.i) or cache.setdefault(filler.i, _ancestors(filler))
     down_index = {t.i: n for n, t in enumerate(down)}
     for n, token in enumerate(up):
         if token.i in down_index:
@@ -169,9 +174,11 @@ def _step(token: Any) -> str:
     return token.lower_ if token.dep_ == "prep" or token.pos_ == "ADP" else token.dep_
 
 
-def argument_features(trigger: Any, event_type: str, filler: Any, filler_label: str, contains_entity: bool) -> list[str]:
+def argument_features(
+    trigger: Any, event_type: str, filler: Any, filler_label: str, contains_entity: bool, cache: dict[int, list[Any]] | None = None
+) -> list[str]:
     """What the role classifier sees of one (trigger, candidate filler) pair."""
-    path, length = dependency_path(trigger, filler)
+    path, length = dependency_path(trigger, filler, cache)
     distance = filler.i - trigger.i
     direction = "after" if distance > 0 else "before"
     bucket = str(min(abs(distance), 10)) if abs(distance) <= 10 else ("far" if abs(distance) <= 25 else "very_far")
@@ -217,9 +224,15 @@ class Candidate:
 
 
 def argument_candidates(
-    doc: Any, sentence: Any, entities: Sequence[tuple[int, int, str]], triggers: Sequence[tuple[int, int, str]]
+    doc: Any,
+    sentence: Any,
+    entities: Sequence[tuple[int, int, str]],
+    triggers: Sequence[tuple[int, int, str]],
+    doc_chunks: Sequence[Any] | None = None,
 ) -> list[Candidate]:
-    """Entities, noun chunks and other triggers inside ``sentence`` (token offsets), each span once."""
+    """Entities, noun chunks and other triggers inside ``sentence`` (token offsets), each span once.
+    ``doc_chunks``: the document's noun chunks, found once for all its triggers (finding a
+    sentence's chunks walks the whole document)."""
     found: dict[tuple[int, int], Candidate] = {}
     lo, hi = sentence.start, sentence.end
     inside = [(s, e, label) for s, e, label in entities if lo <= s and e <= hi]
@@ -228,10 +241,13 @@ def argument_candidates(
     for s, e, event_type in triggers:
         if lo <= s and e <= hi:
             found.setdefault((s, e), Candidate(s, e, "EV:" + event_type))
-    try:
-        chunks = list(sentence.noun_chunks)
-    except (ValueError, AttributeError):  # no parse
-        chunks = []
+    if doc_chunks is not None:
+        chunks = [c for c in doc_chunks if lo <= c.start and c.end <= hi]
+    else:
+        try:
+            chunks = list(sentence.noun_chunks)
+        except (ValueError, AttributeError):  # no parse
+            chunks = []
     for chunk in chunks:
         key = (chunk.start, chunk.end)
         if key not in found:
@@ -289,16 +305,21 @@ class EventModel:
             found.append((first, end, label, p, token))
         events: list[tuple[Span, tuple[Argument, ...], float]] = []
         spans = [(first, end, label) for first, end, label, _p, _t in found]
+        try:
+            doc_chunks = list(doc.noun_chunks) if found else []
+        except (ValueError, AttributeError):  # no parse
+            doc_chunks = []
+        ancestors: dict[int, list[Any]] = {}
         for first, end, label, p, token in found:
             trigger = _char_span(doc, first, end, label, offset)
             arguments: list[Argument] = []
             if self.roles is not None:
-                for candidate in argument_candidates(doc, token.sent, entities, spans):
+                for candidate in argument_candidates(doc, token.sent, entities, spans, doc_chunks):
                     if candidate.first <= token.i < candidate.end:
                         continue
                     filler = doc[candidate.first : candidate.end].root
                     role, q = self.roles.best_other_than(
-                        argument_features(token, label, filler, candidate.label, candidate.contains_entity), NONE
+                        argument_features(token, label, filler, candidate.label, candidate.contains_entity, ancestors), NONE
                     )
                     if role != NONE and q >= self.role_threshold:
                         span_label = candidate.label[3:] if candidate.label.startswith("EV:") else candidate.label
