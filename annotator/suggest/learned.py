@@ -145,9 +145,13 @@ def trigger_features(token: Any, rule_type: str | None) -> list[str]:
 
 
 def _ancestors(token: Any) -> list[Any]:
+    # Compare indices: spaCy makes a new Token object on every access, so ``head is token`` never holds.
     chain = [token]
-    while chain[-1].head is not chain[-1] and len(chain) < 40:
-        chain.append(chain[-1].head)
+    while len(chain) < 40:
+        head = chain[-1].head
+        if head.i == chain[-1].i:
+            break
+        chain.append(head)
     return chain
 
 
