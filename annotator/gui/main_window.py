@@ -26,6 +26,7 @@ from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
+from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.hub_panel import HubPanel
 from annotator.gui.review_mode import ReviewMode
@@ -115,8 +116,10 @@ class MainWindow(QMainWindow):
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.files = FileActions(self)
         self.view_options = ViewOptions(self)
+        self.training = TrainActions(self)
         self.actions_by_id = install_actions(
-            self, ACTIONS, self.view, self.toolbar, self.menus, (self, self.editor, self.review, self.files, self.view_options)
+            self, ACTIONS, self.view, self.toolbar, self.menus,
+            (self, self.editor, self.review, self.files, self.view_options, self.training),
         )
         self.view_options.install()
         self._install_labels()
@@ -503,7 +506,7 @@ class MainWindow(QMainWindow):
         self.list_panel.stop()  # a search typed just before closing must not query a closed store
         self._status_update.stop()
         self.suggestions.stop()
-        for task in (self.files.task, self.review.task):
+        for task in (self.files.task, self.review.task, self.training.thread):
             if task is not None and task.isRunning():
                 task.cancel()
                 task.wait(5000)

@@ -156,7 +156,56 @@ CREATE TABLE layer_records (
 and the records a layer's documents came in (a Prodigy answer's hashes, ``_view_id``, span fields...),
 kept so that export gives them back."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH, _V3_RELATIONS)
+_V4_HUB = """
+CREATE TABLE hub_link (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    url TEXT NOT NULL,
+    user TEXT NOT NULL,
+    role TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    pulled_seq INTEGER NOT NULL DEFAULT 0,
+    connected_at TEXT NOT NULL,
+    last_sync TEXT,
+    last_message TEXT
+);
+CREATE TABLE hub_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    layer_id INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    parked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE hub_push_layers (layer_id INTEGER PRIMARY KEY REFERENCES layers(id) ON DELETE CASCADE);
+CREATE TABLE hub_applying (flag INTEGER);
+CREATE TABLE hub_versions (uid TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE hub_assignments (
+    content_hash TEXT NOT NULL,
+    analyst TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    PRIMARY KEY (content_hash, analyst)
+) WITHOUT ROWID;
+"""
+"""Team hub bookkeeping: the link (URL without password, last pulled change), the outbox of own
+changes not yet acknowledged by the hub, hub row versions, and assignments. Triggers that fill
+the outbox are created when a project connects to a hub, so unconnected projects pay nothing."""
+
+_V5_MODELS = """
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    layer TEXT NOT NULL,
+    documents INTEGER NOT NULL,
+    base TEXT NOT NULL DEFAULT '',
+    scores TEXT NOT NULL DEFAULT '{}',
+    blob BLOB NOT NULL
+);
+"""
+"""Suggesters trained from a layer (``annotator train``): the fine-tuned pipeline and event
+classifiers as one archive, so that a project stays one file to copy or mail."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH, _V3_RELATIONS, _V4_HUB, _V5_MODELS)
 """Migration ``i`` takes a file from version ``i`` to ``i + 1``."""
 
 LATEST_VERSION = len(MIGRATIONS)
@@ -215,41 +264,3 @@ def _statements(script: str) -> list[str]:
     if rest:
         statements.append(rest)
     return statements
-
-
-_V4_HUB = """
-CREATE TABLE hub_link (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    url TEXT NOT NULL,
-    user TEXT NOT NULL,
-    role TEXT NOT NULL,
-    client_id TEXT NOT NULL,
-    pulled_seq INTEGER NOT NULL DEFAULT 0,
-    connected_at TEXT NOT NULL,
-    last_sync TEXT,
-    last_message TEXT
-);
-CREATE TABLE hub_outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    uid TEXT NOT NULL,
-    layer_id INTEGER NOT NULL,
-    document_id INTEGER NOT NULL,
-    parked INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE hub_push_layers (layer_id INTEGER PRIMARY KEY REFERENCES layers(id) ON DELETE CASCADE);
-CREATE TABLE hub_applying (flag INTEGER);
-CREATE TABLE hub_versions (uid TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE hub_assignments (
-    content_hash TEXT NOT NULL,
-    analyst TEXT NOT NULL,
-    active INTEGER NOT NULL,
-    PRIMARY KEY (content_hash, analyst)
-) WITHOUT ROWID;
-"""
-"""Team hub bookkeeping: the link (URL without password, last pulled change), the outbox of own
-changes not yet acknowledged by the hub, hub row versions, and assignments. Triggers that fill
-the outbox are created when a project connects to a hub, so unconnected projects pay nothing."""
-
-MIGRATIONS = MIGRATIONS + (_V4_HUB,)
-LATEST_VERSION = len(MIGRATIONS)

@@ -126,10 +126,12 @@ def suggest_documents(
     """
     started = time.perf_counter()
     schema = store.schema() or default_schema()
-    name = choose_model(model, store.setting(MODEL_SETTING))
-    suggester = Suggester.load(name, schema)
+    from annotator.suggest.trained import choose_suggester
+
+    choice = choose_suggester(store, model)
+    suggester = choice.load(schema)
     layer = suggestions_layer(store, suggester)
-    report = SuggestReport(layer.name, name)
+    report = SuggestReport(layer.name, choice.layer_name or choice.pipeline)
     ids = documents_to_suggest(store, layer, force)
     report.skipped = store.count_documents() - len(ids)
     if progress:
@@ -137,7 +139,7 @@ def suggest_documents(
     batch_size = max(1, batch_size)
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
     helpers = min(processes, os.cpu_count() or 1, len(batches)) - 1
-    pool = _start_pool(name, schema, helpers) if helpers > 0 else None
+    pool = _start_pool(choice, schema, helpers) if helpers > 0 else None
     try:
         for results, problems in _suggested_batches(store, suggester, pool, helpers, batches):
             save_suggestions(store, layer, results)
@@ -191,17 +193,18 @@ _worker_suggester: Suggester | None = None
 _worker_error: str | None = None
 
 
-def _start_pool(model: str, schema: LabelSchema, processes: int) -> Any:
+def _start_pool(model: Any, schema: LabelSchema, processes: int) -> Any:
     """Helper processes started with ``spawn`` (safe beside Qt); each loads its own pipeline."""
     return multiprocessing.get_context("spawn").Pool(processes, initializer=_init_pool_worker, initargs=(model, schema))
 
 
-def _init_pool_worker(model: str, schema: LabelSchema) -> None:
+def _init_pool_worker(model: Any, schema: LabelSchema) -> None:
     """Runs in each helper: load the pipeline once; Ctrl+C is the parent's to handle."""
     global _worker_suggester, _worker_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        _worker_suggester = Suggester.load(model, schema)
+        # A pipeline name, or a SuggesterChoice (which may name a trained model's folder).
+        _worker_suggester = Suggester.load(model, schema) if isinstance(model, str) else model.load(schema)
     except SuggestError as error:
         _worker_error = str(error)
 

@@ -74,6 +74,24 @@ class Suggester:
             "rule_files": list(rules.sources),
             "annotator_version": __version__,
         }
+        self.events_model: Any = None
+        """A learned :class:`~annotator.suggest.learned.EventModel`, for a trained suggester."""
+        self.trained_meta: dict[str, Any] = {}
+
+    def use_trained(self, events_model: Any, layer_name: str, entity_labels: Iterable[str], meta: dict[str, Any]) -> None:
+        """Suggest events with ``events_model`` and keep the recognizer's ``entity_labels`` as they are
+        (they are the project's own labels), writing to the layer ``layer_name`` (``trained:N``)."""
+        self.events_model = events_model
+        kept = meta.get("kept_labels")
+        if kept is not None:
+            # Only the layer's labels and those rehearsed in training: the others name what the
+            # layer annotates under its own labels, and would only duplicate them.
+            self.label_map = {k: v for k, v in self.label_map.items() if k in kept}
+        for label in entity_labels:
+            self.label_map[label] = label
+        self.layer_name = layer_name
+        self.layer_info = {**self.layer_info, "suggester": "trained", "trained_model": layer_name,
+                           "trained_from": meta.get("layer"), "trained_documents": meta.get("documents")}
 
     @classmethod
     def load(cls, model: str | None, schema: LabelSchema) -> Suggester:
@@ -136,7 +154,10 @@ class Suggester:
             start, end = ent.start_char + offset, ent.end_char + offset
             uid = suggestion_uid(self.layer_name, state.content_hash, "span", start, end, label)
             state.spans.append(SpanAnnotation(Span(start, end, label), uid, provenance))
-        for trigger, arguments in extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset):
+        found = extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset)
+        if self.events_model is not None:
+            found = [(t, a) for t, a, _confidence in self.events_model.predict(doc, entities, found, offset)]
+        for trigger, arguments in found:
             uid = suggestion_uid(self.layer_name, state.content_hash, "event", trigger.start, trigger.end, trigger.label)
             state.events.append(Event(trigger, arguments, uid, provenance))
 

@@ -218,8 +218,12 @@ def _serve(db_path: str, model: str | None, requests: Any, messages: Any) -> Non
             raise StoreError(f"there is no project at {db_path}")  # opening would create an empty one
         store = ProjectStore.open(db_path)
         schema = store.schema() or default_schema()
-        name = choose_model(model, store.setting(MODEL_SETTING))
-        server = _Server(store, Suggester.load(name, schema), messages)
+        from annotator.suggest.trained import choose_suggester
+
+        # The project's trained model where it has one (annotator train), else its pipeline.
+        choice = choose_suggester(store, model)
+        name = choice.layer_name or choice.pipeline
+        server = _Server(store, choice.load(schema), messages)
     except (SuggestError, StoreError) as error:
         messages.put(WorkerMessage("error", message=str(error)))
         _wait_for_stop(requests)

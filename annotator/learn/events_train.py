@@ -1,0 +1,180 @@
+"""Training the event classifiers of :mod:`annotator.suggest.learned` from parsed gold documents.
+
+Each gold trigger teaches the trigger classifier its head word's event type (every other
+candidate word teaches "no trigger"); each gold event teaches the role classifier, for every
+candidate filler in its sentence, the role that filler plays or "none". The classifiers are
+multinomial logistic regressions (scikit-learn, L-BFGS) over sparse binary features; only their
+arrays are kept. An averaged perceptron was the other candidate; logistic regression measured
+as well or better here and gives calibrated confidences.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from annotator.model.annotations import AnnotationSet
+from annotator.suggest.learned import (
+    NONE,
+    Candidate,
+    EventModel,
+    LinearModel,
+    argument_candidates,
+    argument_features,
+    trigger_candidates,
+    trigger_features,
+)
+
+MIN_RULE_EXAMPLES = 5
+"""Event types with fewer training triggers than this keep the rule lexicon's suggestions."""
+
+
+@dataclass
+class ParsedDoc:
+    """A parsed piece of a training document, its gold (in token offsets) and the rules' triggers."""
+
+    doc: Any
+    entities: list[tuple[int, int, str]]
+    triggers: list[tuple[int, int, str]]
+    """Gold triggers: first token, end token, type; the head word is the span's root."""
+    arguments: list[dict[tuple[int, int], str]]
+    """Per gold trigger: filler token span to role."""
+    rule_types: dict[int, str] = field(default_factory=dict)
+    """Token index to the event type the rule lexicon gives it."""
+
+
+def token_span(doc: Any, start: int, end: int, offset: int = 0) -> tuple[int, int] | None:
+    """The tokens covering code points ``start``..``end`` of the text (``offset``: the doc's start)."""
+    span = doc.char_span(start - offset, end - offset, alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def parsed_gold(
+    doc: Any, gold: AnnotationSet, offset: int, rule_events: Iterable[Any], found_entities: Sequence[tuple[int, int, str]] = ()
+) -> ParsedDoc:
+    """``gold`` (code points into the whole text) moved onto ``doc``, a piece starting at ``offset``.
+
+    A document whose gold has events but no entities (an events-only layer) takes the recognizer's
+    ``found_entities`` (token offsets) as its entities, so that the role classifier learns from the
+    same kind of candidates it will see when suggesting."""
+    length = len(doc.text)
+
+    def inside(start: int, end: int) -> bool:
+        return offset <= start and end <= offset + length
+
+    entities = []
+    for annotation in gold.spans:
+        if inside(annotation.start, annotation.end):
+            found = token_span(doc, annotation.start, annotation.end, offset)
+            if found:
+                entities.append((*found, annotation.label))
+    if not gold.spans:
+        entities = list(found_entities)
+    by_uid = {e.uid: e for e in gold.events}
+    triggers, arguments = [], []
+    for event in gold.events:
+        if not inside(event.trigger.start, event.trigger.end):
+            continue
+        found = token_span(doc, event.trigger.start, event.trigger.end, offset)
+        if not found:
+            continue
+        roles: dict[tuple[int, int], str] = {}
+        for argument in event.arguments:
+            filler = argument.span if argument.span is not None else getattr(by_uid.get(argument.event_uid or ""), "trigger", None)
+            if filler is not None and inside(filler.start, filler.end):
+                where = token_span(doc, filler.start, filler.end, offset)
+                if where:
+                    roles.setdefault(where, argument.role)
+        triggers.append((*found, event.type))
+        arguments.append(roles)
+    by_start = {token.idx + offset: token.i for token in doc}
+    rules = {by_start[t.start]: t.label for t, _a in rule_events if t.start in by_start}
+    return ParsedDoc(doc, entities, triggers, arguments, rules)
+
+
+def _fit(examples: list[tuple[list[str], str]], c: float = 10.0) -> LinearModel:
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    vocab: dict[str, int] = {}
+    indices: list[int] = []
+    indptr = [0]
+    for features, _label in examples:
+        for feature in set(features):
+            indices.append(vocab.setdefault(feature, len(vocab)))
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(examples), len(vocab)))
+    labels = [label for _f, label in examples]
+    classes = sorted(set(labels))
+    if len(classes) == 1:  # nothing to tell apart: always that class
+        return LinearModel(classes, {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
+    model = LogisticRegression(C=c, max_iter=300)
+    model.fit(matrix, labels)
+    coef = model.coef_.T.astype(np.float32)
+    bias = model.intercept_.astype(np.float32)
+    learned = [str(x) for x in model.classes_]
+    if len(learned) == 2:  # scikit-learn keeps one column for two classes: make the softmax form
+        coef = np.hstack([-coef / 2, coef / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2], np.float32)
+    # Features whose weights are all zero cost memory and nothing else.
+    keep = np.flatnonzero(np.abs(coef).max(axis=1) > 1e-6)
+    names = sorted(vocab, key=vocab.__getitem__)
+    return LinearModel(learned, {names[i]: n for n, i in enumerate(keep)}, coef[keep], bias)
+
+
+def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: float = 10.0) -> EventModel:
+    """Trigger and role classifiers, trigger extents and the rule-kept types from ``docs``."""
+    trigger_examples: list[tuple[list[str], str]] = []
+    role_examples: list[tuple[list[str], str]] = []
+    counts: Counter[str] = Counter()
+    extents: dict[str, Counter[tuple[int, int]]] = {}
+    for parsed in docs:
+        doc = parsed.doc
+        heads: dict[int, str] = {}
+        for (first, end, event_type), roles in zip(parsed.triggers, parsed.arguments):
+            head = doc[first:end].root
+            heads[head.i] = event_type
+            counts[event_type] += 1
+            key = event_type + "|" + head.lemma_.lower()
+            extents.setdefault(key, Counter())[(head.i - first, end - 1 - head.i)] += 1
+            candidates = argument_candidates(doc, head.sent, parsed.entities, parsed.triggers)
+            seen = {(c.first, c.end) for c in candidates}
+            for where, _role in roles.items():
+                if where not in seen:  # a filler no candidate covers: still teach what it looks like
+                    label = next((lab for s, e, lab in parsed.entities if (s, e) == where), "NP")
+                    candidates.append(Candidate(where[0], where[1], label))
+            for candidate in candidates:
+                if candidate.first <= head.i < candidate.end:
+                    continue
+                filler = doc[candidate.first : candidate.end].root
+                features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity)
+                role_examples.append((features, roles.get((candidate.first, candidate.end), NONE)))
+        for token in trigger_candidates(doc):
+            trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
+    triggers = _fit(trigger_examples, c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
+    roles = _fit(role_examples, c) if role_examples else None
+    kept_extents = {}
+    for key, seen in extents.items():
+        (shape, n), = seen.most_common(1)
+        if shape != (0, 0) and n * 2 > sum(seen.values()):
+            kept_extents[key] = list(shape)
+    return EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
+
+
+def rule_types(counts: Counter[str], lexicon_types: Iterable[str]) -> list[str]:
+    """The event types whose suggestions the rule lexicon keeps making.
+
+    A layer without events was not about events: every type stays with the rules. A layer whose
+    events are all of types the lexicon does not know (another domain) drops the rules, which
+    would only add noise there. Otherwise the types the layer has fewer than
+    :data:`MIN_RULE_EXAMPLES` examples of stay with the rules.
+    """
+    lexicon = sorted(set(lexicon_types))
+    if not counts:
+        return lexicon
+    if not any(counts[t] for t in lexicon):
+        return []
+    return [t for t in lexicon if counts[t] < MIN_RULE_EXAMPLES]
