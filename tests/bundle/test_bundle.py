@@ -86,7 +86,10 @@ def test_every_command_works_from_the_bundle(bundle: Path, clean_env: dict[str, 
     for record in records:  # offsets point at the text they name
         for span in record["spans"]:
             assert record["text"][span["start"]:span["end"]].strip()
-    for command in ("agreement", "evaluate", "merge", "gui", "export", "suggest", "import", "init", "stats"):
+    for command in (
+        "agreement", "evaluate", "merge", "gui", "export", "suggest", "import", "init", "stats", "train", "models",
+        "backups", "restore", "check", "repair-names", "hub", "sync",
+    ):
         result = run(bundle, clean_env, command, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, (command, result.stderr)
     errors_log = Path(clean_env["HOME"]) / ".local" / "state" / "annotator" / "log" / "errors.log"
@@ -121,3 +124,20 @@ def _version() -> str:
     from annotator import __version__
 
     return __version__
+
+
+@pytest.mark.training
+def test_training_works_from_the_bundle(
+    bundle: Path, clean_env: dict[str, str], tmp_path: Path, tiny_gold_maker
+) -> None:
+    """`annotator train` (spaCy's trainer and scikit-learn inside the bundle) stores a model that
+    the bundled `suggest` then uses."""
+    db = tmp_path / "gold.annotator"
+    tiny_gold_maker(db)
+    result = run(bundle, clean_env, "--db", str(db), "train", "--layer", "gold", "--status", "any", "--max-minutes", "2")
+    assert result.returncode == 0, result.stderr
+    result = run(bundle, clean_env, "--db", str(db), "models")
+    assert result.returncode == 0 and "trained:1" in result.stdout, (result.stdout, result.stderr)
+    result = run(bundle, clean_env, "--db", str(db), "suggest", "--processes", "1")
+    assert result.returncode == 0, result.stderr
+    assert "trained:1" in result.stdout, result.stdout
