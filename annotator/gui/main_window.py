@@ -383,7 +383,8 @@ class MainWindow(QMainWindow):
     def done_next(self) -> None:
         if self.session.current is None:
             return
-        self.session.set_status(DocStatus.DONE)
+        if self.session.set_status(DocStatus.DONE) is None:
+            self.training.document_done()  # retrains in the background when the project's setting says so
         self._go(1, unfinished=True)
 
     def focus_list(self) -> None:
