@@ -45,3 +45,22 @@ def test_marking_the_nth_document_done_retrains_in_the_background(tmp_path: Path
     window.done_next()
     assert done_since_last_model(window.store) == 1
     assert not training.thread.isRunning() and len(list_models(window.store)) == 1
+
+
+def test_tools_retrain_automatically_sets_the_project_setting(tmp_path: Path, make_window, monkeypatch, tiny_gold_maker) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    path = tmp_path / "setting.db"
+    tiny_gold_maker(path, documents=3)
+    window = make_window(path)
+    asked = []
+
+    def answer(parent, title, label, value, low, high):  # the user types 7 and presses OK
+        asked.append((value, low))
+        return 7, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(answer))
+    window.actions_by_id["retrain_settings"].trigger()
+    assert asked == [(0, 0)]  # offered the current value: off
+    assert retrain_every(window.store) == 7
+    assert "every 7 documents" in window.statusBar().currentMessage()
