@@ -126,17 +126,26 @@ def format_comparison(trained: Mapping[str, Any], untrained: Mapping[str, Any], 
 
 @click.command("models")
 @click.option("--use", "use", metavar="NAME", help="Make NAME (trained:N, or 'default' for the untrained suggester) the project's suggester.")
+@click.option("--retrain-every", type=click.IntRange(0, None), metavar="N", help="The window retrains from gold in the background after every N documents marked done (0: never, the default).")
 @click.pass_obj
-def models_command(project: Any, use: str | None) -> None:
+def models_command(project: Any, use: str | None, retrain_every: int | None) -> None:
     """List the trained models stored in the project, with their held-out F1 (trained / untrained)."""
     from annotator.store.models import UNTRAINED, current_model, list_models, set_current_model
+    from annotator.store.retrain import done_since_last_model, retrain_every as every_setting, set_retrain_every
 
     with project.open(create=False) as store:
         if use:
             set_current_model(store, use.strip())
             click.echo(f"The project now suggests with {use.strip()}.")
+        if retrain_every is not None:
+            set_retrain_every(store, retrain_every)
         models = list_models(store)
         current = current_model(store)
+        every, done = every_setting(store), done_since_last_model(store)
+    if every:
+        click.echo(f"The window retrains in the background after every {every} documents marked done ({done} since the last model).")
+    else:
+        click.echo("Retraining in the background is off (annotator models --retrain-every N turns it on).")
     if not models:
         click.echo("No trained models yet: `annotator train` makes one from the gold layer. The project uses the untrained suggester.")
         return

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.model.layer import DocStatus
-from annotator.store.listing import DocumentFilter, DocumentRow, list_documents
+from annotator.store.listing import LEAST_CONFIDENT, DocumentFilter, DocumentRow, list_documents
 
 PAGE = 200
 COLUMNS = ("Title", "Date", "Status", "Spans", "Events")
@@ -73,7 +73,8 @@ class DocumentListModel(QAbstractTableModel):
             for i, row in enumerate(self.rows):
                 if row.id == document_id:
                     return i
-            if self._exhausted or (self.rows and self.rows[-1].id > document_id):
+            past = self.filter.order == "id" and self.rows and self.rows[-1].id > document_id
+            if self._exhausted or past:
                 return None
             self.fetchMore(QModelIndex())
 
@@ -93,6 +94,8 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, row.date or "", row.status.title, row.spans, row.events)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            if row.confidence is not None:
+                return f"{row.title}\n(least sure pending suggestion: {row.confidence:.0%})"
             return row.title
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QColor(STATUS_COLOURS[row.status])
@@ -124,6 +127,12 @@ class DocumentListPanel(QWidget):
         self.status.addItem("All", None)
         for status in DocStatus:
             self.status.addItem(status.title.capitalize(), status)
+        # Active learning: the documents the model is least sure of first, where corrections teach most.
+        self.order = QComboBox()
+        self.order.setObjectName("list_order")
+        self.order.addItem("Import order", "id")
+        self.order.addItem("Least confident first", LEAST_CONFIDENT)
+        self.order.setToolTip("Least confident first: documents whose pending suggestions the model is least sure of")
         self.table = QTableView()
         self.table.setObjectName("documents")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -139,6 +148,7 @@ class DocumentListPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.status)
+        top.addWidget(self.order)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -147,6 +157,7 @@ class DocumentListPanel(QWidget):
         self._debounce.timeout.connect(self.filter_changed)
         self.search.textChanged.connect(lambda _: self._debounce.start())
         self.status.currentIndexChanged.connect(lambda _: self.filter_changed.emit())
+        self.order.currentIndexChanged.connect(lambda _: self.filter_changed.emit())
         self.table.clicked.connect(self._clicked)
         self.table.activated.connect(self._clicked)
 
@@ -168,9 +179,12 @@ class DocumentListPanel(QWidget):
 
     def current_filter(self, layer_id: int | None, suggestion_layer_id: int | None) -> DocumentFilter:
         status = self.status.currentData()  # Qt hands an enum back as its plain string value
+        order = str(self.order.currentData() or "id")
         if status == "my_queue":  # added by the team-hub panel
-            return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), None, my_queue=True)
-        return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), DocStatus(status) if status else None)
+            return DocumentFilter(layer_id, suggestion_layer_id, self.search.text(), None, my_queue=True, order=order)
+        return DocumentFilter(
+            layer_id, suggestion_layer_id, self.search.text(), DocStatus(status) if status else None, order=order
+        )
 
     def show_document(self, document_id: int) -> None:
         """Select the row of ``document_id`` (loading pages as needed) without emitting a choice."""

@@ -40,7 +40,7 @@ from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
 from annotator.model.layer import DocStatus
 from annotator.session import Session
-from annotator.store.listing import DocumentFilter, ProgressCounter, list_documents, neighbour
+from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
 from annotator.store.project import ProjectStore
 
 WorkerFactory = Callable[[Path], "WorkerLike | None"]
@@ -297,9 +297,9 @@ class MainWindow(QMainWindow):
             self._update_list_row(document_id)
 
     def _update_list_row(self, document_id: int) -> None:
-        rows = list_documents(self.store, self._filter(), document_id - 1, 1)
-        if rows and rows[0].id == document_id and self.list_panel.model is not None:
-            self.list_panel.model.update_row(rows[0])
+        row = listed_row(self.store, self._filter(), document_id)
+        if row is not None and self.list_panel.model is not None:
+            self.list_panel.model.update_row(row)
 
     def _update_status_bar(self, progress_too: bool = True) -> None:
         role = f"reviewing into <b>gold</b> ({', '.join(self.review.layers)})" if self.review.active else ""
@@ -383,7 +383,8 @@ class MainWindow(QMainWindow):
     def done_next(self) -> None:
         if self.session.current is None:
             return
-        self.session.set_status(DocStatus.DONE)
+        if self.session.set_status(DocStatus.DONE) is None:
+            self.training.document_done()  # retrains in the background when the project's setting says so
         self._go(1, unfinished=True)
 
     def focus_list(self) -> None:

@@ -142,6 +142,8 @@ class SidePanel(QWidget):
             if 0 <= argument < len(annotation.arguments):
                 where = f"<b>selected argument:</b> {escape(annotation.arguments[argument].role)}<br>" + where
         note = f"<br><i>{escape(annotation.note)}</i>" if annotation.note else ""
+        if annotation.confidence is not None:
+            note = f"<br>model confidence: <b>{annotation.confidence:.0%}</b>" + note
         attributes = "".join(f"<br>{escape(k)}: {escape(str(v))}" for k, v in annotation.attributes.items())
         self.details.setText(f"{head}<br>{where}<br><small>{_provenance_html(annotation.provenance)}</small>{note}{attributes}")
 

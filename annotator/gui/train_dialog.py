@@ -58,20 +58,31 @@ class TrainActions(QObject):
         self.progress: QProgressDialog | None = None
         self.scores: ScoresDialog | None = None
         self.error: str | None = None
+        self.background = False
+        """Whether the running (or last) training was started by the retrain-every-N setting."""
+        self._marks_at_start = 0
+        self._retry_at = 0
+        """After a background training failed: the done count at which to try again (N more)."""
 
     @property
     def window(self) -> Any:
         return self._window()
 
-    def train_from_gold(self) -> None:
+    def train_from_gold(self, background: bool = False) -> None:
+        """Train; ``background``: started by the retrain setting, so no progress dialog (the window
+        stays usable) and no scores dialog, only a message in the status bar."""
         window = self.window
         path = window.store.path
         if path is None:
-            QMessageBox.information(window, "Train from gold", "Save the project to a file first: training reads it in the background.")
+            if not background:
+                QMessageBox.information(window, "Train from gold", "Save the project to a file first: training reads it in the background.")
             return
         if self.thread is not None and self.thread.isRunning():
             return
         minutes = float(window.store.setting(TRAIN_MINUTES_SETTING, 10.0) or 10.0)
+        from annotator.store.retrain import done_marks
+
+        self._marks_at_start = done_marks(window.store)  # what this training reads; later marks count for the next
 
         def work(progress: Callable[[str, int, int | None], None], should_stop: Callable[[], bool]) -> Any:
             from annotator.learn.trainer import TrainOptions, train
@@ -85,20 +96,63 @@ class TrainActions(QObject):
             with ProjectStore.open(path) as store:
                 return train(store, TrainOptions(max_minutes=minutes), progress=report)
 
-        dialog = QProgressDialog("Training from gold: reading the layer…", "Cancel", 0, 0, window)
-        dialog.setWindowTitle("Train from gold")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setAutoReset(False)
-        dialog.setAutoClose(False)
         thread = TaskThread(work, self)
         thread.progressed.connect(self._progressed)
         thread.succeeded.connect(self._succeeded)
         thread.failed.connect(self._failed)
-        dialog.canceled.connect(thread.cancel)
-        self.thread, self.progress, self.error = thread, dialog, None
-        dialog.show()
+        self.thread, self.progress, self.error, self.background = thread, None, None, background
+        if background:
+            window.say("Retraining from gold in the background…")
+        else:
+            dialog = QProgressDialog("Training from gold: reading the layer…", "Cancel", 0, 0, window)
+            dialog.setWindowTitle("Train from gold")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(0)
+            dialog.setAutoReset(False)
+            dialog.setAutoClose(False)
+            dialog.canceled.connect(thread.cancel)
+            self.progress = dialog
+            dialog.show()
         thread.start()
+
+    def document_done(self) -> bool:
+        """The analyst marked a document done: start a background training when the project's
+        retrain setting says one is due (never while one runs). Returns whether one started."""
+        from annotator.store.retrain import done_since_last_model, retrain_every
+
+        window = self.window
+        if self.thread is not None and self.thread.isRunning():
+            return False
+        every = retrain_every(window.store)
+        if every <= 0 or window.store.path is None:
+            return False
+        done = done_since_last_model(window.store)
+        if done < max(every, self._retry_at):
+            return False
+        self.train_from_gold(background=True)
+        return self.thread is not None and self.thread.isRunning()
+
+    def retrain_settings(self) -> None:
+        """Tools > Retrain automatically…: ask for N (0: off)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from annotator.store.retrain import retrain_every
+
+        window = self.window
+        every, ok = QInputDialog.getInt(
+            window, "Retrain automatically",
+            "Retrain from gold in the background after every N documents marked done (0: never):",
+            retrain_every(window.store), 0, 100_000,
+        )
+        if ok:
+            self.set_retrain_every(every)
+
+    def set_retrain_every(self, every: int) -> None:
+        from annotator.store.retrain import set_retrain_every
+
+        set_retrain_every(self.window.store, every)
+        self._retry_at = 0
+        self.window.say(f"Retraining in the background after every {every} documents marked done." if every else "Retraining in the background is off.")
 
     def _progressed(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -113,18 +167,39 @@ class TrainActions(QObject):
             self.progress = None
 
     def _succeeded(self, report: Any) -> None:
+        from annotator.store.retrain import remember_baseline
+
         self._close_progress()
-        self.window.say(f"Trained {report.model.name} from {report.documents} document(s) of {report.layer!r}.")
-        self.scores = ScoresDialog(report, self.window)
-        self.scores.resuggest_requested.connect(self.resuggest)
-        self.scores.show()
+        self._retry_at = 0
+        if report.model is not None:
+            remember_baseline(self.window.store, report.model.name, self._marks_at_start)
+        if self.background:
+            # No dialog in the analyst's way: the suggester restarts on the new model, so the next
+            # documents opened get its suggestions; decisions already taken are in the analyst's layer.
+            window = self.window
+            window.suggestions.stop()
+            window.suggestions = window._start_suggestions()
+            window.say(
+                f"Retrained {report.model.name} in the background from {report.documents} document(s) of "
+                f"{report.layer!r} (its scores: annotator models)."
+            )
+        else:
+            self.window.say(f"Trained {report.model.name} from {report.documents} document(s) of {report.layer!r}.")
+            self.scores = ScoresDialog(report, self.window)
+            self.scores.resuggest_requested.connect(self.resuggest)
+            self.scores.show()
         self.finished.emit(report)
 
     def _failed(self, message: str) -> None:
         self._close_progress()
         self.error = message
         self.window.say(f"Training: {message}", error=True)
-        if "cancelled" not in message:
+        if self.background:
+            # Try again after N more documents, not after every one (the same data would fail again).
+            from annotator.store.retrain import done_since_last_model, retrain_every
+
+            self._retry_at = done_since_last_model(self.window.store) + retrain_every(self.window.store)
+        elif "cancelled" not in message:
             QMessageBox.warning(self.window, "Train from gold", message)
         self.finished.emit(None)
 

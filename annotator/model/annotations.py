@@ -139,6 +139,8 @@ class SpanAnnotation:
     fragments: tuple[tuple[int, int], ...] = ()
     attributes: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    confidence: float | None = None
+    """How sure the suggester was (a probability in 0..1), where it says; None for the rest."""
 
     def __post_init__(self) -> None:
         fragments = tuple((int(s), int(e)) for s, e in self.fragments)
@@ -152,7 +154,7 @@ class SpanAnnotation:
     def trusted(cls, span: Span, uid: str, provenance: Provenance) -> SpanAnnotation:
         """An annotation of values checked before, without fragments, attributes or note: see :meth:`Span.trusted`."""
         made = _new(cls)
-        made.__dict__.update(span=span, uid=uid, provenance=provenance, fragments=(), attributes={}, note="")
+        made.__dict__.update(span=span, uid=uid, provenance=provenance, fragments=(), attributes={}, note="", confidence=None)
         return made
 
     @property
@@ -198,6 +200,8 @@ class Event:
     provenance: Provenance = field(default_factory=Provenance)
     attributes: Mapping[str, Any] = field(default_factory=dict)
     note: str = ""
+    confidence: float | None = None
+    """How sure the suggester was that this is an event of this type (0..1), where it says."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "arguments", tuple(self.arguments))

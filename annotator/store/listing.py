@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.model.layer import DocStatus
+from annotator.store.confidence import SORT_KEY_SQL, UNSCORED
 from annotator.store.project import ProjectStore
 
 
@@ -25,6 +26,11 @@ class DocumentFilter:
     status: DocStatus | None = None
     my_queue: bool = False
     """Only documents the team hub assigned to this layer's analyst that the layer has not done."""
+    order: str = "id"
+    """``"id"`` (import order) or :data:`LEAST_CONFIDENT` (see :mod:`annotator.store.confidence`)."""
+
+
+LEAST_CONFIDENT = "least_confident"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,8 @@ class DocumentRow:
     status: DocStatus
     spans: int
     events: int
+    confidence: float | None = None
+    """The document's confidence when the list is sorted by it (None: unscored, or not sorted so)."""
 
 
 def _fts_query(search: str) -> str | None:
@@ -80,18 +88,53 @@ _FROM = (
 )
 
 
+_ROW_SQL = (
+    "SELECT d.id, d.title, d.date, coalesce(st.status, 'new'), "
+    "(SELECT count(*) FROM spans s WHERE s.layer_id = :layer AND s.document_id = d.id AND s.decision != 'rejected'), "
+    "(SELECT count(*) FROM events e WHERE e.layer_id = :layer AND e.document_id = d.id AND e.decision != 'rejected')"
+)
+
+
+def _by_confidence(f: DocumentFilter) -> bool:
+    return f.order == LEAST_CONFIDENT
+
+
+def _sort_key(store: ProjectStore, params: dict[str, Any], document_id: int) -> float:
+    """The confidence sort key of one document (see :data:`~annotator.store.confidence.SORT_KEY_SQL`)."""
+    row = store.db.execute(f"SELECT {SORT_KEY_SQL} FROM documents d WHERE d.id = :key_id", {**params, "key_id": document_id}).fetchone()
+    return float(row[0]) if row else UNSCORED
+
+
 def list_documents(store: ProjectStore, f: DocumentFilter, after_id: int = 0, limit: int = 200) -> list[DocumentRow]:
-    """The next page of rows after ``after_id``, in id order."""
+    """The next page of rows after the document ``after_id`` (0: from the start), in list order:
+    by id, or least confident first (then by id)."""
     where, params = _where(f)
     params.update(after=after_id, limit=limit)
+    if not _by_confidence(f):
+        rows = store.db.execute(
+            f"{_ROW_SQL} {_FROM} WHERE d.id > :after AND {where} ORDER BY d.id LIMIT :limit", params
+        ).fetchall()
+        return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5]) for r in rows]
+    # Keyset on (key, id): the key of the last row shown is looked up again, one document's worth.
+    params["after_key"] = _sort_key(store, params, after_id) if after_id else -1.0
     rows = store.db.execute(
-        "SELECT d.id, d.title, d.date, coalesce(st.status, 'new'), "
-        "(SELECT count(*) FROM spans s WHERE s.layer_id = :layer AND s.document_id = d.id AND s.decision != 'rejected'), "
-        "(SELECT count(*) FROM events e WHERE e.layer_id = :layer AND e.document_id = d.id AND e.decision != 'rejected') "
-        f"{_FROM} WHERE d.id > :after AND {where} ORDER BY d.id LIMIT :limit",
+        f"SELECT * FROM ({_ROW_SQL}, {SORT_KEY_SQL} AS k {_FROM} WHERE {where}) "
+        "WHERE (k, id) > (:after_key, :after) ORDER BY k, id LIMIT :limit",
         params,
     ).fetchall()
-    return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5]) for r in rows]
+    return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5], r[6] if r[6] < UNSCORED else None) for r in rows]
+
+
+def listed_row(store: ProjectStore, f: DocumentFilter, document_id: int) -> DocumentRow | None:
+    """The list's row of one document (None if the filter hides it), to refresh it after an edit."""
+    where, params = _where(f)
+    params["id"] = document_id
+    key = f", {SORT_KEY_SQL}" if _by_confidence(f) else ", NULL"
+    r = store.db.execute(f"{_ROW_SQL}{key} {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
+    if r is None:
+        return None
+    confidence = r[6] if r[6] is not None and r[6] < UNSCORED else None
+    return DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5], confidence)
 
 
 def count_documents(store: ProjectStore, f: DocumentFilter) -> int:
@@ -118,6 +161,15 @@ def neighbour(store: ProjectStore, f: DocumentFilter, current_id: int, step: int
         where += " AND coalesce(st.status, 'new') != 'done'"
     params["current"] = current_id
     comparison, order = (">", "ASC") if step > 0 else ("<", "DESC")
+    if _by_confidence(f):
+        params["current_key"] = _sort_key(store, params, current_id)
+        keyed = f"SELECT * FROM (SELECT d.id AS id, {SORT_KEY_SQL} AS k {_FROM} WHERE {where})"
+        row = store.db.execute(
+            f"{keyed} WHERE (k, id) {comparison} (:current_key, :current) ORDER BY k {order}, id {order} LIMIT 1", params
+        ).fetchone()
+        if row is None and unfinished:
+            row = store.db.execute(f"{keyed} WHERE id != :current ORDER BY k {order}, id {order} LIMIT 1", params).fetchone()
+        return int(row[0]) if row else None
     row = store.db.execute(
         f"SELECT d.id {_FROM} WHERE d.id {comparison} :current AND {where} ORDER BY d.id {order} LIMIT 1", params
     ).fetchone()
@@ -135,6 +187,13 @@ def position(store: ProjectStore, f: DocumentFilter, document_id: int) -> int | 
     visible = store.db.execute(f"SELECT 1 {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
     if visible is None:
         return None
+    if _by_confidence(f):
+        params["current_key"] = _sort_key(store, params, document_id)
+        return int(store.db.execute(
+            f"SELECT count(*) FROM (SELECT d.id AS id, {SORT_KEY_SQL} AS k {_FROM} WHERE {where}) "
+            "WHERE (k, id) < (:current_key, :id)",
+            params,
+        ).fetchone()[0])
     return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE d.id < :id AND {where}", params).fetchone()[0])
 
 

@@ -43,8 +43,16 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _data(fragments: Iterable[tuple[int, int]] = (), attributes: Mapping[str, Any] | None = None, note: str = "") -> str | None:
+def _data(
+    fragments: Iterable[tuple[int, int]] = (),
+    attributes: Mapping[str, Any] | None = None,
+    note: str = "",
+    confidence: float | None = None,
+) -> str | None:
     data: dict[str, Any] = {}
+    if confidence is not None:
+        # A suggestion's score lives in the JSON column: the document list sorts on it with json_extract.
+        data["confidence"] = round(float(confidence), 4)
     if fragments:
         data["fragments"] = [list(f) for f in fragments]
     if attributes:
@@ -80,7 +88,7 @@ def span_row(layer_id: int, document_id: int, a: SpanAnnotation) -> dict[str, An
         "end_char": a.end,
         "label": a.label,
         **provenance_columns(a.provenance),
-        "data": _data(a.fragments, a.attributes, a.note),
+        "data": _data(a.fragments, a.attributes, a.note, a.confidence),
     }
 
 
@@ -94,6 +102,7 @@ def span_from_row(row: tuple) -> SpanAnnotation:
         tuple(tuple(f) for f in data.get("fragments", ())),
         data.get("attributes", {}),
         data.get("note", ""),
+        data.get("confidence"),
     )
 
 
@@ -138,6 +147,7 @@ def _span_with_data(row: tuple, provenance: Provenance) -> SpanAnnotation:
         tuple(tuple(f) for f in data.get("fragments", ())),
         data.get("attributes", {}),
         data.get("note", ""),
+        data.get("confidence"),
     )
 
 
@@ -150,7 +160,7 @@ def event_row(layer_id: int, document_id: int, e: Event) -> dict[str, Any]:
         "trigger_start": e.trigger.start,
         "trigger_end": e.trigger.end,
         **provenance_columns(e.provenance),
-        "data": _data((), e.attributes, e.note),
+        "data": _data((), e.attributes, e.note, e.confidence),
     }
 
 
@@ -186,6 +196,7 @@ def event_from_row(row: tuple, arguments: Iterable[Argument]) -> Event:
         _provenance(row[5:12]),
         data.get("attributes", {}),
         data.get("note", ""),
+        data.get("confidence"),
     )
 
 

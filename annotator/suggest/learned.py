@@ -286,8 +286,9 @@ class EventModel:
         entities: Sequence[tuple[int, int, str]],
         rule_events: Sequence[tuple[Span, tuple[Argument, ...]]],
         offset: int = 0,
-    ) -> list[tuple[Span, tuple[Argument, ...], float]]:
-        """Events in ``doc``: ``(trigger, arguments, confidence)``, offsets shifted by ``offset``."""
+    ) -> list[tuple[Span, tuple[Argument, ...], float | None]]:
+        """Events in ``doc``: ``(trigger, arguments, confidence)``, offsets shifted by ``offset``;
+        the confidence is the trigger classifier's probability (None for the rules' events)."""
         rule_at = _rule_types_by_token(doc, rule_events, offset)
         found: list[tuple[int, int, str, float, Any]] = []
         tokens = list(trigger_candidates(doc))
@@ -307,7 +308,7 @@ class EventModel:
             first = max(token.sent.start, token.i - before)
             end = min(token.sent.end, token.i + 1 + after)
             found.append((first, end, label, p, token))
-        events: list[tuple[Span, tuple[Argument, ...], float]] = []
+        events: list[tuple[Span, tuple[Argument, ...], float | None]] = []
         spans = [(first, end, label) for first, end, label, _p, _t in found]
         try:
             doc_chunks = list(doc.noun_chunks) if found else []
@@ -339,7 +340,7 @@ class EventModel:
         kept = set(self.rule_types)
         for trigger, arguments in rule_events:
             if trigger.label in kept and (trigger.start, trigger.end) not in taken:
-                events.append((trigger, arguments, 1.0))
+                events.append((trigger, arguments, None))  # the rules give no score
         return events
 
     def to_bytes(self) -> bytes:

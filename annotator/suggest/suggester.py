@@ -154,12 +154,15 @@ class Suggester:
             start, end = ent.start_char + offset, ent.end_char + offset
             uid = suggestion_uid(self.layer_name, state.content_hash, "span", start, end, label)
             state.spans.append(SpanAnnotation(Span(start, end, label), uid, provenance))
-        found = extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset)
+        rule_found = extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset)
+        # Rule suggestions have no score; the learned trigger classifier gives its probability.
+        # Entities carry none: spaCy's greedy recognizer gives no per-entity probability.
+        found: list[tuple[Span, Any, float | None]] = [(t, a, None) for t, a in rule_found]
         if self.events_model is not None:
-            found = [(t, a) for t, a, _confidence in self.events_model.predict(doc, entities, found, offset)]
-        for trigger, arguments in found:
+            found = self.events_model.predict(doc, entities, rule_found, offset)
+        for trigger, arguments, confidence in found:
             uid = suggestion_uid(self.layer_name, state.content_hash, "event", trigger.start, trigger.end, trigger.label)
-            state.events.append(Event(trigger, arguments, uid, provenance))
+            state.events.append(Event(trigger, arguments, uid, provenance, confidence=confidence))
 
     @staticmethod
     def _result(state: _Pending) -> AnnotationSet:

@@ -92,6 +92,8 @@ def test_suggest_uses_the_stored_model_and_models_lists_it(project_copy: Path) -
         assert layer is not None and layer.kind is LayerKind.SUGGESTIONS
         events = [e for d in store.document_ids() for e in store.annotations(layer.id, d).events]  # type: ignore[arg-type]
         assert events and {e.type for e in events} == {SCORE}
+        # The learned trigger classifier's probability is stored with each suggestion.
+        assert all(e.confidence is not None and 0.0 < e.confidence <= 1.0 for e in events)
     # A suggestions layer can be scored against gold.
     result = runner.invoke(main, ["--db", db, "evaluate", "--pred", "trained:1"])
     assert result.exit_code == 0, result.output
