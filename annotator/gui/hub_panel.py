@@ -26,6 +26,7 @@ SYNC_INTERVAL_MS = 3000
 HUB_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("connect_hub", "Connect to team &hub…", "connect_hub", "File", (), "Sync this project with the team's PostgreSQL hub"),
     ActionSpec("sync_now", "S&ync with hub now", "sync_now", "File", ("Ctrl+Shift+Y",), "Send your changes to the hub and fetch the team's"),
+    ActionSpec("team_progress", "&Team progress…", "show_team", "Review", (), "Leads and reviewers: each analyst's progress and their agreement"),
 )
 
 
@@ -121,7 +122,19 @@ class HubPanel(QObject):
             return
         self._start(url.strip())
 
+    def show_team(self) -> None:
+        from annotator.gui.team_view import TeamDialog
+
+        link = self._link()
+        if link is None or link.role not in ("lead", "reviewer"):
+            QMessageBox.information(self.window, "Team progress", "Team progress is for a project connected to a hub as a lead or reviewer.")
+            return
+        self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
+        self.team.open()
+
     def sync_now(self) -> None:
+        if self._stopped:
+            return  # the first sync is queued at start and may come after the window closed its project
         if self._link() is not None:
             self._start(None)
 
