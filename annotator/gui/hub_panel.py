@@ -127,7 +127,9 @@ class HubPanel(QObject):
 
         link = self._link()
         if link is None or link.role not in ("lead", "reviewer"):
-            QMessageBox.information(self.window, "Team progress", "Team progress is for a project connected to a hub as a lead or reviewer.")
+            QMessageBox.information(
+                self.window, "Team progress", "Team progress is for a project connected to a hub as a lead or reviewer."
+            )
             return
         self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
         self.team.open()

@@ -73,7 +73,8 @@ class TeamDialog(QDialog):
         self.documents = _table("team_documents", DOCUMENT_COLUMNS)
         self.agreement_summary = QLabel()
         self.agreement_summary.setWordWrap(True)
-        self.agreement = _table("team_agreement", ["Annotator A", "Annotator B", "Documents", *(FIGURE_NAMES[f] for f in FIGURES)])
+        headers = ["Annotator A", "Annotator B", "Documents", *(FIGURE_NAMES[f] for f in FIGURES)]
+        self.agreement = _table("team_agreement", headers)
         self.refresh_button = QPushButton("&Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -144,7 +145,7 @@ class TeamDialog(QDialog):
             f"{team.fully_done} done by every analyst holding them"
         )
         _fill(self.analysts, [
-            [a.analyst, str(a.assigned), str(a.done), str(a.in_progress), str(a.not_started), _when(a.last_sent), _when(a.last_change)]
+            [a.analyst, *map(str, (a.assigned, a.done, a.in_progress, a.not_started)), _when(a.last_sent), _when(a.last_change)]
             for a in team.analysts
         ])
         _fill(self.documents, [

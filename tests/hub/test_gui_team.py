@@ -75,7 +75,8 @@ def test_lead_sees_progress_coverage_and_agreement(qtbot, hub, tmp_path: Path) -
         documents = _cells(dialog.documents)
         assert len(documents) == 12 and all(d[1] == "2" for d in documents)
         with ProjectStore.open(lead_path) as lead:
-            title = lead.document(lead.find_document(first)).title or lead.document(lead.find_document(first)).text[:60]  # type: ignore[arg-type]
+            shared = lead.document(lead.find_document(first))  # type: ignore[arg-type]
+            title = shared.title or shared.text[:60]
         assert [d[3] for d in documents if d[0] == title] == ["2 of 2 done"]
         assert sum(d[3] == "0 of 2 done" for d in documents) == 11
         # Agreement of ann1 and ann2 over their two annotated shared documents: 2 matches, 2 + 3 spans.
@@ -120,7 +121,8 @@ def test_offline_lead_still_sees_agreement_of_the_synced_copy(qtbot, tmp_path: P
 
     path = tmp_path / "lead.db"
     with lead_project(path) as store:
-        hub_local.link(store, f"postgresql://lead1@/nohub?host={tmp_path}/gone&port=1", "lead1", "lead", [("lead1", LayerKind.ANNOTATOR)])
+        url = f"postgresql://lead1@/nohub?host={tmp_path}/gone&port=1"
+        hub_local.link(store, url, "lead1", "lead", [("lead1", LayerKind.ANNOTATOR)])
         first = store.document_ids()[0]
         annotate(store, "ann1", first, 0, 7, "ORG")
         annotate(store, "ann2", first, 0, 7, "PERSON")
