@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -71,8 +72,12 @@ class TeamDialog(QDialog):
         self.summary.setWordWrap(True)
         self.analysts = _table("team_analysts", ANALYST_COLUMNS)
         self.documents = _table("team_documents", DOCUMENT_COLUMNS)
+        # Titles take the room left (elided), so a long one does not push the counts out of sight.
+        self.documents.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.agreement_summary = QLabel()
         self.agreement_summary.setWordWrap(True)
+        for label in (self.summary, self.agreement_summary):  # the tables shrink, never the text above them
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         headers = ["Annotator A", "Annotator B", "Documents", *(FIGURE_NAMES[f] for f in FIGURES)]
         self.agreement = _table("team_agreement", headers)
         self.refresh_button = QPushButton("&Refresh")
