@@ -57,6 +57,7 @@ class HubPanel(QObject):
         self._hub: Any = None
         self._drop_connection_later = False
         self._stopped = False
+        self.team: Any = None  # the Team progress dialog, once opened
         self.timer = QTimer(self, interval=SYNC_INTERVAL_MS)
         self.timer.timeout.connect(self.sync_now)
         self.finished.connect(self._finished)
@@ -131,7 +132,13 @@ class HubPanel(QObject):
                 self.window, "Team progress", "Team progress is for a project connected to a hub as a lead or reviewer."
             )
             return
-        self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
+        team = self.team
+        if team is not None and team.url == link.url and team.store_path == self.path:
+            team.refresh()  # one dialog per window, read again each time it is opened
+        else:
+            if team is not None:
+                team.stop()
+            self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
         self.team.open()
 
     def sync_now(self) -> None:
@@ -227,6 +234,8 @@ class HubPanel(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.timer.stop()
+        if self.team is not None:
+            self.team.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._drop_connection()

@@ -193,7 +193,14 @@ class TeamDialog(QDialog):
         self.agreement_shown.emit()
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
+        # Closing never waits on the network: a read still running ends in the background
+        # (the dialog lives on with the window, which waits for it in :meth:`stop`).
+        for task in self._tasks:
+            task.cancel()
+        super().done(result)
+
+    def stop(self) -> None:
+        """Wait for the reads still running (the window is closing)."""
         for task in list(self._tasks):
             task.cancel()
             task.wait()
-        super().done(result)

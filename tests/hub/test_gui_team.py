@@ -94,6 +94,12 @@ def test_lead_sees_progress_coverage_and_agreement(qtbot, hub, tmp_path: Path) -
             dialog.refresh_button.click()
         rows = {row[0]: row for row in _cells(dialog.analysts)}
         assert rows["ann2"][:5] == ["ann2", "8", "2", "0", "6"]
+        assert "1 of 2 done" in [d[3] for d in _cells(dialog.documents)]  # the second: ann2 done, ann1 not
+        # Closed and opened again from the menu: the same dialog, read again.
+        dialog.close()
+        with qtbot.waitSignal(dialog.agreement_shown, timeout=20000):
+            window.hub.actions["team_progress"].trigger()
+        assert window.hub.team is dialog and dialog.isVisible()
     finally:
         _dispose(window)
 
