@@ -26,6 +26,7 @@ SYNC_INTERVAL_MS = 3000
 HUB_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("connect_hub", "Connect to team &hub…", "connect_hub", "File", (), "Sync this project with the team's PostgreSQL hub"),
     ActionSpec("sync_now", "S&ync with hub now", "sync_now", "File", ("Ctrl+Shift+Y",), "Send your changes to the hub and fetch the team's"),
+    ActionSpec("team_progress", "&Team progress…", "show_team", "Review", (), "Leads and reviewers: each analyst's progress and their agreement"),
 )
 
 
@@ -56,6 +57,7 @@ class HubPanel(QObject):
         self._hub: Any = None
         self._drop_connection_later = False
         self._stopped = False
+        self.team: Any = None  # the Team progress dialog, once opened
         self.timer = QTimer(self, interval=SYNC_INTERVAL_MS)
         self.timer.timeout.connect(self.sync_now)
         self.finished.connect(self._finished)
@@ -121,7 +123,27 @@ class HubPanel(QObject):
             return
         self._start(url.strip())
 
+    def show_team(self) -> None:
+        from annotator.gui.team_view import TeamDialog
+
+        link = self._link()
+        if link is None or link.role not in ("lead", "reviewer"):
+            QMessageBox.information(
+                self.window, "Team progress", "Team progress is for a project connected to a hub as a lead or reviewer."
+            )
+            return
+        team = self.team
+        if team is not None and team.url == link.url and team.store_path == self.path:
+            team.refresh()  # one dialog per window, read again each time it is opened
+        else:
+            if team is not None:
+                team.stop()
+            self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
+        self.team.open()
+
     def sync_now(self) -> None:
+        if self._stopped:
+            return  # the first sync is queued at start and may come after the window closed its project
         if self._link() is not None:
             self._start(None)
 
@@ -212,6 +234,8 @@ class HubPanel(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.timer.stop()
+        if self.team is not None:
+            self.team.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
         self._drop_connection()

@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 from annotator.hub.connection import HubError, Identity, connect, driver, identity
 from annotator.hub.kinds import KINDS
+from annotator.hub.push_rows import conflict_message, dict_cursor, lock_rows, write_kind, write_statuses
 from annotator.hub.schema import SYNCED_TABLES, check_version
-from annotator.model.layer import GOLD
 from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
@@ -67,98 +67,6 @@ class Hub:
 # -- push -----------------------------------------------------------------------------------------
 
 
-def _dict_cursor(conn: Any) -> Any:
-    from psycopg.rows import dict_row
-
-    return conn.cursor(row_factory=dict_row)
-
-
-def _lock_rows(conn: Any, table: str, changes: list[hub_local.OutgoingChange]) -> dict[str, dict]:
-    """The hub's current rows for these changes, locked (in uid order: two pushes never deadlock)."""
-    cur = _dict_cursor(conn)
-    return {
-        r["uid"]: r
-        for r in cur.execute(
-            f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
-            "WHERE uid = ANY(%s) ORDER BY uid FOR UPDATE",
-            ([c.uid for c in changes],),
-        )
-    }
-
-
-def _write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
-                versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
-    """Write the changes of one annotation kind; return how many rows changed on the hub."""
-    from psycopg.types.json import Jsonb
-
-    cur = conn.cursor()
-    inserts, deletes, updates = [], [], []
-    for change in changes:
-        row = current.get(change.uid)
-        deleted = change.payload is None
-        if row is not None and row["deleted"] == deleted and (deleted or (row["payload"] == change.payload and row["layer"] == change.layer)):
-            versions[change.uid] = row["version"]  # already there: a repeat after a crash, or nothing new
-            continue
-        if row is None and deleted:
-            continue  # made and removed between two syncs: the hub never needs to know
-        if change.layer == GOLD and row is not None and row["version"] != change.base_version:
-            refused.append((change, row))
-            continue
-        if row is None:
-            inserts.append((change.uid, change.layer, change.document, Jsonb(change.payload), client))
-        elif deleted:
-            deletes.append((client, change.uid))
-        else:
-            updates.append((Jsonb(change.payload), change.layer, change.document, client, change.uid))
-    # Batched statements (pipelined by psycopg), each row's new version coming back with it.
-    statements = (
-        (f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING uid, version", inserts),
-        (f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING uid, version", deletes),
-        (f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s "
-         "RETURNING uid, version", updates),
-    )
-    written = 0
-    for statement, rows in statements:
-        if not rows:
-            continue
-        cur.executemany(statement, rows, returning=True)
-        while True:
-            for uid, version in cur.fetchall():
-                versions[uid] = version
-                written += 1
-            if not cur.nextset():
-                break
-    return written
-
-
-def _write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
-    rows = [
-        (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"], client)
-        for c in changes
-        if c.payload is not None
-    ]
-    if not rows:
-        return 0
-    with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO statuses (layer, document, status, created_at, updated_at, client) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
-            "client = EXCLUDED.client WHERE (statuses.status, statuses.updated_at) IS DISTINCT FROM "
-            "(EXCLUDED.status, EXCLUDED.updated_at)",
-            rows,
-        )
-        return max(cur.rowcount, 0)
-
-
-def _conflict_message(change: hub_local.OutgoingChange, row: dict) -> str:
-    what = (change.payload or row["payload"] or {})
-    label = what.get("label") or what.get("type") or change.kind
-    return (
-        f"not saved: the gold {change.kind} {label!r} in document {change.document[:12]} was changed on the hub by "
-        f"{row['changed_by']} meanwhile; their version has been loaded, decide again if needed"
-    )
-
-
 def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
          during: Callable[[], None] | None = None) -> None:
     """Send the outbox in batches. ``during`` (tests) runs inside each hub transaction, before commit."""
@@ -196,15 +104,15 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         refused: list[tuple[hub_local.OutgoingChange, dict]] = []
         with conn.transaction():
             by_kind = {kind: [c for c in out.changes if c.kind == kind] for kind in KINDS}
-            current = {kind: _lock_rows(conn, KINDS[kind], mine) for kind, mine in by_kind.items() if mine}
+            current = {kind: lock_rows(conn, KINDS[kind], mine) for kind, mine in by_kind.items() if mine}
             # The change-number lock only now, after the row locks: it serialises the writes of all
             # clients, so it is held for as short a time as possible. Row locks are taken before
             # it and in uid order, and rows locked after it (statuses) only by its holder: no deadlock.
             conn.execute("SELECT pg_advisory_xact_lock(4147)")
             for kind, mine in by_kind.items():
                 if mine:
-                    report.pushed += _write_kind(conn, KINDS[kind], mine, current[kind], link.client_id, versions, refused)
-            report.pushed += _write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
+                    report.pushed += write_kind(conn, KINDS[kind], mine, current[kind], link.client_id, versions, refused)
+            report.pushed += write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
             if during is not None:
                 during()
             conn.execute(
@@ -214,7 +122,7 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
             )
         reloads = []
         for change, row in refused:
-            report.conflicts.append(_conflict_message(change, row))
+            report.conflicts.append(conflict_message(change, row))
             reloads.append({"kind": change.kind, **row})
         hub_local.acknowledge(store, out.upto, versions, reloads)
 
@@ -265,7 +173,7 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     everything = me.lead or me.reviewer
     window = (last, upto)
     small = upto - last <= 2 * PAGE  # at most that many rows changed: fetch them in one go
-    cur = _dict_cursor(conn)
+    cur = dict_cursor(conn)
     cur.execute("SELECT key, value, version FROM settings WHERE seq > %s AND seq <= %s", window)
     pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
     cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE seq > %s AND seq <= %s", window)

@@ -44,7 +44,6 @@ from annotator.model.annotations import Span, SpanAnnotation  # noqa: E402
 from annotator.model.changes import Change  # noqa: E402
 from annotator.model.document import Document  # noqa: E402
 
-PORT = 55441
 SYNC_PAUSE = 0.25  # between two syncs of one analyst (the window waits 3 s): 20 busy loops would only fight for the CPU
 WORDS = "officials met delegates from the region on monday to discuss the harbour project and its funding".split()
 
@@ -216,7 +215,7 @@ def main() -> None:
     parser.add_argument("--analysts", type=int, default=20)
     parser.add_argument("--edits", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--port", type=int, default=PORT)
+    parser.add_argument("--port", type=int, default=None, help="default: a free one in 55500-55599")
     args = parser.parse_args()
     binaries = server_binaries()
     if binaries is None:

@@ -5,6 +5,12 @@ Uses the server binaries of the system (Debian's ``postgresql`` package, found u
 (CI) the server runs as the ``postgres`` user through ``runuser``. It listens on a unix socket in
 its own folder only (``listen_addresses=''``), so the port number just names the socket file.
 Clients log in with passwords (scram-sha-256), passed through ``PGPASSWORD`` as real users would.
+
+The port only names the socket file, in a folder of this server's own, so two test sessions
+at once on one machine do not collide even on one port (checked: two servers on one port in two
+folders both start; PostgreSQL steps past a shared-memory key in use). As a precaution each
+session still starts from a port in ``PORTS`` chosen by its process id and moves to the next
+one if the server will not start there; a port given explicitly is used as is.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-PORT = 55432
+PORTS = range(55500, 55600)
+"""The ports these tests may use (this machine's engineers each have their own range)."""
 SUPERUSER = "hubadmin"
 SUPERPASSWORD = "admin-secret"
 
@@ -35,9 +42,10 @@ def server_binaries() -> Path | None:
 class PgServer:
     """Start with :meth:`start`, stop with :meth:`stop`; :meth:`url` for a user and database."""
 
-    def __init__(self, bin_dir: Path, port: int = PORT):
+    def __init__(self, bin_dir: Path, port: int | None = None):
         self.bin = bin_dir
-        self.port = port
+        self._fixed_port = port is not None
+        self.port = port if port is not None else PORTS[os.getpid() % len(PORTS)]
         self.base = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
         self.data = self.base / "data"
         self.socket = self.base
@@ -62,8 +70,17 @@ class PgServer:
             str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "--pwfile", str(pwfile),
             "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
         )
-        options = f"-k {self.socket} -p {self.port} -c listen_addresses='' -c fsync=off -c max_connections=200"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.base / "log"), "-w", "start")
+        attempts = 1 if self._fixed_port else 5
+        for attempt in range(attempts):
+            options = f"-k {self.socket} -p {self.port} -c listen_addresses='' -c fsync=off -c max_connections=200"
+            try:
+                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.base / "log"), "-w", "start")
+                return
+            except RuntimeError:
+                if attempt == attempts - 1:
+                    raise
+                # Taken by another session's server (or its shared memory): the next port in the range.
+                self.port = PORTS[(PORTS.index(self.port) + 1) % len(PORTS)]
 
     def stop(self) -> None:
         try:
