@@ -8,10 +8,14 @@ re-tokenising; the window snaps selections to token boundaries; agreement labels
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Sequence
+
+_OFFSETS = re.compile(rb'"start":(\d+),"end":(\d+),"id":')
+"""A token's offsets in the stored token JSON (see :func:`encode_tokens`)."""
 
 TokenOffsets = Sequence[tuple[int, int, bool]]
 """``(start, end, followed_by_a_space)`` per token, in code points."""
@@ -42,8 +46,17 @@ class Tokens:
     def from_blob(cls, blob: bytes | None) -> Tokens:
         if not blob:
             return cls((), ())
-        tokens = json.loads(token_json(blob))
-        return cls(tuple(t["start"] for t in tokens), tuple(t["end"] for t in tokens))
+        js = zlib.decompress(blob)
+        # Only the offsets are needed: read them off the JSON this project writes (a token's text
+        # cannot hold an unescaped quote, so the pattern matches tokens only) instead of building
+        # a dictionary and a string per token; about twice as fast. JSON in any other form (a
+        # count that does not match the tokens) is parsed.
+        pairs = _OFFSETS.findall(js)
+        if not pairs or len(pairs) != js.count(b'{"text":'):
+            tokens = json.loads(js)
+            return cls(tuple(t["start"] for t in tokens), tuple(t["end"] for t in tokens))
+        starts, ends = zip(*pairs)
+        return cls(tuple(map(int, starts)), tuple(map(int, ends)))
 
     @classmethod
     def from_offsets(cls, offsets: TokenOffsets) -> Tokens:

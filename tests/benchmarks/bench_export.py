@@ -310,6 +310,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--skip-jsonl", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-spacy", action="store_true")
     args = parser.parse_args()
     if args.build_only:
         build(args.db, args.documents)
@@ -318,6 +319,8 @@ def main() -> None:
     if not args.skip_jsonl:
         big = project(args.dir, args.documents)
         compare(big, "jsonl", raw_export, args.runs, args.documents, "raw sqlite3 + json.dumps")
+    if args.skip_spacy:
+        return
     small = project(args.dir, args.spacy_documents)
     compare(small, "spacy", raw_docbin, args.runs, args.spacy_documents, "raw plain DocBin of the same docs")
     if args.skip_memory:

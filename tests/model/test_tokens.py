@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 from annotator.model.tokens import Tokens, encode_tokens, token_json
 
@@ -38,3 +39,20 @@ def test_token_lookup() -> None:
     assert tokens.index_at(5) == 1 and tokens.index_at(9) is None
     assert tokens.token_range(3, 16) == (1, 3)
     assert len(Tokens.from_blob(None)) == 0
+
+
+def test_from_blob_reads_offsets_even_when_token_texts_look_like_token_json() -> None:
+    text = 'say "start":1,"end":2,"id":3 {"text":"x"} 👩‍👩‍👧 done'
+    words = text.split(" ")
+    starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+    offsets = [(s, s + len(w), True) for s, w in zip(starts, words)]
+    tokens = Tokens.from_blob(encode_tokens(text, offsets))
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == words
+    assert tokens == Tokens.from_offsets(offsets)
+
+
+def test_from_blob_parses_token_json_of_another_form() -> None:
+    # Keys in another order (no match for the fast reading): the JSON is parsed instead.
+    other = json.dumps([{"id": 0, "end": 5, "start": 0, "text": "Hello"}, {"id": 1, "start": 6, "end": 11, "text": "world"}])
+    tokens = Tokens.from_blob(zlib.compress(other.encode("utf-8")))
+    assert (tokens.starts, tokens.ends) == ((0, 6), (5, 11))
