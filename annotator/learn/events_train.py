@@ -19,6 +19,7 @@ import numpy as np
 from annotator.model.annotations import AnnotationSet
 from annotator.suggest.learned import (
     NONE,
+    TOKEN_LABEL,
     Candidate,
     EventModel,
     LinearModel,
@@ -150,8 +151,12 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                 if candidate.first <= head.i < candidate.end:
                     continue
                 filler = doc[candidate.first : candidate.end].root
+                role = roles.get((candidate.first, candidate.end), NONE)
                 features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity)
-                role_examples.append((features, roles.get((candidate.first, candidate.end), NONE)))
+                role_examples.append((features, role))
+                if role != NONE and candidate.end - candidate.first == 1 and candidate.label != TOKEN_LABEL and not candidate.label.startswith("EV:"):
+                    # The same filler as a plain word, as it looks when the recognizer misses it.
+                    role_examples.append((argument_features(head, event_type, filler, TOKEN_LABEL, False), role))
         for token in trigger_candidates(doc):
             trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
     triggers = _fit(trigger_examples, c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))

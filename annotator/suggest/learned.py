@@ -7,8 +7,8 @@ pair the dependency path between them, the filler's label, distance and directio
 plain numpy, so a stored model needs nothing but its arrays (no pickle: a mailed project file
 must not run code).
 
-Candidate fillers of a trigger are the entities found in its sentence, its noun chunks and the
-other triggers found there (an event can be another event's argument). Event types the layer had
+Candidate fillers of a trigger are the entities found in its sentence, its noun chunks, its single
+nouns, names and symbols (where the recognizer missed a filler) and the other triggers found there (an event can be another event's argument). Event types the layer had
 too few examples of keep the rule lexicon's suggestions (``rule_types``).
 """
 
@@ -31,6 +31,13 @@ TRIGGER_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "ADV", "NUM", "X"})
 
 MAX_PATH = 6
 """Dependency paths longer than this are described by their length only."""
+
+TOKEN_CANDIDATE_POS = frozenset({"NOUN", "PROPN", "X", "NUM", "SYM"})
+"""Single words of these parts of speech are candidate fillers too: a filler the recognizer missed
+(a protein name it does not know) is often one such word, rarely a whole noun chunk."""
+
+TOKEN_LABEL = "TOK"
+"""The candidate label of such a single word (output as ``NP``)."""
 
 
 @dataclass
@@ -204,6 +211,9 @@ def argument_features(
         "dir=" + direction,
         "ty|dir|lab=" + event_type + "|" + direction + "|" + filler_label,
         "fl=" + filler.lemma_.lower(),
+        "fsh=" + filler.shape_,
+        "ty|fsh=" + event_type + "|" + filler.shape_,
+        "fp=" + filler.pos_,
         "ty|fl=" + event_type + "|" + filler.lemma_.lower(),
         "fd=" + filler.dep_,
         "ty|fd=" + event_type + "|" + filler.dep_,
@@ -252,11 +262,18 @@ def argument_candidates(
             chunks = list(sentence.noun_chunks)
         except (ValueError, AttributeError):  # no parse
             chunks = []
+    heads = set()
     for chunk in chunks:
         key = (chunk.start, chunk.end)
+        heads.add(chunk.root.i)
         if key not in found:
             has_entity = any(chunk.start <= s and e <= chunk.end for s, e, _ in inside)
             found[key] = Candidate(chunk.start, chunk.end, "NP", has_entity)
+    for token in sentence:
+        key = (token.i, token.i + 1)
+        # A chunk's head word stands for its chunk (the filler is "the police", not "police").
+        if key not in found and token.i not in heads and token.pos_ in TOKEN_CANDIDATE_POS and not token.is_punct and not token.is_space:
+            found[key] = Candidate(token.i, token.i + 1, TOKEN_LABEL)
     return list(found.values())
 
 
@@ -328,6 +345,7 @@ class EventModel:
                     )
                     if role != NONE and q >= self.role_threshold:
                         span_label = candidate.label[3:] if candidate.label.startswith("EV:") else candidate.label
+                        span_label = "NP" if span_label == TOKEN_LABEL else span_label
                         arguments.append(Argument(role, _char_span(doc, candidate.first, candidate.end, span_label, offset)))
             events.append((trigger, tuple(arguments), p))
         if self.rule_argument_types:
