@@ -6,7 +6,7 @@ allows between the two labels (all types when it allows none, so a new pairing c
 Every change goes through the session like any edit, so undo and redo take it back.
 
 The window keeps this module at arm's length: it creates :class:`RelationActions` once and
-calls :meth:`RelationActions.refresh` when it refreshes. The list is a dock beside the side
+calls :meth:`RelationActions.refresh` when it refreshes. The list is a section of the side
 panel; the arcs are an overlay on the article (:mod:`annotator.gui.relation_overlay`).
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from annotator.gui.actions import ActionSpec, install_actions
 from annotator.gui.choosers import Chooser, Option
@@ -48,10 +48,9 @@ class RelationActions:
         self.list = QListWidget()
         self.list.setObjectName("relations_list")
         self.list.currentItemChanged.connect(self._list_selected)
-        self.dock = QDockWidget("Relations", window)
-        self.dock.setObjectName("relations_dock")
-        self.dock.setWidget(self.list)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        # A section of the side panel (its extension hook), not a dock of its own: a dock took a
+        # fifth of the window's width beside the panel even for projects without any relation.
+        window.side.add_section("Relations", self.list, 1)
         self.actions = install_actions(window, RELATION_ACTIONS, window.view, window.toolbar, window.menus, (self,))
         self._shown: tuple[Relation, ...] | None = None
 
