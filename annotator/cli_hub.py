@@ -47,6 +47,14 @@ def _project_url(store: Any, url: str | None) -> str:
     return link.url
 
 
+def _hub_url(project: Any, url: str | None) -> str:
+    """``url``, else the hub this project is connected to (opening the project only then)."""
+    if url:
+        return url
+    with project.open() as store:
+        return _project_url(store, None)
+
+
 @click.group("hub")
 def hub_group() -> None:
     """Work as a team through a shared PostgreSQL hub (needs: pip install 'annotator[hub]')."""
@@ -77,9 +85,7 @@ def add_user_command(project: Any, name: str, role: str, url: str | None) -> Non
     """Give NAME a login on the hub. Their password comes from ANNOTATOR_NEW_PASSWORD or a prompt."""
     from annotator.hub.admin import add_user
 
-    if url is None:
-        with project.open() as store:
-            url = _project_url(store, None)
+    url = _hub_url(project, url)
     password = os.environ.get("ANNOTATOR_NEW_PASSWORD")
     if password is None:
         password = click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
@@ -140,9 +146,7 @@ def assign_command(project: Any, per_document: int, annotators: str | None, reas
     """Assign every document to K distinct analysts, balanced (leads)."""
     from annotator.hub.admin import assign
 
-    if url is None:
-        with project.open() as store:
-            url = _project_url(store, None)
+    url = _hub_url(project, url)
     names = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     report = assign(url, per_document, names, reassign_after)
     click.echo(
@@ -159,9 +163,7 @@ def progress_command(project: Any, url: str | None) -> None:
     """The team's progress: per analyst, documents assigned, done, and annotations."""
     from annotator.hub.admin import progress
 
-    if url is None:
-        with project.open() as store:
-            url = _project_url(store, None)
+    url = _hub_url(project, url)
     rows = progress(url)
     if not rows:
         click.echo("Nothing is assigned yet: annotator hub assign --per-document K")
