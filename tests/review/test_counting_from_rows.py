@@ -260,3 +260,94 @@ def test_the_ranking_from_rows_is_the_ranking_from_review_items(project: Project
     ranking = disagreements_by_document(project, names, undecided_only)
     assert ranking == reference_ranking(project, names, undecided_only)
     assert ranking[0][1] > 0
+
+
+# -- random layers: the count against compare_document's items ------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from annotator.review.disagreement_counts import count_disagreements  # noqa: E402
+from annotator.store.layer_rows import ReviewRows  # noqa: E402
+
+
+@st.composite
+def annotation_sets(draw: st.DrawFn, prefix: str) -> AnnotationSet:
+    decision = st.sampled_from([Decision.ACCEPTED, Decision.REJECTED, Decision.PENDING])
+    spans = tuple(
+        SpanAnnotation(Span(s, s + n, label), uid=f"{prefix}s{i}", provenance=Provenance(decision=d))
+        for i, (s, n, label, d) in enumerate(draw(st.lists(
+            st.tuples(st.integers(0, 12), st.integers(1, 4), st.sampled_from("AB"), decision), max_size=6)))
+    )
+    events: list[Event] = []
+    for i, (s, kind, roles, d) in enumerate(draw(st.lists(st.tuples(
+        st.integers(0, 6), st.sampled_from(["Meet", "Die"]),
+        st.lists(st.tuples(st.sampled_from(["Place", "Agent"]), st.integers(0, 6), st.integers(0, 2)), max_size=2), decision,
+    ), max_size=3))):
+        arguments = tuple(
+            Argument(role, event_uid=events[target - 1].uid if target <= len(events) else f"{prefix}missing")
+            if target else Argument(role, Span(a, a + 2, "A"))
+            for role, a, target in roles
+        )
+        events.append(Event(Span(s, s + 2, kind), arguments, uid=f"{prefix}e{i}", provenance=Provenance(decision=d)))
+    relations = []
+    for i, (x, y, kind, symmetric, d) in enumerate(draw(st.lists(st.tuples(
+        st.integers(0, 12), st.integers(0, 12), st.sampled_from(["Near", "Same"]), st.booleans(), decision), max_size=3))):
+        ends = [RelationEnd(Span(x, x + 2, "A")), RelationEnd(Span(y, y + 3, "B"))]
+        if events and x % 3 == 0:
+            ends[1] = RelationEnd(event_uid=events[0].uid)
+        if y % 2:
+            ends.reverse()
+        relations.append(Relation(kind, tuple(ends), symmetric, uid=f"{prefix}r{i}", provenance=Provenance(decision=d)))
+    return AnnotationSet(spans, tuple(events), tuple(relations))
+
+
+def as_rows(annotations: AnnotationSet) -> ReviewRows:
+    return ReviewRows(
+        [(a.start, a.end, a.label, a.provenance.is_rejected) for a in annotations.spans],
+        [(e.uid, e.trigger.start, e.trigger.end, e.type, e.provenance.is_rejected, [
+            (a.role, a.span.start, a.span.end, a.span.label, None) if a.span else (a.role, None, None, None, a.event_uid)
+            for a in e.arguments]) for e in annotations.events],
+        [(r.type, r.symmetric, [[e.span.start, e.span.end, e.span.label] if e.span else e.event_uid for e in r.ends],
+          r.provenance.is_rejected) for r in annotations.relations],
+    )
+
+
+def _copy(annotations: AnnotationSet, prefix: str, keep: list[bool], flip: bool) -> AnnotationSet:
+    """Another layer's version of ``annotations``: its own uids, some items dropped, symmetric
+    relations written the other way round when ``flip``."""
+    def uid(old: str | None) -> str | None:
+        return None if old is None else prefix + old
+    items = iter(keep * 10)
+    spans = tuple(replace(a, uid=uid(a.uid)) for a in annotations.spans if next(items))
+    events = tuple(
+        replace(e, uid=uid(e.uid), arguments=tuple(replace(x, event_uid=uid(x.event_uid)) if x.event_uid else x for x in e.arguments))
+        for e in annotations.events if next(items)
+    )
+    relations = tuple(
+        replace(r, uid=uid(r.uid), ends=tuple(reversed(ends)) if flip and r.symmetric else ends)
+        for r in annotations.relations if next(items)
+        for ends in [tuple(replace(e, event_uid=uid(e.event_uid)) if e.event_uid else e for e in r.ends)]
+    )
+    return AnnotationSet(spans, events, relations)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(annotation_sets("b"), st.lists(st.tuples(st.lists(st.booleans(), min_size=3, max_size=3), st.booleans()), min_size=2, max_size=3),
+       st.one_of(st.none(), annotation_sets("g")), st.booleans())
+def test_similar_layers_count_what_compare_document_shows(
+    base: AnnotationSet, variants: list, gold: AnnotationSet | None, undecided_only: bool
+) -> None:
+    layers = [_copy(base, f"l{i}", [True] * 5 + keep, flip) for i, (keep, flip) in enumerate(variants)]
+    items = compare_document({f"l{i}": a for i, a in enumerate(layers)}, gold)
+    expected = len(disagreements(items, undecided_only))
+    assert count_disagreements([as_rows(a) for a in layers], as_rows(gold) if gold else None, undecided_only) == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 3).flatmap(lambda n: st.tuples(*(annotation_sets(f"l{i}") for i in range(n)))),
+       st.one_of(st.none(), annotation_sets("g")), st.booleans())
+def test_random_layers_count_what_compare_document_shows(layers: tuple, gold: AnnotationSet | None, undecided_only: bool) -> None:
+    items = compare_document({f"l{i}": a for i, a in enumerate(layers)}, gold)
+    expected = len(disagreements(items, undecided_only))
+    assert count_disagreements([as_rows(a) for a in layers], as_rows(gold) if gold else None, undecided_only) == expected
