@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import itemgetter
 from typing import Any, Mapping, Sequence
 
 from annotator.model.annotations import AnnotationSet
@@ -79,22 +80,25 @@ class _Keys:
     relations: set
     _index: OverlapIndex | None = None
 
-    def overlaps(self, span: tuple[int, int, str]) -> bool:
-        """Whether ``span`` overlaps one of these spans with its label."""
-        others = self.by_label.get(span[2])
-        if not others:
-            return False
-        if len(others) <= _SCAN:
-            start, end = span[0], span[1]
-            return any(o[0] < end and start < o[1] for o in others)
-        if self._index is None:
-            self._index = overlap_index(self.spans)
-        return count_overlapping((span,), (), self._index) == 1
-
     def overlapping(self, others: _Keys, common: int) -> int:
         """How many of these spans overlap one of ``others``' with their label (``common``: how
         many both hold, which overlap themselves)."""
-        return common + sum(1 for span in self.spans - others.spans if others.overlaps(span))
+        found = common
+        for span in self.spans - others.spans:
+            candidates = others.by_label.get(span[2])
+            if not candidates:
+                continue
+            if len(candidates) > _SCAN:  # many spans of one label (a long article): search an index
+                if others._index is None:
+                    others._index = overlap_index(others.spans)
+                found += count_overlapping((span,), (), others._index)
+                continue
+            start, end = span[0], span[1]
+            for other in candidates:
+                if other[0] < end and start < other[1]:
+                    found += 1
+                    break
+        return found
 
     @classmethod
     def of(cls, found: Counted) -> _Keys:
@@ -106,6 +110,7 @@ class _Keys:
 
 
 _NONE: frozenset = frozenset()
+_LABEL = itemgetter(2)
 _SCAN = 16
 """Up to this many same-label spans a span's overlap is looked for one by one; beyond, in an index."""
 
@@ -124,7 +129,8 @@ class _Pair:
     relation_types: dict[str, SetCounts] = field(default_factory=dict)
 
     def add(self, a: _Keys, b: _Keys, labels_a: dict[int, str], labels_b: dict[int, str], tokens: int) -> None:
-        common = len(a.spans & b.spans)
+        shared = a.spans & b.spans
+        common = len(shared)
         self.spans.a += len(a.spans)
         self.spans.b += len(b.spans)
         self.spans.both += common
@@ -136,9 +142,12 @@ class _Pair:
         self.tokens.add_sparse(labels_a, labels_b, tokens, OUTSIDE)
         self.triggers.add(a.triggers, b.triggers)
         self.arguments.add(a.arguments, b.arguments)
+        shared_labels = Counter(map(_LABEL, shared))  # per label, the spans both hold
         for label in a.by_label.keys() | b.by_label.keys():
-            counts = self.labels.setdefault(label, SetCounts())
-            counts.add(a.by_label.get(label, _NONE), b.by_label.get(label, _NONE))  # type: ignore[arg-type]
+            counts = self.labels.get(label) or self.labels.setdefault(label, SetCounts())
+            counts.a += len(a.by_label.get(label, _NONE))
+            counts.b += len(b.by_label.get(label, _NONE))
+            counts.both += shared_labels[label]
         self.relations.add(a.relations, b.relations)
         for kind in {key[0] for key in a.relations | b.relations}:
             self.relation_types.setdefault(kind, SetCounts()).add(by_type(a.relations, kind), by_type(b.relations, kind))

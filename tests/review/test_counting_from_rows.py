@@ -351,3 +351,11 @@ def test_random_layers_count_what_compare_document_shows(layers: tuple, gold: An
     items = compare_document({f"l{i}": a for i, a in enumerate(layers)}, gold)
     expected = len(disagreements(items, undecided_only))
     assert count_disagreements([as_rows(a) for a in layers], as_rows(gold) if gold else None, undecided_only) == expected
+
+
+def test_overlaps_searched_in_an_index_count_the_same(project: ProjectStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long articles with many spans of one label search an index instead of scanning: same figures."""
+    from annotator.review import agreement
+
+    monkeypatch.setattr(agreement, "_SCAN", 0)
+    assert project_agreement(project, LAYERS) == reference_agreement(project, LAYERS)
