@@ -32,9 +32,10 @@ NEW = 0
 SAME = 1
 """This project's layer holds identical work for the document: nothing to do."""
 DIFFERENT = 2
-"""This project's layer holds other work, or one of their rows may clash: decided row by row."""
+"""Not merged: this project's layer holds other work, or their rows clash with rows here."""
 CHECK = 3
-"""The signatures differ or cannot say (relations): compared object by object."""
+"""Both layers hold the document and their signatures do not show the same work (or cannot:
+relations): the caller compares it object by object."""
 
 _PROVENANCE = "origin, decision, author, suggester, source_uid, created_at, updated_at"
 
