@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import combinations, repeat
+from itertools import combinations
+from operator import itemgetter
 from typing import Any, Mapping, Sequence
 
 from annotator.model.annotations import AnnotationSet
@@ -39,10 +40,33 @@ from annotator.review.metrics import (
     count_overlapping,
     overlap_index,
 )
-from annotator.review.relation_units import by_type, relation_keys
-from annotator.review.units import argument_keys, span_keys, token_labels, trigger_keys
-from annotator.store.layer_reads import chunks, contained_documents, layer_annotations, resolve_layers
+from annotator.review.relation_units import by_type, relation_keys, relation_keys_of
+from annotator.review.units import OUTSIDE, argument_keys, span_keys, token_label_runs, trigger_keys
+from annotator.store.layer_reads import chunks, contained_documents, resolve_layers
+from annotator.store.layer_rows import CountedRows, counted_rows
 from annotator.store.project import ProjectStore
+
+
+Counted = tuple[list, set, set, set]
+"""What agreement counts of one layer's annotations of one document: the counted spans
+``(start, end, label)`` in text order (by start, longer first, then label), and the trigger,
+argument and relation keys (:mod:`annotator.review.units`, :mod:`annotator.review.relation_units`)."""
+
+
+def counted(annotations: AnnotationSet) -> Counted:
+    """The :data:`Counted` of an annotation set."""
+    spans = sorted(span_keys(annotations), key=lambda k: (k[0], -k[1], k[2]))
+    return spans, trigger_keys(annotations), argument_keys(annotations), relation_keys(annotations)
+
+
+def counted_from_rows(rows: CountedRows) -> Counted:
+    """The :data:`Counted` of a layer's rows of a document, read without building objects."""
+    return (
+        rows.spans,
+        set(rows.triggers.values()),
+        set(rows.arguments),
+        relation_keys_of(rows.relations, rows.triggers) if rows.relations else set(),
+    )
 
 
 @dataclass
@@ -53,22 +77,42 @@ class _Keys:
     triggers: set
     arguments: set
     by_label: dict[str, set]
-    overlap: OverlapIndex
     relations: set
+    _index: OverlapIndex | None = None
+
+    def overlapping(self, others: _Keys, common: int) -> int:
+        """How many of these spans overlap one of ``others``' with their label (``common``: how
+        many both hold, which overlap themselves)."""
+        found = common
+        for span in self.spans - others.spans:
+            candidates = others.by_label.get(span[2])
+            if not candidates:
+                continue
+            if len(candidates) > _SCAN:  # many spans of one label (a long article): search an index
+                if others._index is None:
+                    others._index = overlap_index(others.spans)
+                found += count_overlapping((span,), (), others._index)
+                continue
+            start, end = span[0], span[1]
+            for other in candidates:
+                if other[0] < end and start < other[1]:
+                    found += 1
+                    break
+        return found
 
     @classmethod
-    def of(cls, annotations: AnnotationSet) -> _Keys:
-        spans = span_keys(annotations)
+    def of(cls, found: Counted) -> _Keys:
+        spans = set(found[0])
         by_label: dict[str, set] = {}
         for key in spans:
             by_label.setdefault(key[2], set()).add(key)
-        return cls(
-            spans, trigger_keys(annotations), argument_keys(annotations), by_label, overlap_index(spans),
-            relation_keys(annotations),
-        )
+        return cls(spans, found[1], found[2], by_label, found[3])
 
 
 _NONE: frozenset = frozenset()
+_LABEL = itemgetter(2)
+_SCAN = 16
+"""Up to this many same-label spans a span's overlap is looked for one by one; beyond, in an index."""
 
 
 @dataclass
@@ -84,19 +128,26 @@ class _Pair:
     relations: SetCounts = field(default_factory=SetCounts)
     relation_types: dict[str, SetCounts] = field(default_factory=dict)
 
-    def add(self, a: _Keys, b: _Keys, labels_a: list[str], labels_b: list[str]) -> None:
-        self.spans.add(a.spans, b.spans)
-        overlap = self.overlap  # OverlapCounts.add, with each side's index made once per document
+    def add(self, a: _Keys, b: _Keys, labels_a: dict[int, str], labels_b: dict[int, str], tokens: int) -> None:
+        shared = a.spans & b.spans
+        common = len(shared)
+        self.spans.a += len(a.spans)
+        self.spans.b += len(b.spans)
+        self.spans.both += common
+        overlap = self.overlap  # OverlapCounts.add: only the spans not both hold need a search
         overlap.a += len(a.spans)
         overlap.b += len(b.spans)
-        overlap.a_matched += count_overlapping(a.spans, b.spans, b.overlap)
-        overlap.b_matched += count_overlapping(b.spans, a.spans, a.overlap)
-        self.tokens.add(labels_a, labels_b)
+        overlap.a_matched += a.overlapping(b, common)
+        overlap.b_matched += b.overlapping(a, common)
+        self.tokens.add_sparse(labels_a, labels_b, tokens, OUTSIDE)
         self.triggers.add(a.triggers, b.triggers)
         self.arguments.add(a.arguments, b.arguments)
+        shared_labels = Counter(map(_LABEL, shared))  # per label, the spans both hold
         for label in a.by_label.keys() | b.by_label.keys():
-            counts = self.labels.setdefault(label, SetCounts())
-            counts.add(a.by_label.get(label, _NONE), b.by_label.get(label, _NONE))  # type: ignore[arg-type]
+            counts = self.labels.get(label) or self.labels.setdefault(label, SetCounts())
+            counts.a += len(a.by_label.get(label, _NONE))
+            counts.b += len(b.by_label.get(label, _NONE))
+            counts.both += shared_labels[label]
         self.relations.add(a.relations, b.relations)
         for kind in {key[0] for key in a.relations | b.relations}:
             self.relation_types.setdefault(kind, SetCounts()).add(by_type(a.relations, kind), by_type(b.relations, kind))
@@ -135,17 +186,44 @@ class AgreementCounter:
         self.units: Counter[tuple[str | None, ...]] = Counter()
 
     def add_document(self, annotations: Mapping[str, AnnotationSet | None], tokens: Tokens) -> None:
-        present = {name: annotations.get(name) for name in self.layers}
-        labels = {name: token_labels(a, tokens) for name, a in present.items() if a is not None}
+        self.add_counted({name: None if a is None else counted(a) for name, a in annotations.items()}, tokens)
+
+    def add_counted(self, found: Mapping[str, Counted | None], tokens: Tokens) -> None:
+        """:meth:`add_document` of what each layer's annotations count (:data:`Counted`)."""
+        present = {name: found.get(name) for name in self.layers}
+        # Token labels as {index: label} of the tokens a span labels: most tokens are "O" for
+        # everybody and are counted at once, not one by one.
+        labels = {name: token_label_runs(c[0], tokens.starts, tokens.ends) for name, c in present.items() if c is not None}
+        size = len(tokens)
         if len(labels) >= 2:
-            columns = [labels.get(name) or repeat(None, len(tokens)) for name in self.layers]
-            self.units.update(zip(*columns))  # one unit per token: its label in each layer
+            self._add_units([labels.get(name) for name in self.layers], size)
         if len(labels) < len(self.layers):
             return
         self.documents += 1
-        keys = {name: _Keys.of(a) for name, a in present.items()}  # type: ignore[arg-type]
+        keys = {name: _Keys.of(c) for name, c in present.items()}  # type: ignore[arg-type]
         for pair in self.pairs:
-            pair.add(keys[pair.a], keys[pair.b], labels[pair.a], labels[pair.b])
+            pair.add(keys[pair.a], keys[pair.b], labels[pair.a], labels[pair.b], size)
+
+    def _add_units(self, columns: list[dict[int, str] | None], size: int) -> None:
+        """One unit per token, its label in each layer (None where a layer lacks the document).
+
+        Units are counted in the order they first occur, token by token, as if each token were
+        added in turn: alpha sums over them in that order, so its rounding does not change.
+        """
+        touched = sorted(set().union(*(c for c in columns if c is not None)))
+        units = list(zip(*(
+            [None] * len(touched) if c is None else [c.get(i, OUTSIDE) for i in touched] for c in columns
+        )))
+        untouched = size - len(touched)
+        first_untouched = 0  # the token where the all-"O" unit first occurs
+        for index in touched:
+            if index != first_untouched:
+                break
+            first_untouched += 1
+        self.units.update(units[:first_untouched])
+        if untouched:
+            self.units[tuple(None if c is None else OUTSIDE for c in columns)] += untouched
+        self.units.update(units[first_untouched:])
 
     def _alpha(self) -> float:
         alpha = NominalAlpha()
@@ -192,14 +270,16 @@ def agreement_counter(store: ProjectStore, layer_names: Sequence[str] | None = N
     twice = {doc for doc in every if sum(doc in held for held in contains.values()) >= 2}
     for ids in chunks(twice):
         loaded = {
-            layer.name: layer_annotations(store, layer.id, [d for d in ids if d in contains[layer.name]])  # type: ignore[arg-type]
+            layer.name: counted_rows(store, layer.id, [d for d in ids if d in contains[layer.name]])  # type: ignore[arg-type]
             for layer in layers
         }
         blobs = store.tokens_of(ids)
         for doc in ids:
             blob = blobs.get(doc)
-            counter.add_document(
-                {name: loaded[name].get(doc) for name in names}, Tokens.from_blob(blob) if blob else _tokens(store, doc)
+            found = {name: loaded[name].get(doc) for name in names}
+            counter.add_counted(
+                {name: None if rows is None else counted_from_rows(rows) for name, rows in found.items()},
+                Tokens.from_blob(blob) if blob else _tokens(store, doc),
             )
     return counter
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 
 def f1_score(matched: int, size_a: int, size_b: int) -> float:
@@ -169,6 +169,14 @@ class Confusion:
         if len(a) != len(b):
             raise ValueError(f"both raters must label the same items ({len(a)} and {len(b)} labels given)")
         self.pairs.update(zip(a, b))
+
+    def add_sparse(self, a: Mapping[int, str], b: Mapping[int, str], size: int, default: str) -> None:
+        """:meth:`add` of two label sequences of ``size`` items given as ``{index: label}`` of
+        the items that are not ``default``: the items both leave at ``default`` are counted at once."""
+        either = a.keys() | b.keys()
+        self.pairs.update(zip([a.get(i, default) for i in either], [b.get(i, default) for i in either]))
+        if size > len(either):
+            self.pairs[(default, default)] += size - len(either)
 
     @property
     def kappa(self) -> float:

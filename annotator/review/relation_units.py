@@ -10,6 +10,7 @@ relations are nobody's answer and never count.
 from __future__ import annotations
 
 from itertools import combinations
+from typing import Iterable, Mapping, Sequence
 
 from annotator.model.annotations import AnnotationSet
 
@@ -18,24 +19,36 @@ RelationKey = tuple[str, int, int, int, int]
 
 
 def relation_keys(annotations: AnnotationSet) -> set[RelationKey]:
-    triggers = {e.uid: e.trigger for e in annotations.events if not e.provenance.is_rejected}
+    triggers = {e.uid: (e.trigger.start, e.trigger.end) for e in annotations.events if not e.provenance.is_rejected}
+    return relation_keys_of(
+        (
+            (r.type, r.symmetric, [(e.span.start, e.span.end) if e.span is not None else e.event_uid for e in r.ends])
+            for r in annotations.relations
+            if not r.provenance.is_rejected
+        ),
+        triggers,
+    )
+
+
+def relation_keys_of(relations: Iterable[tuple[str, bool, Sequence]], triggers: Mapping[str, Sequence[int]]) -> set[RelationKey]:
+    """:func:`relation_keys` of plain relations, ``(type, symmetric, ends)`` with each end a
+    sequence starting with its start and end or an event uid, none of them rejected; ``triggers``
+    holds the trigger of every counted event by uid (a sequence starting with start and end)."""
     keys: set[RelationKey] = set()
-    for relation in annotations.relations:
-        if relation.provenance.is_rejected:
-            continue
+    for kind, symmetric, ends in relations:
         places = []
-        for end in relation.ends:
-            span = end.span if end.span is not None else triggers.get(end.event_uid or "")
+        for end in ends:
+            span = triggers.get(end) if isinstance(end, str) else end
             if span is None:
                 break
-            places.append((span.start, span.end))
+            places.append((span[0], span[1]))
         else:
-            if relation.symmetric:
+            if symmetric:
                 for a, b in combinations(sorted(set(places)), 2):
-                    keys.add((relation.type, a[0], a[1], b[0], b[1]))
+                    keys.add((kind, a[0], a[1], b[0], b[1]))
             else:
                 (hs, he), (cs, ce) = places
-                keys.add((relation.type, hs, he, cs, ce))
+                keys.add((kind, hs, he, cs, ce))
     return keys
 
 

@@ -9,6 +9,7 @@ at a time and add the counts up.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from typing import Iterable, Sequence
 
 from annotator.model.annotations import AnnotationSet, Event, Span
 from annotator.model.tokens import Tokens
@@ -61,18 +62,20 @@ def token_labels(annotations: AnnotationSet, tokens: Tokens) -> list[str]:
     alphabetically first label, so the result never depends on storage order).
     """
     labels = [OUTSIDE] * len(tokens)
-    assigned = [False] * len(tokens)
     spans = sorted((a.start, -a.end, a.label) for a in annotations.spans if not a.provenance.is_rejected)
-    unset = len(labels)
-    for start, negative_end, label in spans:
-        if not unset:
-            break
+    for i, label in token_label_runs(((s, -e, l) for s, e, l in spans), tokens.starts, tokens.ends).items():
+        labels[i] = label
+    return labels
+
+
+def token_label_runs(spans: Iterable[SpanKey], starts: Sequence[int], ends: Sequence[int]) -> dict[int, str]:
+    """:func:`token_labels` as ``{token index: label}`` of the tokens some span labels (the others
+    are ``"O"``): work in the number of spans, not of tokens. ``spans`` are counted spans in text
+    order (by start, longer first, then label); ``starts`` and ``ends`` the tokens' offsets."""
+    labels: dict[int, str] = {}
+    assign = labels.setdefault  # the first span to reach a token keeps it
+    for start, end, label in spans:
         # Token offsets are sorted and disjoint: the tokens inside [start, end) are one run.
-        first = bisect_left(tokens.starts, start)
-        last = bisect_right(tokens.ends, -negative_end)
-        for i in range(first, last):
-            if not assigned[i]:
-                labels[i] = label
-                assigned[i] = True
-                unset -= 1
+        for i in range(bisect_left(starts, start), bisect_right(ends, end)):
+            assign(i, label)
     return labels

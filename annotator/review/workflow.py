@@ -14,9 +14,11 @@ from typing import Sequence
 from annotator.model.annotations import AnnotationSet, Event, Span, SpanAnnotation
 from annotator.model.changes import Annotation, Edit
 from annotator.model.layer import GOLD, Layer, LayerKind
-from annotator.review.compare import ReviewItem, compare_document, disagreements
+from annotator.review.compare import ReviewItem, compare_document
+from annotator.review.disagreement_counts import count_disagreements
 from annotator.store.database import ConflictError
-from annotator.store.layer_reads import chunks, common_documents, layer_annotations, resolve_layers
+from annotator.store.layer_reads import chunks, common_documents, resolve_layers
+from annotator.store.layer_rows import review_rows
 from annotator.store.project import ProjectStore
 
 
@@ -57,11 +59,11 @@ def disagreements_by_document(
     gold = store.layer(GOLD)
     counts: list[tuple[int, int]] = []
     for ids in chunks(common_documents(store, [layer.id for layer in found])):  # type: ignore[misc]
-        loaded = {layer.name: layer_annotations(store, layer.id, ids) for layer in found}  # type: ignore[arg-type]
-        golds = layer_annotations(store, gold.id, ids) if gold is not None else {}  # type: ignore[arg-type]
+        # Counted from plain rows, by compare_document's rules, without building its items.
+        loaded = [review_rows(store, layer.id, ids) for layer in found]  # type: ignore[arg-type]
+        golds = review_rows(store, gold.id, ids) if gold is not None else {}  # type: ignore[arg-type]
         for doc in ids:
-            items = compare_document({name: loaded[name][doc] for name in loaded}, golds.get(doc))
-            counts.append((doc, len(disagreements(items, undecided_only))))
+            counts.append((doc, count_disagreements([rows[doc] for rows in loaded], golds.get(doc), undecided_only)))
     counts.sort(key=lambda pair: -pair[1])
     return counts
 

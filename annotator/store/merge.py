@@ -16,6 +16,7 @@ suggester here) is not merged at all and reported. The other file is opened read
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from contextlib import ExitStack, contextmanager
@@ -25,11 +26,11 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from annotator.model.annotations import AnnotationSet, Argument
+from annotator.model.annotations import AnnotationSet, Argument, now_iso
 from annotator.model.layer import Layer
-from annotator.store import rows
 from annotator.store.database import APPLICATION_ID, BUSY_TIMEOUT_SECONDS, StoreError
-from annotator.store.layer_reads import chunks, contained_documents, layer_annotations
+from annotator.store import merge_sql, rows
+from annotator.store.layer_reads import chunks, layer_annotations
 from annotator.store.migrations import LATEST_VERSION
 from annotator.store.project import ProjectStore
 
@@ -115,43 +116,31 @@ def open_read_only(path: str | Path) -> Iterator[ProjectStore]:
 
 
 def merge_project(store: ProjectStore, other_path: str | Path) -> MergeReport:
-    """Merge the project file at ``other_path`` into ``store`` in one transaction."""
+    """Merge the project file at ``other_path`` into ``store`` in one transaction.
+
+    The other file is attached to this project's connection, so its rows are classified and
+    copied by SQLite (:mod:`annotator.store.merge_sql`); only documents that may conflict are
+    read as objects, to decide and word the conflict exactly.
+    """
     other_path = Path(other_path)
     if store.path is not None and other_path.exists() and other_path.resolve() == Path(store.path).resolve():
         raise StoreError(f"{other_path} is this project itself; name a colleague's project file")
     report = MergeReport(str(other_path))
-    with open_read_only(other_path) as other:
+    conn = store.db.conn
+    with open_read_only(other_path) as other, merge_sql.attached(conn, Path(other.path)):  # type: ignore[arg-type]
         with store.transaction():
-            mapping = _merge_documents(store, other, report)
+            now = now_iso()
+            report.documents_added, report.documents_existing = merge_sql.map_documents(conn, now)
             labels = _Labels()
             for layer in other.layers():
-                _merge_layer(store, other, layer, mapping, report, labels)
+                _merge_layer(store, other, layer, report, labels, now)
             labels.extend_schema(store, report)
+            conn.execute("DROP TABLE IF EXISTS temp.merge_layer_documents")
+            conn.execute("DROP TABLE temp.merge_documents")
     return report
 
 
-def _merge_documents(store: ProjectStore, other: ProjectStore, report: MergeReport) -> dict[int, int]:
-    """Their document ids mapped to ours, adding the documents we lack."""
-    mapping: dict[int, int] = {}
-    missing: list[int] = []
-    # Hashes first: the texts and tokens of documents this project holds need not be read at all.
-    find = store.db.conn.execute
-    for their_id, content_hash in other.db.conn.execute("SELECT id, content_hash FROM documents ORDER BY id"):
-        found = find("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
-        if found is None:
-            missing.append(their_id)
-        else:
-            mapping[their_id] = found[0]
-            report.documents_existing += 1
-    for document in other.documents(missing):
-        mapping[document.id] = store.add_document(document, other.tokens(document.id))  # type: ignore[arg-type,index]
-        report.documents_added += 1
-    return mapping
-
-
-def _merge_layer(
-    store: ProjectStore, other: ProjectStore, theirs: Layer, mapping: dict[int, int], report: MergeReport, labels: _Labels
-) -> None:
+def _merge_layer(store: ProjectStore, other: ProjectStore, theirs: Layer, report: MergeReport, labels: _Labels, now: str) -> None:
     ours = store.layer(theirs.name)
     if ours is not None and ours.kind is not theirs.kind:
         report.conflicts.append(
@@ -161,50 +150,75 @@ def _merge_layer(
             )
         )
         return
+    conn = store.db.conn
+    merge_sql.map_layer_documents(conn, theirs.id, ours.id if ours is not None else None)  # type: ignore[arg-type]
     if ours is None:
         ours = store.ensure_layer(theirs.name, theirs.kind, dict(theirs.info))
         report.layers_added.append(theirs.name)
-        held: set[int] = set()
-    else:
-        held = contained_documents(store, ours.id)  # type: ignore[arg-type]
-    statuses = {doc: row for doc, *row in other.db.execute(
-        "SELECT document_id, status, created_at, updated_at FROM document_status WHERE layer_id = ?", (theirs.id,)
-    )}
-    for ids in chunks(contained_documents(other, theirs.id)):  # type: ignore[arg-type]
+    reasons: dict[int, str] = {}
+    checked = [row[0] for row in conn.execute(f"SELECT theirs FROM merge_layer_documents WHERE state = {merge_sql.CHECK}")]
+    if checked:
+        _compare(store, other, theirs, ours, checked, reasons)
+    _refuse(conn, reasons)
+    try:
+        # Optimistic: a clean file copies in one go; a uid or suggestion already used here makes
+        # SQLite refuse the copy, and only then are the documents at fault looked for.
+        with store.transaction():
+            added = merge_sql.copy_layer(conn, theirs.id, ours.id, now)  # type: ignore[arg-type]
+    except sqlite3.IntegrityError:
+        _find_clashes(store, other, theirs, ours, reasons)
+        with store.transaction():
+            added = merge_sql.copy_layer(conn, theirs.id, ours.id, now)  # type: ignore[arg-type]
+    report.documents_unchanged += conn.execute(
+        f"SELECT count(*) FROM merge_layer_documents WHERE state = {merge_sql.SAME}"
+    ).fetchone()[0]
+    report.documents_merged += conn.execute(
+        f"SELECT count(*) FROM merge_layer_documents WHERE state = {merge_sql.NEW}"
+    ).fetchone()[0]
+    report.spans_added += added[0]
+    report.events_added += added[1]
+    report.relations_added += added[2]
+    labels.add_rows(*merge_sql.merged_labels(conn, theirs.id))  # type: ignore[arg-type]
+    here = dict(conn.execute(f"SELECT theirs, ours FROM merge_layer_documents WHERE state = {merge_sql.DIFFERENT}"))
+    for doc in sorted(reasons):
+        _conflict(store, report, theirs.name, here[doc], reasons[doc])
+
+
+def _refuse(conn: sqlite3.Connection, reasons: dict[int, str]) -> None:
+    conn.executemany(f"UPDATE merge_layer_documents SET state = {merge_sql.DIFFERENT} WHERE theirs = ?", [(d,) for d in reasons])
+
+
+def _find_clashes(store: ProjectStore, other: ProjectStore, theirs: Layer, ours: Layer, reasons: dict[int, str]) -> None:
+    """The new documents whose annotations cannot come in as they are, with the reason the
+    per-document merge gave: a uid used here (the first, in text order), else SQLite's words."""
+    conn = store.db.conn
+    uids, sources = merge_sql.clashing_documents(conn, theirs.id, ours.id)  # type: ignore[arg-type]
+    found: dict[int, str] = {}
+    if uids:
+        incoming = layer_annotations(other, theirs.id, uids)  # type: ignore[arg-type]
+        in_use = _uids_in_use(store, list(incoming.values()))
+        found.update((doc, _uid_clash(in_use, incoming[doc])) for doc in uids)
+    for doc, error in sources.items():
+        found.setdefault(doc, f"its annotations clash with this project's ({error})")
+    reasons.update(found)
+    _refuse(conn, found)
+
+
+def _compare(
+    store: ProjectStore, other: ProjectStore, theirs: Layer, ours: Layer, documents: list[int], reasons: dict[int, str]
+) -> None:
+    """Documents both layers hold whose signatures could not tell: the same work, or a conflict."""
+    mapping = dict(store.db.conn.execute("SELECT theirs, ours FROM merge_layer_documents"))
+    same: list[tuple[int]] = []
+    for ids in chunks(documents):
         incoming = layer_annotations(other, theirs.id, ids)  # type: ignore[arg-type]
-        present = layer_annotations(store, ours.id, [mapping[d] for d in ids if mapping[d] in held])  # type: ignore[arg-type]
-        in_use = _uids_in_use(store, [incoming[d] for d in ids if mapping[d] not in held])
+        present = layer_annotations(store, ours.id, [mapping[d] for d in ids])  # type: ignore[arg-type]
         for doc in ids:
-            here = mapping[doc]
-            annotations = incoming[doc]
-            if here in held:
-                if _content(present[here]) == _content(annotations):
-                    report.documents_unchanged += 1
-                else:
-                    _conflict(store, report, theirs.name, here, "this project's layer already holds different work "
-                              "for this document; theirs was not merged")
-                continue
-            clash = _uid_clash(in_use, annotations)
-            if clash:
-                _conflict(store, report, theirs.name, here, clash)
-                continue
-            try:
-                with store.transaction():  # a savepoint: a refused document leaves the rest of the file
-                    store.add_annotations(ours.id, here, annotations)  # type: ignore[arg-type]
-                    kept = other.records(theirs.id, doc)  # type: ignore[arg-type]
-                    if kept:  # the Prodigy records it came in, so that export gives them back
-                        store.set_records(ours.id, here, kept)  # type: ignore[arg-type]
-                    if doc in statuses:
-                        status, created, updated = statuses[doc]
-                        store.set_status(ours.id, here, status, created, updated)  # type: ignore[arg-type]
-            except sqlite3.IntegrityError as error:
-                _conflict(store, report, theirs.name, here, f"its annotations clash with this project's ({error})")
-                continue
-            report.documents_merged += 1
-            report.spans_added += len(annotations.spans)
-            report.events_added += len(annotations.events)
-            report.relations_added += len(annotations.relations)
-            labels.add(annotations)
+            if _content(present[mapping[doc]]) == _content(incoming[doc]):
+                same.append((doc,))
+            else:
+                reasons[doc] = "this project's layer already holds different work for this document; theirs was not merged"
+    store.db.conn.executemany(f"UPDATE merge_layer_documents SET state = {merge_sql.SAME} WHERE theirs = ?", same)
 
 
 def _content(annotations: AnnotationSet) -> tuple:
@@ -288,19 +302,25 @@ class _Labels:
         self.roles: dict[str, dict[str, set[str]]] = {}
         self.relations: dict[str, tuple[set[str], set[str], bool]] = {}
 
-    def add(self, annotations: AnnotationSet) -> None:
-        self.entities.update(a.label for a in annotations.spans)
-        for event in annotations.events:
-            roles = self.roles.setdefault(event.type, {})
-            for argument in event.arguments:
-                fillers = roles.setdefault(argument.role, set())
-                if argument.span is not None:
-                    fillers.add(argument.span.label)
-        for relation in annotations.relations:
-            heads, children, _ = self.relations.setdefault(relation.type, (set(), set(), relation.symmetric))
-            labels = [e.span.label if e.span is not None else "<EVENT>" for e in relation.ends]
-            heads.update(labels if relation.symmetric else labels[:1])
-            children.update(labels if relation.symmetric else labels[1:])
+    def add_rows(self, entities: list[str], roles: list[tuple], relations: list[tuple]) -> None:
+        """:meth:`add` from :func:`merge_sql.merged_labels`' rows: the same labels, no objects."""
+        self.entities.update(entities)
+        for event_type, role, label in roles:
+            by_role = self.roles.setdefault(event_type, {})
+            if role is not None:
+                fillers = by_role.setdefault(role, set())
+                if label is not None:
+                    fillers.add(label)
+        # A type's symmetry is that of its first relation, in document and then text order.
+        ordered = []
+        for document, kind, symmetric, ends, uid in relations:
+            keys = [(0, e[0], -e[1], e[2], "") if isinstance(e, list) else (1, 0, 0, "", e) for e in json.loads(ends)]
+            order = (keys[0], bool(symmetric), kind, tuple(keys[1:]), uid)
+            ordered.append((document, order, kind, bool(symmetric), [k[3] if k[0] == 0 else "<EVENT>" for k in keys]))
+        for _, _, kind, symmetric, labels in sorted(ordered, key=lambda r: r[:2]):
+            heads, children, _ = self.relations.setdefault(kind, (set(), set(), symmetric))
+            heads.update(labels if symmetric else labels[:1])
+            children.update(labels if symmetric else labels[1:])
 
     def extend_schema(self, store: ProjectStore, report: MergeReport) -> None:
         schema = store.schema()
