@@ -242,7 +242,8 @@ class MainWindow(QMainWindow):
         if self.review.active:
             self.view.set_marks(self.review.marks(self.view.offsets.to_qt, self._color), [], self.editor.selected)
         elif full:
-            self.view.set_marks([self._mark(a) for a in shown.values()], [], self.editor.selected)
+            # Made as they are painted: a long article has thousands, a screen a few dozen.
+            self.view.set_marks(self.view.lazy_marks(shown.values(), self._mark), [], self.editor.selected)
         else:
             current = self.session.current
             if current.previous is not None and current.previous.shown() is self._shown:  # type: ignore[union-attr]
