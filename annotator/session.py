@@ -25,6 +25,7 @@ from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
 from annotator.store.database import BusyError, ConflictError, StoreError, WriteError
 from annotator.store.project import ProjectStore
+from annotator.store.rows import gc_paused
 
 Listener = Callable[[str], None]
 """Called with what changed: "document", "annotations", "status", "suggestions", "project"."""
@@ -259,6 +260,13 @@ class Session:
         return self.layer.id
 
     def _load(self, document_id: int) -> OpenDocument:
+        # A long article is tens of thousands of objects without reference cycles: a collection
+        # in the middle of reading them walks all made so far, again and again (open grew faster
+        # than the article).
+        with gc_paused():
+            return self._read(document_id)
+
+    def _read(self, document_id: int) -> OpenDocument:
         document = self.store.document(document_id)
         if self.layer is None:
             self.layer = self.store.layer(self.layer_name)  # another window may have made it
