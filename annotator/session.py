@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Any, Callable
 
 from annotator.model.annotations import AnnotationSet, Decision, Event, SpanAnnotation
 from annotator.model.changes import Annotation, Edit, apply_to
@@ -74,6 +74,10 @@ class OpenDocument:
     def _by_uid(self) -> dict[str, Annotation]:
         return {a.uid: a for a in self._visible_spans + self._visible_events}  # type: ignore[operator]
 
+    @cached_property
+    def _suggestion_uids(self) -> frozenset[str]:
+        return frozenset(a.uid for a in self.suggestions.spans + self.suggestions.events)  # type: ignore[operator]
+
     def visible_spans(self) -> tuple[SpanAnnotation, ...]:
         """The analyst's spans (not the rejected) and the pending suggestions."""
         return self._visible_spans
@@ -109,16 +113,14 @@ def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> Ope
     freed_sources = {a.provenance.source_uid for a in befores} - {a.provenance.source_uid for a in afters} - {None}
     freed_places = {place(a) for a in befores} - {place(a) for a in afters}
     suggestions = current.suggestions
-    could_return = freed_sources or freed_places
-    if could_return and any(
-        s.uid in freed_sources or place(s) in freed_places for s in suggestions.spans + suggestions.events  # type: ignore[operator]
-    ):
+    if (freed_sources and not freed_sources.isdisjoint(current._suggestion_uids)) or _any_suggestion_at(suggestions, freed_places):
         return OpenDocument(current.document, own, suggestions, status, current._tokens)
     old = current.pending
     decided = _decided_by(old, afters, current._by_uid)
+    decided_annotations = [current._by_uid[uid] for uid in decided]  # shown: _decided_by checked
     pending = AnnotationSet.presorted(
-        tuple([x for x in old.spans if x.uid not in decided]),
-        tuple([x for x in old.events if x.uid not in decided]),
+        _without(old.spans, [a for a in decided_annotations if not isinstance(a, Event)], _span_of),
+        _without(old.events, [a for a in decided_annotations if isinstance(a, Event)], _trigger_of),
     ) if decided else old
     gone = {a.uid for a in befores} | decided
     rejected = Decision.REJECTED
@@ -130,8 +132,44 @@ def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> Ope
     by_uid.update(shown)
     result = OpenDocument(current.document, own, suggestions, status, current._tokens, pending, current, (frozenset(gone), frozenset(shown)))
     result.__dict__["_by_uid"] = by_uid  # the cached_property's slot
+    result.__dict__["_suggestion_uids"] = current._suggestion_uids  # the suggestions did not change
     current.previous = None  # one step back is all the window needs; older states can go
     return result
+
+
+def _any_suggestion_at(suggestions: AnnotationSet, places: set) -> bool:
+    """Whether a suggestion is at one of ``places`` (spans, with their label): found by bisection
+    on the start (suggestions are in text order), not by a pass over thousands of them."""
+    for where in places:
+        for items, key in ((suggestions.spans, _span_of), (suggestions.events, _trigger_of)):
+            i = bisect_left(items, where.start, key=lambda x: key(x).start)  # noqa: B023 - used at once
+            while i < len(items) and key(items[i]).start == where.start:
+                if key(items[i]) == where:
+                    return True
+                i += 1
+    return False
+
+
+def _without(items: tuple, annotations: list, place: Callable[[Any], Any]) -> tuple:
+    """``items`` (in text order) less ``annotations`` (by uid): each found by bisection on its start."""
+    kept = list(items)
+    for annotation in annotations:
+        uid, start = annotation.uid, place(annotation).start
+        i = bisect_left(kept, start, key=lambda x: place(x).start)
+        while i < len(kept) and place(kept[i]).start == start:
+            if kept[i].uid == uid:
+                del kept[i]
+                break
+            i += 1
+    return tuple(kept)
+
+
+def _span_of(a: SpanAnnotation) -> object:
+    return a.span
+
+
+def _trigger_of(e: Event) -> object:
+    return e.trigger
 
 
 def _decided_by(pending: AnnotationSet, afters: list, shown: dict) -> set[str]:

@@ -287,6 +287,10 @@ class AnnotatedTextView(QPlainTextEdit):
         return [m for m in marks[lo:hi] if m.end > begin]
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._dirty.isEmpty():
+            # Painted now: a later flush must not paint it again (nor, after a scroll, paint
+            # wherever those stale rectangles now fall).
+            self._dirty = self._dirty.subtracted(event.region())
         if not self._marks and not self._overlay and not self._found and not self.paint_hooks:
             super().paintEvent(event)
             return
