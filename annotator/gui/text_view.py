@@ -185,6 +185,7 @@ class AnnotatedTextView(QPlainTextEdit):
                 rect = geometry.toAlignedRect().adjusted(-2, -3, 0, 3)
                 rect.setLeft(0)
                 rect.setRight(width)
+                rect = rect.intersected(self.viewport().rect())  # what a paint can cover
                 self._dirty += rect
                 self.viewport().update(rect)
             if block == last:
