@@ -356,7 +356,8 @@ class MainWindow(QMainWindow):
             self.list_panel.show_document(self.session.current.id)
 
     def open_document(self, document_id: int) -> None:
-        self.session.open(document_id)
+        self.session.open(document_id, settle=False)
+        QTimer.singleShot(0, self.session.settle)  # after the first paint (session.open says why)
         if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
             self.refresh("status")
         self.view.setFocus()
