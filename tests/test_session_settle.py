@@ -10,6 +10,7 @@ import pytest
 from annotator.formats.importer import import_paths
 from annotator.model.annotations import Span
 from annotator.model.editing import create_span
+from annotator.model.layer import LayerKind
 from annotator.session import Session
 from annotator.store.project import ProjectStore
 from annotator.workspace import create_project
@@ -19,6 +20,7 @@ from annotator.workspace import create_project
 def project(project_file: Path, seeds: Path) -> Path:
     with create_project(project_file) as store:
         import_paths(store, [seeds])
+        store.ensure_layer("alice", LayerKind.ANNOTATOR)
     return project_file
 
 
