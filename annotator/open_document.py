@@ -33,7 +33,7 @@ class OpenDocument:
     status: DocStatus
     _tokens: Tokens | None = None
     pending: AnnotationSet = None  # type: ignore[assignment]
-    """Computed when not given (an edit derives it from the previous state: see :func:`_after_edit`)."""
+    """Computed when not given (an edit derives it from the previous state: see :func:`after_edit`)."""
     previous: OpenDocument | None = field(default=None, repr=False)
     """The state this one was derived from by one edit, with ``delta``, so the window repaints only that."""
     delta: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
@@ -63,7 +63,7 @@ class OpenDocument:
         return tuple([e for e in self.own.events if e.provenance.decision is not rejected]) + self.pending.events
 
     @cached_property
-    def _by_uid(self) -> dict[str, Annotation]:
+    def _by_uid(self) -> Mapping[str, Annotation]:
         return {a.uid: a for a in self._visible_spans + self._visible_events}  # type: ignore[operator]
 
     @cached_property
@@ -81,8 +81,8 @@ class OpenDocument:
         """A shown span or event by uid."""
         return self._by_uid.get(uid)
 
-    def shown(self) -> dict[str, Annotation]:
-        """Every shown span and event by uid (do not modify)."""
+    def shown(self) -> Mapping[str, Annotation]:
+        """Every shown span and event by uid (a dict, or after edits a :class:`UidIndex`)."""
         return self._by_uid
 
 

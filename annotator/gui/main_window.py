@@ -357,7 +357,8 @@ class MainWindow(QMainWindow):
 
     def open_document(self, document_id: int) -> None:
         self.session.open(document_id, settle=False)
-        QTimer.singleShot(0, self.session.settle)  # after the first paint (session.open says why)
+        # After the first paint (session.open says why); not once the window (and its project) closed.
+        QTimer.singleShot(0, self.view, lambda: self.view.isVisible() and self.session.settle())
         if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
             self.refresh("status")
         self.view.setFocus()
