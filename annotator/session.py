@@ -8,161 +8,22 @@ and the message says so: nothing is overwritten silently.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Callable
 
-from annotator.model.annotations import AnnotationSet, Decision, Event, SpanAnnotation
-from annotator.model.changes import Annotation, Edit, apply_to
+from annotator.model.annotations import AnnotationSet
+from annotator.model.changes import Edit
 from annotator.model.relation_editing import follow_relations
-from annotator.model.relations import Relation
-from annotator.model.document import Document
-from annotator.model.editing import pending_suggestions
 from annotator.model.history import History
 from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
+from annotator.open_document import OpenDocument, after_edit
 from annotator.store.database import BusyError, ConflictError, StoreError, WriteError
 from annotator.store.project import ProjectStore
+from annotator.store.rows import gc_paused
 
 Listener = Callable[[str], None]
 """Called with what changed: "document", "annotations", "status", "suggestions", "project"."""
-
-
-@dataclass
-class OpenDocument:
-    """What the window shows for the open document."""
-
-    document: Document
-    own: AnnotationSet
-    suggestions: AnnotationSet
-    status: DocStatus
-    _tokens: Tokens | None = None
-    pending: AnnotationSet = None  # type: ignore[assignment]
-    """Computed when not given (an edit derives it from the previous state: see :func:`_after_edit`)."""
-    previous: OpenDocument | None = field(default=None, repr=False)
-    """The state this one was derived from by one edit, with ``delta``, so the window repaints only that."""
-    delta: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
-    """Uids no longer shown, and uids shown anew or changed, relative to ``previous``."""
-
-    def __post_init__(self) -> None:
-        if self.pending is None:
-            self.pending = pending_suggestions(self.own, self.suggestions)
-
-    @property
-    def id(self) -> int:
-        assert self.document.id is not None
-        return self.document.id
-
-    @property
-    def text(self) -> str:
-        return self.document.text
-
-    @cached_property
-    def _visible_spans(self) -> tuple[SpanAnnotation, ...]:
-        rejected = Decision.REJECTED
-        return tuple([a for a in self.own.spans if a.provenance.decision is not rejected]) + self.pending.spans
-
-    @cached_property
-    def _visible_events(self) -> tuple[Event, ...]:
-        rejected = Decision.REJECTED
-        return tuple([e for e in self.own.events if e.provenance.decision is not rejected]) + self.pending.events
-
-    @cached_property
-    def _by_uid(self) -> dict[str, Annotation]:
-        return {a.uid: a for a in self._visible_spans + self._visible_events}  # type: ignore[operator]
-
-    def visible_spans(self) -> tuple[SpanAnnotation, ...]:
-        """The analyst's spans (not the rejected) and the pending suggestions."""
-        return self._visible_spans
-
-    def visible_events(self) -> tuple[Event, ...]:
-        return self._visible_events
-
-    def find(self, uid: str) -> Annotation | None:
-        """A shown span or event by uid."""
-        return self._by_uid.get(uid)
-
-    def shown(self) -> dict[str, Annotation]:
-        """Every shown span and event by uid (do not modify)."""
-        return self._by_uid
-
-
-def _after_edit(current: OpenDocument, changes: tuple, status: DocStatus) -> OpenDocument:
-    """The open document after one edit, derived from ``current`` in time proportional to the
-    edit (not to the article's thousands of spans): pending suggestions, the uid index and the
-    delta for the window. Falls back to a full computation where a removal could make a decided
-    suggestion pending again."""
-    own = apply_to(current.own, changes)
-    befores = [c.before for c in changes if c.before is not None]
-    afters = [c.after for c in changes if c.after is not None]
-
-    if any(isinstance(a, Relation) for a in (*befores, *afters)):
-        # Relations are few and touch pending suggestions' ends: compute the state in full.
-        return OpenDocument(current.document, own, current.suggestions, status, current._tokens)
-
-    def place(a: Annotation) -> object:
-        return a.trigger if isinstance(a, Event) else a.span
-
-    freed_sources = {a.provenance.source_uid for a in befores} - {a.provenance.source_uid for a in afters} - {None}
-    freed_places = {place(a) for a in befores} - {place(a) for a in afters}
-    suggestions = current.suggestions
-    could_return = freed_sources or freed_places
-    if could_return and any(
-        s.uid in freed_sources or place(s) in freed_places for s in suggestions.spans + suggestions.events  # type: ignore[operator]
-    ):
-        return OpenDocument(current.document, own, suggestions, status, current._tokens)
-    old = current.pending
-    decided = _decided_by(old, afters, current._by_uid)
-    pending = AnnotationSet.presorted(
-        tuple([x for x in old.spans if x.uid not in decided]),
-        tuple([x for x in old.events if x.uid not in decided]),
-    ) if decided else old
-    gone = {a.uid for a in befores} | decided
-    rejected = Decision.REJECTED
-    shown = {a.uid: a for a in afters if a.provenance.decision is not rejected}
-    gone -= shown.keys()
-    by_uid = dict(current._by_uid)
-    for uid in gone:
-        by_uid.pop(uid, None)
-    by_uid.update(shown)
-    result = OpenDocument(current.document, own, suggestions, status, current._tokens, pending, current, (frozenset(gone), frozenset(shown)))
-    result.__dict__["_by_uid"] = by_uid  # the cached_property's slot
-    current.previous = None  # one step back is all the window needs; older states can go
-    return result
-
-
-def _decided_by(pending: AnnotationSet, afters: list, shown: dict) -> set[str]:
-    """Uids of the pending suggestions that ``afters`` decide: copies of them (by ``source_uid``)
-    or annotations at the same place with the same label; found by uid and by bisection on the
-    start (pending is in text order), not by a pass over thousands of suggestions."""
-    decided = set()
-    for a in afters:
-        source = a.provenance.source_uid
-        if source and source in shown:
-            decided.add(source)
-        if isinstance(a, Event):
-            items, where = pending.events, a.trigger
-            i = bisect_left(items, where.start, key=lambda e: e.trigger.start)
-            while i < len(items) and items[i].trigger.start == where.start:
-                if items[i].trigger == where:
-                    decided.add(items[i].uid)
-                i += 1
-        else:
-            spans, where = pending.spans, a.span
-            i = bisect_left(spans, where.start, key=lambda x: x.span.start)
-            while i < len(spans) and spans[i].span.start == where.start:
-                if spans[i].span == where:
-                    decided.add(spans[i].uid)
-                i += 1
-    return {uid for uid in decided if is_pending_uid(pending, uid, shown)}
-
-
-def is_pending_uid(pending: AnnotationSet, uid: str, shown: dict) -> bool:
-    """Whether ``uid`` names one of ``pending``'s suggestions (shown, and pending)."""
-    annotation = shown.get(uid)
-    return annotation is not None and annotation.provenance.decision is Decision.PENDING
 
 
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:
@@ -229,7 +90,9 @@ class Session:
         self._histories: dict[int, History] = {}
         self._listeners: list[Listener] = []
         self._seen_version = store.data_version()
-        self._seen_fingerprint: tuple = ()
+        self._seen_fingerprint: tuple | None = ()
+        """The open document's rows as last read (None: not taken yet, see :meth:`settle`)."""
+        self._loaded_version = self._seen_version
         self.schema: LabelSchema = store.schema() or LabelSchema()
         self.on_busy: Callable[[Callable[[], str | None], str], None] | None = None
         """Called with a retry and the message when the project is busy (set by the window)."""
@@ -259,6 +122,13 @@ class Session:
         return self.layer.id
 
     def _load(self, document_id: int) -> OpenDocument:
+        # A long article is tens of thousands of objects without reference cycles: a collection
+        # in the middle of reading them walks all made so far, again and again (open grew faster
+        # than the article).
+        with gc_paused():
+            return self._read(document_id)
+
+    def _read(self, document_id: int) -> OpenDocument:
         document = self.store.document(document_id)
         if self.layer is None:
             self.layer = self.store.layer(self.layer_name)  # another window may have made it
@@ -269,11 +139,26 @@ class Session:
         status = self.store.status(self.layer_id, document_id) if self.layer_id is not None else DocStatus.NEW
         return OpenDocument(document, own, suggestions, status)
 
-    def open(self, document_id: int) -> OpenDocument:
+    def open(self, document_id: int, settle: bool = True) -> OpenDocument:
+        """Read and show a document. With ``settle`` false, what only serves later checks is
+        left for :meth:`settle`: the fingerprint reads every row of the document again, and a
+        long article's need not hold up its first paint (the window settles after that paint)."""
+        version = self.store.data_version()
         self.current = self._load(document_id)
-        self._seen_fingerprint = self._fingerprint()
+        self._seen_fingerprint, self._loaded_version = None, version
+        if settle:
+            self.settle()
         self._notify("document")
         return self.current
+
+    def settle(self) -> None:
+        """Finish what :meth:`open` left for after the first paint: the open document's fingerprint
+        (if another program wrote since the read, it is not taken: the next check reads again)."""
+        if self.current is not None and self._seen_fingerprint is None and self.store.data_version() == self._loaded_version:
+            # Nobody else wrote since the document was read: its rows are what was read.
+            self._seen_fingerprint = self._fingerprint()
+        if self.current is not None:
+            self.current._suggestion_uids  # noqa: B018 - made now, not by the first accept
 
     def reload(self) -> None:
         """Read the open document again (another window or the suggester changed it)."""
@@ -322,7 +207,7 @@ class Session:
         current = self.current
         document_id = current.id
         status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
-        self.current = _after_edit(current, tuple(edit.changes), status)
+        self.current = after_edit(current, tuple(edit.changes), status)
         self._notify("annotations")
         had_layer = self.layer
         try:
@@ -448,7 +333,10 @@ class Session:
         if schema != self.schema:
             self.schema = schema
             self._notify("project")
+        self.settle()
         if self.current is not None and self._fingerprint() != self._seen_fingerprint:
+            # Also when the fingerprint was never taken and another program wrote since the
+            # open (settle() could not vouch for what was read): read the document again.
             self.reload()
         self._notify("status")
         return True

@@ -242,7 +242,8 @@ class MainWindow(QMainWindow):
         if self.review.active:
             self.view.set_marks(self.review.marks(self.view.offsets.to_qt, self._color), [], self.editor.selected)
         elif full:
-            self.view.set_marks([self._mark(a) for a in shown.values()], [], self.editor.selected)
+            # Made as they are painted: a long article has thousands, a screen a few dozen.
+            self.view.set_marks(self.view.lazy_marks(shown.values(), self._mark), [], self.editor.selected)
         else:
             current = self.session.current
             if current.previous is not None and current.previous.shown() is self._shown:  # type: ignore[union-attr]
@@ -355,7 +356,9 @@ class MainWindow(QMainWindow):
             self.list_panel.show_document(self.session.current.id)
 
     def open_document(self, document_id: int) -> None:
-        self.session.open(document_id)
+        self.session.open(document_id, settle=False)
+        # After the first paint (session.open says why); not once the window (and its project) closed.
+        QTimer.singleShot(0, self.view, lambda: self.view.isVisible() and self.session.settle())
         if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
             self.refresh("status")
         self.view.setFocus()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPixmap, QIcon
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -27,6 +27,10 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole + 2
 """An event's type on its row (the text says "trigger — Type")."""
 STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 """Review: a group's state, "disagreement", "agreed" or "decided"."""
+
+
+DEFER_EVENTS = 50
+"""Lists longer than this are built after the article's first paint (cost: ~0.1 ms an event)."""
 
 
 def swatch(color: str, size: int = 12) -> QIcon:
@@ -84,6 +88,10 @@ class SidePanel(QWidget):
         self._marked: tuple[str | None, int] | None = None
         self._shown_events: dict[str, Event] | None = None
         """What the Events list shows, by uid (None: not the document's events, e.g. in review)."""
+        self._deferred: tuple | None = None
+        """A long list waiting to be built after the article's first paint: (events, text, schema, selected)."""
+        self._build_timer = QTimer(self, singleShot=True, interval=0)
+        self._build_timer.timeout.connect(self.settle)
         self.palette_list = QListWidget()
         self.palette_list.setObjectName("palette")
         self.palette_list.itemClicked.connect(lambda item: self.label_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -149,7 +157,11 @@ class SidePanel(QWidget):
 
     def show_events(self, events: tuple[Event, ...], text: str, schema: LabelSchema, selected: str | None) -> None:
         """List the document's events. After an edit only the events it changed are replaced (a
-        long article lists thousands, and rebuilding them all takes longer than a frame)."""
+        long article lists thousands, and rebuilding them all takes longer than a frame); a long
+        list of a newly opened article is built after the article's first paint (:meth:`settle`)."""
+        if self._deferred is not None:
+            self._deferred = (events, text, schema, selected)
+            return
         shown = self._shown_events
         if shown is not None and self._items and len(self._items) == len(shown):
             incoming = {e.uid: e for e in events}
@@ -159,11 +171,26 @@ class SidePanel(QWidget):
                 self.select_event(selected, -1)
                 return
         self.events.clear()
-        icons: dict[str, QIcon] = {}
-        for event in events:
-            self.events.addTopLevelItem(self._event_item(event, text, schema, icons))
-        self._shown_events = {e.uid: e for e in events}
+        self._shown_events, self._items, self._marked = None, {}, None
         self.events_title.setText("<b>Events</b>")
+        if len(events) > DEFER_EVENTS:
+            self._deferred = (events, text, schema, selected)
+            self._build_timer.start()
+            return
+        self._build(events, text, schema, selected)
+
+    def settle(self) -> None:
+        """Build the list deferred by :meth:`show_events` now (the timer does it after the paint;
+        anything that reads the list calls this first, so it is never seen half made)."""
+        self._build_timer.stop()
+        if self._deferred is not None:
+            deferred, self._deferred = self._deferred, None
+            self._build(*deferred)
+
+    def _build(self, events: tuple[Event, ...], text: str, schema: LabelSchema, selected: str | None) -> None:
+        icons: dict[str, QIcon] = {}
+        self.events.addTopLevelItems([self._event_item(event, text, schema, icons) for event in events])
+        self._shown_events = {e.uid: e for e in events}
         self._index_items()
         self.select_event(selected, -1)
 
@@ -210,6 +237,8 @@ class SidePanel(QWidget):
 
     def show_review_events(self, groups: list, selected: str | None) -> None:
         """Review: every event group with each annotator's version (type, trigger, arguments)."""
+        self._deferred = None
+        self._build_timer.stop()
         self.events.clear()
         self._shown_events = None
         self.events_title.setText("<b>Events</b> — each annotator's version (keys 1–9 take one, 0 none)")
@@ -248,6 +277,12 @@ class SidePanel(QWidget):
     def select_event(self, uid: str | None, argument: int, collapse: bool = True) -> None:
         """Expand and mark the current event (and argument) without rebuilding the list; touches
         only the previous and the new current item (a long article lists hundreds)."""
+        if self._deferred is not None:
+            events, text, schema, _ = self._deferred
+            self._deferred = (events, text, schema, uid)
+            self.settle()
+            if argument < 0:
+                return
         if (uid, argument) == self._marked:
             return
         previous = self._items.get(self._marked[0]) if self._marked else None

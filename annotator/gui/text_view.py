@@ -18,13 +18,11 @@ after the built-in layers, with the visible ``(block, geometry)`` pairs (relatio
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from enum import IntEnum
+from bisect import bisect_left
 from operator import attrgetter
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from PySide6.QtGui import (
     QBrush,
@@ -41,46 +39,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from annotator.gui.marks import Mark, MarkList, Style, assign_levels
 from annotator.gui.offsets import Utf16Offsets
 from annotator.gui.tags import BAND_BASELINE, BAND_SCALE, outline_rect, paint_tags, text_format
 
 
-class Style(IntEnum):
-    SPAN = 0
-    SUGGESTION = 1
-    DISAGREEMENT = 2
-    TRIGGER = 3
-    SUGGESTED_TRIGGER = 4
-    ARGUMENT = 5
-
-
-SPAN_LIKE = (Style.SPAN, Style.SUGGESTION, Style.DISAGREEMENT)
 DISAGREEMENT_COLOR = QColor("#d62728")
 FOUND_COLOR = QColor(255, 214, 0, 110)
-@dataclass
-class Mark:
-    """One highlight, in Qt (UTF-16) positions."""
-
-    start: int
-    end: int
-    color: QColor
-    style: Style
-    uid: str
-    caption: str = ""
-    level: int = 0
-
-
-def assign_levels(marks: list[Mark]) -> None:
-    """Give overlapping span marks distinct levels (0 = fill), lowest free level first.
-
-    Run on the marks of the visible stretch at paint time, so its cost follows the screen.
-    """
-    active: list[Mark] = []
-    for mark in sorted((m for m in marks if m.style in SPAN_LIKE), key=lambda m: (m.start, -m.end)):
-        active = [a for a in active if a.end > mark.start]
-        used = {a.level for a in active}
-        mark.level = next(level for level in range(len(used) + 1) if level not in used)
-        active.append(mark)
 
 
 class AnnotatedTextView(QPlainTextEdit):
@@ -106,15 +71,12 @@ class AnnotatedTextView(QPlainTextEdit):
         """Extra paint layers (the paint hook): called after the built-in ones, on the viewport."""
         self._found: list[tuple[int, int]] = []
         self._dirty = QRegion()
-        self._uid_index: dict[str, list[Mark]] | None = None
         self._tag_widths: dict[str, float] = {}
         self.setFont(font)
         self._apply_font()
         self.offsets = Utf16Offsets("")
-        self._marks: list[Mark] = []
+        self._marks = MarkList.of_marks([])
         self._overlay: list[Mark] = []
-        self._starts: list[int] = []
-        self._longest = 0
         self.selected_uid: str | None = None
         self._press: QPointF | None = None
 
@@ -161,50 +123,34 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def show_text(self, text: str) -> None:
         self.offsets = Utf16Offsets(text)
-        self._marks, self._overlay, self._starts = [], [], []
-        self._uid_index = None
+        self._marks, self._overlay = MarkList.of_marks([]), []
         self._found = []
         # setPlainText gives the whole text the current char format (the band) in the same pass.
         self.setCurrentCharFormat(text_format(max(6.0, self.base_point_size + self.zoom), band=True))
         self.setPlainText(text)
         self.moveCursor(self.textCursor().MoveOperation.Start)
 
-    def set_marks(self, marks: list[Mark], overlay: list[Mark], selected_uid: str | None) -> None:
-        """Replace the highlights: ``marks`` for spans and triggers, ``overlay`` for arguments."""
-        marks.sort(key=attrgetter("start"))
-        self._marks = marks
-        self._starts = [m.start for m in marks]
-        self._longest = max((m.end - m.start for m in marks), default=0)
+    def set_marks(self, marks: list[Mark] | MarkList, overlay: list[Mark], selected_uid: str | None) -> None:
+        """Replace the highlights: ``marks`` for spans and triggers (a list, or a :class:`MarkList`
+        that makes them as they are painted), ``overlay`` for arguments."""
+        self._marks = marks if isinstance(marks, MarkList) else MarkList.of_marks(marks)
         self._overlay = sorted(overlay, key=attrgetter("start"))
         self.selected_uid = selected_uid
-        self._uid_index = None
         self._dirty = QRegion()
         self.viewport().update()
+
+    def lazy_marks(self, annotations: Iterable[Any], make: Callable[[Any], Mark]) -> MarkList:
+        """Marks of ``annotations`` (spans and events, code points) that ``make`` makes on demand."""
+        return MarkList.of_annotations(annotations, make, None if self.offsets.identity else self.offsets.to_qt)
 
     def patch_marks(self, removed: set[str], added: list[Mark]) -> None:
         """Change a few highlights in place: an edit touches few of a document's thousands, so
         only the lines they are on are painted again (see :meth:`flush`)."""
-        by_uid = self._uid_index
-        if by_uid is None:
-            self._marks_with_uid("")
-            by_uid = self._uid_index
-        marks, starts = self._marks, self._starts
         for uid in removed:
-            for mark in by_uid.pop(uid, []):  # type: ignore[union-attr]
-                # Found by bisection on its start, removed in place: no pass over thousands of marks.
-                i = bisect_left(starts, mark.start)
-                while i < len(marks) and marks[i] is not mark:
-                    i += 1
-                if i < len(marks):
-                    del marks[i]
-                    del starts[i]
+            for mark in self._marks.remove_uid(uid):
                 self._mark_dirty(mark.start, mark.end)
         for mark in added:
-            index = bisect_right(starts, mark.start)
-            marks.insert(index, mark)
-            starts.insert(index, mark.start)
-            by_uid.setdefault(mark.uid, []).append(mark)  # type: ignore[union-attr]
-            self._longest = max(self._longest, mark.end - mark.start)
+            self._marks.add(mark)
             self._mark_dirty(mark.start, mark.end)
 
     def set_overlay(self, overlay: list[Mark], selected_uid: str | None) -> None:
@@ -213,19 +159,14 @@ class AnnotatedTextView(QPlainTextEdit):
         for mark in self._overlay + overlay:
             self._mark_dirty(mark.start, mark.end)
         for uid in {self.selected_uid, selected_uid} - {None}:
-            for mark in self._marks_with_uid(uid):
+            for mark in self._marks.with_uid(uid):  # type: ignore[arg-type]
                 self._mark_dirty(mark.start, mark.end)
         self._overlay = overlay
         self.selected_uid = selected_uid
 
-    def _marks_with_uid(self, uid: str) -> list[Mark]:
-        index = self._uid_index
-        if index is None:
-            index = {}
-            for mark in self._marks:  # locals: attribute look-ups on a Qt object are slow
-                index.setdefault(mark.uid, []).append(mark)
-            self._uid_index = index
-        return index.get(uid, [])
+    def shown_marks(self) -> list[Mark]:
+        """Every highlight of spans and triggers, in order (made now where not made yet)."""
+        return list(self._marks)
 
     def _mark_dirty(self, start: int, end: int) -> None:
         """Schedule a repaint of the on-screen lines of Qt positions ``start``..``end`` (whole
@@ -244,6 +185,7 @@ class AnnotatedTextView(QPlainTextEdit):
                 rect = geometry.toAlignedRect().adjusted(-2, -3, 0, 3)
                 rect.setLeft(0)
                 rect.setRight(width)
+                rect = rect.intersected(self.viewport().rect())  # what a paint can cover
                 self._dirty += rect
                 self.viewport().update(rect)
             if block == last:
@@ -261,8 +203,8 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def marks_at(self, position: int) -> list[Mark]:
         """Marks covering a Qt position, shortest first."""
-        hi = bisect_left(self._starts, position + 1)
-        lo = bisect_left(self._starts, position - self._longest)
+        hi = bisect_left(self._marks.starts, position + 1)
+        lo = bisect_left(self._marks.starts, position - self._marks.longest)
         found = [m for m in self._marks[lo:hi] if m.start <= position < m.end]
         return sorted(found, key=lambda m: (m.end - m.start, m.style))
 
@@ -339,21 +281,25 @@ class AnnotatedTextView(QPlainTextEdit):
             rects.append(QRectF(geometry.left() + min(x1, x2), geometry.top() + line.y(), abs(x2 - x1), line.height()))
         return rects
 
-    def _in_block(self, marks: list[Mark], starts: list[int], longest: int, block: QTextBlock) -> list[Mark]:
+    def _in_block(self, marks: list[Mark] | MarkList, starts: list[int], longest: int, block: QTextBlock) -> list[Mark]:
         begin, end = block.position(), block.position() + block.length()
         lo = bisect_left(starts, begin - longest)
         hi = bisect_left(starts, end)
         return [m for m in marks[lo:hi] if m.end > begin]
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._dirty.isEmpty():
+            # Painted now: a later flush must not paint it again (nor, after a scroll, paint
+            # wherever those stale rectangles now fall).
+            self._dirty = self._dirty.subtracted(event.region())
         if not self._marks and not self._overlay and not self._found and not self.paint_hooks:
             super().paintEvent(event)
             return
         blocks = self._visible_blocks(QRectF(event.rect()))
         if blocks:
             first, last = blocks[0][0], blocks[-1][0]
-            lo = bisect_left(self._starts, first.position() - self._longest)
-            hi = bisect_left(self._starts, last.position() + last.length())
+            lo = bisect_left(self._marks.starts, first.position() - self._marks.longest)
+            hi = bisect_left(self._marks.starts, last.position() + last.length())
             assign_levels([m for m in self._marks[lo:hi] if m.end > first.position()])
         band = self.band
         painter = QPainter(self.viewport())
@@ -361,7 +307,7 @@ class AnnotatedTextView(QPlainTextEdit):
         found_starts = [a for a, _ in self._found]
         found_longest = max((b - a for a, b in self._found), default=0)
         for block, geometry in blocks:
-            for mark in self._in_block(self._marks, self._starts, self._longest, block):
+            for mark in self._in_block(self._marks, self._marks.starts, self._marks.longest, block):
                 for rect in self._segments(mark, block, geometry):
                     self._paint_under(painter, mark, rect.adjusted(0, band, 0, 0))
             if self._found:
@@ -381,7 +327,7 @@ class AnnotatedTextView(QPlainTextEdit):
             tags: list[tuple[QRectF, str, QColor, bool]] = []
             arguments = self._in_block(self._overlay, overlay_starts, overlay_longest, block)
             with_roles = {(m.start, m.end) for m in arguments}
-            for mark in self._in_block(self._marks, self._starts, self._longest, block):
+            for mark in self._in_block(self._marks, self._marks.starts, self._marks.longest, block):
                 segments = self._segments(mark, block, geometry)
                 if mark.style is not Style.SPAN or mark.uid == self.selected_uid:
                     for rect in segments:
