@@ -142,10 +142,11 @@ def _thread_cpu() -> dict[str, float]:
     """CPU seconds (user + system) of each thread of this process, by ``name-tid``."""
     found: dict[str, float] = {}
     ticks = os.sysconf("SC_CLK_TCK")
+    names = {str(t.native_id): t.name for t in threading.enumerate()}
     for task in Path("/proc/self/task").iterdir():
         try:
             stat = (task / "stat").read_text()
-            name = (task / "comm").read_text().strip()
+            name = names.get(task.name) or (task / "comm").read_text().strip()
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
