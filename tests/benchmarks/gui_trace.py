@@ -52,6 +52,8 @@ class GuiThreadTrace:
     items: list[WorkItem] = field(default_factory=list)
     turns: int = 0
     cpu_total_ms: float = 0.0
+    largest_ms: float = 0.0
+    """The CPU of the longest turn, over the threshold or not."""
     gc_pauses: dict[int, list[float]] = field(default_factory=lambda: defaultdict(list))
     _gc_started: float = 0.0
     _threads_before: dict[str, float] = field(default_factory=dict)
@@ -87,12 +89,13 @@ class GuiThreadTrace:
         cpu_ms, wall_ms = (time.thread_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
         self.turns += 1
         self.cpu_total_ms += cpu_ms
+        self.largest_ms = max(self.largest_ms, cpu_ms)
         if cpu_ms > self.threshold_ms:
             self.items.append(_item(profile, cpu_ms, wall_ms))
 
     def report(self) -> list[str]:
         lines = [f"GUI thread: {self.turns} event-loop turns, {self.cpu_total_ms:.0f} ms CPU in {self.wall_s:.1f} s; "
-                 f"{len(self.items)} work items over {self.threshold_ms:.0f} ms CPU"]
+                 f"longest turn {self.largest_ms:.1f} ms CPU; {len(self.items)} work items over {self.threshold_ms:.0f} ms CPU"]
         by_cause: dict[str, list[WorkItem]] = defaultdict(list)
         for item in self.items:
             by_cause[item.cause()].append(item)
