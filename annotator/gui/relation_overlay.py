@@ -44,6 +44,10 @@ class RelationOverlay(QWidget):
         self.show()
 
     def set_arcs(self, arcs: list[Arc], selected: str | None) -> None:
+        if arcs == self.arcs and selected == self.selected:
+            # The window refreshes on every outside change (the suggester's writes): an update of
+            # this see-through widget repaints the whole article under it (15 ms and more).
+            return
         self.arcs = arcs
         self.selected = selected
         self.update()

@@ -82,8 +82,7 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
         try:
             destination = sqlite3.connect(partial)
             try:
-                # A few pages at a time: the project stays usable while it is copied.
-                source.backup(destination, pages=256)
+                source.backup(destination, pages=_pages_per_step(source))
             finally:
                 destination.close()
         finally:
@@ -98,6 +97,16 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
     for old in list_backups(project)[keep:]:
         old.path.unlink(missing_ok=True)
     return Backup(target, made, target.stat().st_size)
+
+
+def _pages_per_step(source: sqlite3.Connection) -> int:
+    """In WAL mode the whole copy in one step (-1): it reads one snapshot, which never blocks the
+    project's writers; copied a few pages at a time it starts again from the first page after
+    every commit of another connection, so a large project written to every few seconds (the
+    suggester) was copied over and over for as long as the writes went on. With a rollback
+    journal a reader blocks writers: a few pages at a time keep the project usable."""
+    mode = str(source.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    return -1 if mode == "wal" else 256
 
 
 def integrity(path: str | Path) -> str:

@@ -45,6 +45,8 @@ class ProjectStore:
         self.path = path
         self.read_only: str | None = getattr(db, "read_only_reason", None)
         """Why nothing can be saved (e.g. "the file is read-only"), or None for a writable project."""
+        self._schema_cache: tuple[str | None, LabelSchema | None] | None = None
+        """The schema's stored text and the schema parsed from it (see :meth:`schema`)."""
         if self.read_only and schema_version(db) < LATEST_VERSION:
             raise StoreError(
                 f"this project was made by an older version of annotator and must be updated before it can be "
@@ -112,14 +114,23 @@ class ProjectStore:
         """The project's schema. One that an older version filled with names breaking the naming
         rule is still returned (so the project opens); :func:`~annotator.store.repair.schema_warning`
         says what to run to fix it."""
-        data = self.setting(SCHEMA_SETTING)
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (SCHEMA_SETTING,)).fetchone()
+        raw = row[0] if row else None
+        # The window reads the schema again whenever another process writes (every second while
+        # the suggester runs); parsing it takes ~10 ms, so the same text gives the same (frozen) schema.
+        cached = self._schema_cache
+        if cached is not None and cached[0] == raw:
+            return cached[1]
+        data = json.loads(raw) if raw is not None else None
         if not data:
-            return None
-        try:
-            return LabelSchema.from_dict(data)
-        except SchemaError:
-            lenient = LabelSchema.from_dict(data, check_names=False)  # anything else wrong still raises
-            return lenient
+            schema = None
+        else:
+            try:
+                schema = LabelSchema.from_dict(data)
+            except SchemaError:
+                schema = LabelSchema.from_dict(data, check_names=False)  # anything else wrong still raises
+        self._schema_cache = (raw, schema)
+        return schema
 
     def set_schema(self, schema: LabelSchema) -> None:
         """Store ``schema``, checked as it will be read back: a project never holds a schema it

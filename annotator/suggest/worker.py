@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import signal
+import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,9 @@ class SuggestionWorker:
         self._requests: Any = None
         self._messages: Any = None
         self._reported_exit = False
+        self._inbox: deque[WorkerMessage] = deque()
+        self._reader: threading.Thread | None = None
+        self._closing = threading.Event()
 
     def start(self) -> None:
         """Start the process (the model loads there; ``ready`` or ``error`` follows)."""
@@ -76,6 +80,22 @@ class SuggestionWorker:
             daemon=True,
         )
         self._process.start()
+        self._closing.clear()
+        self._reader = threading.Thread(target=self._read, name="annotator-suggestion-messages", daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        """Take the process's messages off the pipe as they come, in a thread of its own: reading
+        and unpickling them never runs in the window's event loop, which only empties a deque.
+        The thread waits in the pipe with the GIL released and holds it only to unpickle."""
+        messages = self._messages
+        while not self._closing.is_set():
+            try:
+                self._inbox.append(messages.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            except (OSError, ValueError, EOFError):  # the queue was closed
+                return
 
     def _send(self, request: tuple[str, Any]) -> None:
         if self._process is not None and self._process.is_alive():
@@ -96,14 +116,13 @@ class SuggestionWorker:
     def poll(self) -> list[WorkerMessage]:
         """The messages that arrived since the last call; never waits."""
         found: list[WorkerMessage] = []
-        if self._messages is None:
-            return found
-        while True:
-            try:
-                found.append(self._messages.get_nowait())
-            except (queue.Empty, OSError, ValueError):
-                break
-        if not found and not self._reported_exit and self._process is not None and not self._process.is_alive():
+        inbox = self._inbox
+        while inbox:
+            found.append(inbox.popleft())
+        if (
+            not found and not self._reported_exit and self._process is not None and not self._process.is_alive()
+            and not inbox and self._messages.empty()  # the reader has taken all the process sent
+        ):
             self._reported_exit = True
             if self._process.exitcode not in (0, None):
                 found.append(WorkerMessage("error", message=f"the suggestion process ended unexpectedly (exit code {self._process.exitcode})"))
@@ -122,6 +141,10 @@ class SuggestionWorker:
             if process.is_alive():
                 process.terminate()
                 process.join(timeout=2)
+            self._closing.set()
+            if self._reader is not None:
+                self._reader.join(timeout=1)
+                self._reader = None
             for channel in (self._requests, self._messages):
                 channel.cancel_join_thread()
                 channel.close()

@@ -36,3 +36,22 @@ def test_counter_starts_again_on_a_smaller_project(store: ProjectStore) -> None:
     other.add_document(Document("only one"), None)
     assert counter.total() == 1
     other.close()
+
+
+def test_the_schema_is_parsed_once_per_stored_text_and_read_again_after_an_outside_change(tmp_path) -> None:
+    from dataclasses import replace
+
+    from annotator.formats.schema_toml import default_schema
+    from annotator.model.schema import EntityLabel
+    from annotator.store.project import ProjectStore
+
+    path = tmp_path / "p.db"
+    with ProjectStore.open(path) as store, ProjectStore.open(path) as outside:
+        assert store.schema() is None
+        store.set_schema(default_schema())
+        first = store.schema()
+        assert first == default_schema() and store.schema() is first  # unchanged text: not parsed again
+        outside.set_schema(replace(first, entities=first.entities + (EntityLabel("VEHICLE", "#123456"),)))
+        changed = store.schema()
+        assert changed is not first and changed.entities[-1].name == "VEHICLE"
+        assert changed == outside.schema()

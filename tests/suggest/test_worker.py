@@ -138,3 +138,21 @@ def test_a_missing_project_file_is_an_error_not_a_new_project(tmp_path: Path) ->
     finally:
         worker.stop()
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_messages_are_read_off_the_pipe_by_the_workers_own_thread(file_store, add_texts, tiny_model: str) -> None:
+    """The window's event loop only empties a deque: reading and unpickling happen in a thread."""
+    ids = add_texts(file_store, TEXTS[:1])
+    worker = SuggestionWorker(Path(file_store.path), tiny_model)
+    worker.start()
+    try:
+        worker.submit(ids[0])
+        deadline = time.monotonic() + 60
+        while len(worker._inbox) < 2 and time.monotonic() < deadline:  # no poll() meanwhile
+            time.sleep(0.02)
+        worker._messages.get_nowait = None  # poll() must not read the queue itself
+        kinds = [m.kind for m in worker.poll()]
+        assert kinds[:2] == ["ready", "document"] and worker.poll() == []
+    finally:
+        worker.stop()
+    assert worker._reader is None
