@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from annotator.store.database import DamagedError, StoreError, explain
 KEEP = 10
 """Backups kept per project."""
 PARTIAL = ".partial"
+ABANDONED = 3600
 STAMP = "%Y%m%d-%H%M%S-%f"
 """Backup names start with the time they were made, to the microsecond."""
 
@@ -64,6 +66,18 @@ def list_backups(project: str | Path) -> list[Backup]:
     return sorted(found, key=lambda b: (b.made, b.path.name), reverse=True)
 
 
+def _remove_abandoned(folder: Path) -> None:
+    """Delete unfinished copies left by a crash: those not written to for ABANDONED seconds (a
+    copy in progress is written to continuously, and may belong to another program)."""
+    cutoff = time.time() - ABANDONED
+    for leftover in folder.glob(f"*{PARTIAL}"):
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # gone already, or not ours to delete: it is only a leftover
+
+
 def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Backup:
     """Copy ``project`` into its backup folder with the online backup API; prune to ``keep``.
 
@@ -72,11 +86,12 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
     project = Path(project)
     folder = backup_folder(project)
     folder.mkdir(parents=True, exist_ok=True)
-    for leftover in folder.glob(f"*{PARTIAL}"):
-        leftover.unlink(missing_ok=True)
+    _remove_abandoned(folder)
     made = datetime.now()
     target = folder / f"{made:{STAMP}}{suffix}.db"
-    partial = target.with_name(target.name + PARTIAL)
+    # The process id keeps two programs backing up the same project at once (a window and a
+    # command) from writing, or deleting, each other's unfinished copy.
+    partial = target.with_name(f"{target.name}.{os.getpid()}{PARTIAL}")
     try:
         source = sqlite3.connect(f"{project.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
         try:

@@ -87,3 +87,17 @@ def test_a_damaged_backup_is_refused(project: Path, tmp_path: Path) -> None:
     with pytest.raises(DamagedError, match="damaged too"):
         restore_backup(project, bad)
     assert integrity(project) == "ok"
+
+
+def test_a_backup_leaves_another_programs_unfinished_copy_alone_and_removes_abandoned_ones(project: Path) -> None:
+    folder = backup_folder(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    in_progress = folder / "20261203-101010.db.4242.partial"  # another program writing now
+    abandoned = folder / "20261203-090909.db.partial"  # left by a crash two hours ago
+    in_progress.write_bytes(b"x" * 100)
+    abandoned.write_bytes(b"x" * 100)
+    two_hours_ago = abandoned.stat().st_mtime - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    made = make_backup(project)
+    assert in_progress.exists() and not abandoned.exists()
+    assert [b.path for b in list_backups(project)] == [made.path]
