@@ -27,8 +27,10 @@ for the write-back of the previous one's gigabytes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import re
 import resource
 import sqlite3
 import subprocess
@@ -109,8 +111,152 @@ def build(db: Path, documents: int) -> None:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+_TOKEN_OFFSETS = re.compile(rb'"start":(\d+),"end":(\d+),"id":')
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _token_indexes(token_json: bytes) -> tuple[dict[int, int], dict[int, int]]:
+    """Token index by start and by end offset, read off the stored token JSON."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for i, (start, end) in enumerate(_TOKEN_OFFSETS.findall(token_json)):
+        first[int(start)] = i
+        last[int(end)] = i
+    return first, last
+
+
+def _made_tokens(texts: list[str]) -> list[bytes]:
+    """Token JSON made with spaCy's blank English tokenizer, in batches (no stored tokens)."""
+    from annotator.suggest.tokenizer import blank_english
+
+    made = []
+    for doc in blank_english().tokenizer.pipe(texts, batch_size=64):
+        made.append(
+            _encode(
+                [
+                    {"text": t.text, "start": t.idx, "end": t.idx + len(t), "id": t.i, "ws": bool(t.whitespace_)}
+                    for t in doc
+                ]
+            ).encode("utf-8")
+        )
+    return made
+
+
 def raw_export(db: Path, out: Path) -> int:
-    """The baseline: SELECT the same rows and json.dumps them, token JSON spliced in as stored."""
+    """The baseline: SELECT the same rows and write the same records with ``json.dumps``.
+
+    It writes what the app writes for this project, byte for byte (checked on the first round):
+    the text, the meta with the layer and status times, Prodigy's two hashes, the token JSON
+    spliced in as stored (made with spaCy's tokenizer when none is stored), spans and triggers
+    with their token indexes (one dictionary from offsets to token index per document), the
+    events' arguments, the events as Prodigy relations; then the file is synced, as the app's is.
+    """
+    from murmurhash.mrmr import hash as murmur
+
+    conn = sqlite3.connect(str(db))
+    layer_id, layer = conn.execute("SELECT id, name FROM layers WHERE name = 'gold'").fetchone()
+    written = 0
+    last = 0
+    with out.open("wb") as handle:
+        while True:
+            documents = conn.execute(
+                "SELECT d.id, d.text, d.title, d.date, d.source, d.meta, d.tokens, s.created_at, s.updated_at "
+                "FROM document_status s JOIN documents d ON d.id = s.document_id "
+                "WHERE s.layer_id = ? AND s.document_id > ? ORDER BY s.document_id LIMIT 256",
+                (layer_id, last),
+            ).fetchall()
+            if not documents:
+                break
+            first, last = documents[0][0], documents[-1][0]
+            spans: dict[int, list] = {}
+            for document_id, start, end, label in conn.execute(
+                "SELECT document_id, start_char, end_char, label FROM spans WHERE layer_id = ? "
+                "AND document_id BETWEEN ? AND ? AND decision != 'rejected' "
+                "ORDER BY document_id, start_char, end_char DESC, label",
+                (layer_id, first, last),
+            ):
+                spans.setdefault(document_id, []).append((start, end, label))
+            events: dict[int, list] = {}
+            by_id: dict[int, list] = {}
+            for event_id, document_id, type_, start, end in conn.execute(
+                "SELECT id, document_id, type, trigger_start, trigger_end FROM events WHERE layer_id = ? "
+                "AND document_id BETWEEN ? AND ? AND decision != 'rejected' "
+                "ORDER BY document_id, trigger_start, trigger_end, type",
+                (layer_id, first, last),
+            ):
+                event = (type_, start, end, by_id.setdefault(event_id, []))
+                events.setdefault(document_id, []).append(event)
+            for event_id, role, start, end, label in conn.execute(
+                "SELECT a.event_id, a.role, a.start_char, a.end_char, a.label FROM arguments a JOIN events e "
+                "ON e.id = a.event_id WHERE e.layer_id = ? AND e.document_id BETWEEN ? AND ? "
+                "ORDER BY a.event_id, a.position",
+                (layer_id, first, last),
+            ):
+                by_id[event_id].append((role, start, end, label))
+            missing = [row[1] for row in documents if not row[6]]
+            made = iter(_made_tokens(missing) if missing else ())
+            for document_id, text, title, date, source, meta, tokens, created, updated in documents:
+                token_json = zlib.decompress(tokens) if tokens else next(made)
+                first_token, last_token = _token_indexes(token_json)
+                span_items = [
+                    {"start": s, "end": e, "token_start": first_token[s], "token_end": last_token[e], "label": l}
+                    for s, e, l in spans.get(document_id, [])
+                ]
+                event_items = []
+                relations = []
+                for type_, start, end, arguments in events.get(document_id, []):
+                    trigger = {"start": start, "end": end, "token_start": first_token[start], "token_end": last_token[end]}
+                    event_items.append(
+                        {
+                            "type": type_,
+                            "trigger": trigger,
+                            "arguments": [{"role": r, "start": s, "end": e, "label": l} for r, s, e, l in arguments],
+                        }
+                    )
+                    for role, s, e, label in arguments:
+                        relations.append(
+                            {
+                                "head": last_token[end],
+                                "child": last_token[e],
+                                "head_span": {**trigger, "label": type_},
+                                "child_span": {
+                                    "start": s, "end": e, "token_start": first_token[s], "token_end": last_token[e],
+                                    "label": label,
+                                },
+                                "label": role,
+                            }
+                        )
+                record_meta = {"title": title}
+                if date:
+                    record_meta["date"] = date
+                if source:
+                    record_meta["source"] = source
+                record_meta.update(json.loads(meta) if meta else {})
+                record_meta.update({"annotator": layer, "created_at": created, "updated_at": updated})
+                spans_json = _encode(span_items)
+                hashed = murmur(json.dumps(text))
+                head = _encode(
+                    {
+                        "text": text,
+                        "meta": record_meta,
+                        "_input_hash": hashed,
+                        "_task_hash": murmur(f'{hashed}{{"spans":{spans_json}}}'),
+                    }
+                )
+                tail = _encode({"events": event_items, "relations": relations, "answer": "accept"})
+                handle.write(f'{head[:-1]},"tokens":'.encode("utf-8"))
+                handle.write(token_json)
+                handle.write(f',"spans":{spans_json},{tail[1:]}\n'.encode("utf-8"))
+                written += 1
+        handle.flush()
+        os.fsync(handle.fileno())
+    conn.close()
+    return written
+
+
+def floor_export(db: Path, out: Path) -> int:
+    """The floor: SELECT the rows and ``json.dumps`` them, token JSON spliced in as stored, with
+    no token indexes, hashes, status times or relations (the baseline of the earlier figures)."""
     conn = sqlite3.connect(str(db))
     layer_id = conn.execute("SELECT id FROM layers WHERE name = 'gold'").fetchone()[0]
     written = 0
@@ -156,6 +302,8 @@ def raw_export(db: Path, out: Path) -> int:
                 line = json.dumps(record, ensure_ascii=False).encode("utf-8")
                 handle.write(line[:-1] + b', "tokens": ' + zlib.decompress(tokens) + b"}\n")
                 written += 1
+        handle.flush()
+        os.fsync(handle.fileno())
     conn.close()
     return written
 
