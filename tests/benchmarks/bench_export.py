@@ -1,27 +1,34 @@
 """Benchmark: ``export jsonl`` and ``export spacy`` against raw baselines on the same rows.
 
 A gold layer over N documents (default 100,000) with 25 spans and 2 events each; ``export
-spacy`` on a project of ``--spacy-documents`` (default 20,000) built the same way. Times, in the
-same run and on the same project file, alternating app and raw, ``--runs`` rounds (median with
-min-max, ratio raw/app of the medians):
+spacy`` on a project of ``--spacy-documents`` (default 20,000) built the same way; ``export
+jsonl`` again on a project of ``--untokenised-documents`` (default 2,000) whose documents have no
+stored tokens (imported, never opened). Times, in the same run and on the same project file,
+alternating app and raw, ``--runs`` rounds (median with min-max, ratio raw/app of the medians):
 
-* jsonl raw: a bare ``sqlite3`` SELECT of the same rows (documents with their stored tokens, spans,
-  events, arguments) in batches, ``json.dumps`` of each record with the token JSON spliced in
-  verbatim, written to a file: the least any JSONL export of these rows can do (goal >= 0.8);
+* jsonl raw: a bare ``sqlite3`` SELECT of the same rows and ``json.dumps`` of the same records the
+  app writes (checked byte for byte on the first round): text, meta with the layer and status
+  times, Prodigy's hashes, the token JSON spliced in as stored, spans and triggers with token
+  indexes (a dictionary from offsets to token index per document), events, the events as Prodigy
+  relations; the file synced as the app's is (goal >= 0.8). Printed beside it, the *floor* of the
+  earlier figures: the stored fields only, with no token indexes, hashes, times or relations;
+* untokenised jsonl: the same raw, making the tokens with spaCy's ``tokenizer.pipe``; and the
+  app's time on the same documents with stored tokens;
 * spacy raw: the same rows made into ``Doc`` objects from the stored tokens, with the same spans,
-  entities, triggers and event structure, in one plain ``DocBin`` written with ``to_bytes``
-  (goal >= 0.8);
+  entities, triggers and event structure, in one plain ``DocBin`` written with ``to_bytes`` and
+  synced (goal >= 0.8);
 * app: :func:`annotator.formats.exporter.export_layer` in this process.
 
 Memory: peak resident memory (``wait4``) of ``annotator export`` as its own process, for each
 format on a project of a tenth of the size and on the full one: flat means about the same.
 
-    python tests/benchmarks/bench_export.py [--documents 100000] [--spacy-documents 20000] [--dir /tmp/bench-13]
+    python tests/benchmarks/bench_export.py [--documents 100000] [--spacy-documents 20000]
+        [--untokenised-documents 2000] [--dir /tmp/bench-13]
 
 Projects are built once (documents made from the two seed articles, each with a different
 number in it, so every text and hash differs; tokens computed once per template and patched) and
-kept in ``--dir`` for later runs. Each output file is deleted after its run, so that no run pays
-for the write-back of the previous one's gigabytes.
+kept in ``--dir`` (give each concurrent user their own) for later runs. Each output file is
+deleted after its run, so that no run pays for the write-back of the previous one's gigabytes.
 """
 
 from __future__ import annotations
@@ -68,8 +75,9 @@ def _templates() -> list[tuple[str, bytes, list[tuple[int, int, bool]]]]:
     return templates
 
 
-def build(db: Path, documents: int) -> None:
-    """A gold layer over ``documents`` documents, 25 spans and 2 events each, in one transaction."""
+def build(db: Path, documents: int, tokens: bool = True) -> None:
+    """A gold layer over ``documents`` documents, 25 spans and 2 events each, in one transaction;
+    without ``tokens`` no document has stored tokens (as after an import, before anyone opens them)."""
     db.unlink(missing_ok=True)
     templates = _templates()
     prepared = []
@@ -94,7 +102,7 @@ def build(db: Path, documents: int) -> None:
                 number = f"{n:06d}"
                 document = Document(text.replace(MARK, number, 1), source=f"bench-{n % 97}.txt")
                 blob = zlib.compress(token_json.replace(f'"text":"{MARK}"', f'"text":"{number}"', 1).encode("utf-8"), 1)
-                document_id = store.add_document(document, blob)
+                document_id = store.add_document(document, blob if tokens else None)
                 annotations = AnnotationSet(
                     tuple(SpanAnnotation(span, provenance=provenance) for span in spans),
                     tuple(
@@ -367,7 +375,10 @@ def raw_docbin(db: Path, out: Path) -> int:
             doc.user_data["meta"] = {"title": title, "source": source, "annotator": "gold"}
             docbin.add(doc)
     conn.close()
-    out.write_bytes(docbin.to_bytes())
+    with out.open("wb") as handle:
+        handle.write(docbin.to_bytes())
+        handle.flush()
+        os.fsync(handle.fileno())  # as the app's export does before it renames its file
     return len(docbin)
 
 
@@ -411,41 +422,63 @@ def _count(db: Path) -> int:
         return 0
 
 
-def project(folder: Path, documents: int) -> Path:
+def project(folder: Path, documents: int, tokens: bool = True) -> Path:
     """The project of ``documents`` documents in ``folder``, built on first use in a child process."""
-    db = folder / f"export-{documents}.db"
+    db = folder / (f"export-{documents}.db" if tokens else f"export-untokenised-{documents}.db")
     if _count(db) != documents:
         print(f"building {documents:,} documents in {db} ...", flush=True)
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, __file__, "--build-only", "--documents", str(documents), "--db", str(db)], check=True
-        )
+        command = [sys.executable, __file__, "--build-only", "--documents", str(documents), "--db", str(db)]
+        subprocess.run(command + ([] if tokens else ["--no-tokens"]), check=True)
         print(f"built in {time.perf_counter() - started:.1f} s", flush=True)
     return db
 
 
-def compare(db: Path, fmt: str, raw_function, runs: int, n: int, label: str) -> None:  # type: ignore[no-untyped-def]
-    """Alternate raw and app exports of ``db`` as ``fmt``; print medians, CPU time and the ratio."""
-    raw_out, app_out = db.with_suffix(f".raw.{fmt}"), db.with_suffix(f".app.{fmt}")
-    cpu: dict[str, list[float]] = {"raw": [], "app": []}
+def _digest_and_delete(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    path.unlink()
+    return digest.hexdigest()
+
+
+def compare(db: Path, fmt: str, raws: dict, runs: int, n: int, same_bytes: str = "") -> list[float]:  # type: ignore[type-arg]
+    """Alternate the raw exports (``label -> function``) and the app's export of ``db`` as ``fmt``;
+    print medians, CPU time and ratios (each raw over the app). The first round checks that the
+    raw named ``same_bytes`` wrote exactly the app's bytes. Returns the app's wall times."""
+    cpu: dict[str, list[float]] = {name: [] for name in [*raws, "app"]}
+    digests: dict[str, str] = {}
 
     def run(name: str, function, out: Path) -> float:  # type: ignore[no-untyped-def]
         count, wall, seconds = timed(function, db, out)
-        _size_and_delete(out)
+        if name in (same_bytes, "app") and name not in digests:
+            digests[name] = _digest_and_delete(out)
+        else:
+            _size_and_delete(out)
         assert count == n, (name, count, n)
         cpu[name].append(seconds)
         return wall
 
-    times = alternate(
-        runs,
-        raw=lambda: run("raw", raw_function, raw_out),
-        app=lambda: run("app", lambda d, o: app_export(d, o, fmt), app_out),
-    )
-    print(f"{fmt}, {n:,} documents:")
-    print(f"  {label}: {spread(times['raw'], 's')}, CPU {spread(cpu['raw'], 's')}")
+    measures = {
+        name: (lambda name=name, function=function: run(name, function, db.with_suffix(f".raw{i}.{fmt}")))
+        for i, (name, function) in enumerate(raws.items())
+    }
+    measures["app"] = lambda: run("app", lambda d, o: app_export(d, o, fmt), db.with_suffix(f".app.{fmt}"))
+    times = alternate(runs, **measures)
+    print(f"{fmt}, {n:,} documents ({db.name}):")
+    for name in raws:
+        print(f"  {name}: {spread(times[name], 's')}, CPU {spread(cpu[name], 's')}")
     print(f"  export_layer (in-process): {spread(times['app'], 's')}, CPU {spread(cpu['app'], 's')}")
-    print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.2f} by wall time, "
-          f"{ratio(cpu['raw'], cpu['app']):.2f} by CPU time (goal >= 0.8)", flush=True)
+    for name in raws:
+        print(f"  ratio {name.split(':')[0]}/app = {ratio(times[name], times['app']):.2f} by wall time, "
+              f"{ratio(cpu[name], cpu['app']):.2f} by CPU time (goal >= 0.8)")
+    if same_bytes:
+        same = digests[same_bytes] == digests["app"]
+        print(f"  {same_bytes.split(':')[0]} wrote the app's bytes: {'yes' if same else 'NO'}", flush=True)
+        if not same:
+            raise SystemExit("the raw baseline does not write what the app writes")
+    return times["app"]
 
 
 def main() -> None:
@@ -459,18 +492,32 @@ def main() -> None:
     parser.add_argument("--skip-jsonl", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--skip-spacy", action="store_true")
+    parser.add_argument("--untokenised-documents", type=int, default=2_000,
+                        help="size of the project whose documents have no stored tokens (0: skip)")
+    parser.add_argument("--no-tokens", action="store_true", help="(with --build-only) store no tokens")
     args = parser.parse_args()
     if args.build_only:
-        build(args.db, args.documents)
+        build(args.db, args.documents, tokens=not args.no_tokens)
         return
     args.dir.mkdir(parents=True, exist_ok=True)
+    fair = "raw: sqlite3 + json.dumps of the same records (token indexes, hashes, relations, fsync)"
+    floor = "floor: sqlite3 + json.dumps, stored fields only (no token indexes, hashes, times, relations)"
     if not args.skip_jsonl:
         big = project(args.dir, args.documents)
-        compare(big, "jsonl", raw_export, args.runs, args.documents, "raw sqlite3 + json.dumps")
+        compare(big, "jsonl", {fair: raw_export, floor: floor_export}, args.runs, args.documents, same_bytes=fair)
+    if args.untokenised_documents:
+        n = args.untokenised_documents
+        bare, tokenised = project(args.dir, n, tokens=False), project(args.dir, n)
+        made = compare(bare, "jsonl", {fair + ", tokens made by spaCy's tokenizer.pipe": raw_export}, args.runs, n,
+                       same_bytes=fair + ", tokens made by spaCy's tokenizer.pipe")
+        stored = alternate(args.runs, app=lambda: timed(app_export, tokenised, tokenised.with_suffix(".app.jsonl"))[1])
+        tokenised.with_suffix(".app.jsonl").unlink()
+        print(f"  the same export with stored tokens ({tokenised.name}): {spread(stored['app'], 's')}; "
+              f"without them it takes {ratio(made, stored['app']):.1f}x as long", flush=True)
     if args.skip_spacy:
         return
     small = project(args.dir, args.spacy_documents)
-    compare(small, "spacy", raw_docbin, args.runs, args.spacy_documents, "raw plain DocBin of the same docs")
+    compare(small, "spacy", {"raw plain DocBin of the same docs": raw_docbin}, args.runs, args.spacy_documents)
     if args.skip_memory:
         return
     for fmt, full in (("jsonl", args.documents), ("spacy", args.spacy_documents)):
