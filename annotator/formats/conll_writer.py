@@ -22,7 +22,7 @@ import json
 import unicodedata
 from typing import IO, Any, Callable
 
-from annotator.formats.export_common import ExportSummary, TokenLookup, first_longest, token_json_bytes, unique_spans
+from annotator.formats.export_common import ExportSummary, first_longest, token_lookup, unique_spans
 from annotator.formats.prodigy_records import is_partial
 from annotator.store.export_rows import LayerDocument
 
@@ -69,9 +69,8 @@ class ConllWriter:
 
     def write(self, item: LayerDocument) -> None:
         summary = self.summary
-        token_json = token_json_bytes(item, summary)
-        tokens = json.loads(token_json)
-        lookup = TokenLookup(token_json)
+        lookup = token_lookup(item, summary)
+        tokens = json.loads(lookup.json)
         spans = unique_spans(item.spans, summary)
         ranges: list[tuple[int, int]] = []
         labels: list[str] = []

@@ -118,8 +118,14 @@ class DocBinWriter:
         """The ``Doc`` of one document, with its spans, entities, triggers and event structure."""
         summary = self.summary
         text = item.document.text
-        tokens = json.loads(token_json_bytes(item, summary))
-        doc = Doc(self.vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
+        if item.made is not None:
+            # Made at export from this very text. Words and spaces only, as from stored tokens:
+            # the tokenizer's own Doc carries norms of special cases ("'m" -> "am") into the file.
+            made = item.made.doc
+            doc = Doc(self.vocab, words=[t.text for t in made], spaces=[bool(t.whitespace_) for t in made])
+        else:
+            tokens = json.loads(token_json_bytes(item, summary))
+            doc = Doc(self.vocab, words=[t["text"] for t in tokens], spaces=[t["ws"] for t in tokens])
         if doc.text != text:  # stored tokens that do not spell the text: never trust them
             summary.adjust("document(s) tokenised again (stored tokens did not match the text)")
             offsets = next(iter(tokenize([text])))

@@ -13,9 +13,9 @@ import zlib
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
-from annotator.model.tokens import Tokens, encode_tokens
+from annotator.model.tokens import Tokens
 from annotator.store.export_rows import ExportArgument, ExportEvent, ExportSpan, LayerDocument
 
 
@@ -64,15 +64,79 @@ class ExportSummary:
         return lines
 
 
+class MadeTokens(NamedTuple):
+    """Tokens made at export for a document that has none stored: their JSON (exactly what
+    :func:`~annotator.model.tokens.encode_tokens` stores), their offsets and spaCy's ``Doc``."""
+
+    json: bytes
+    tokens: Tokens
+    doc: Any
+
+
+MAKE_BATCH = 64
+"""Documents tokenised together: spaCy's tokenizer works through a batch faster than one by one."""
+
+_encode_tokens_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def with_made_tokens(items: Iterable[LayerDocument], batch: int = MAKE_BATCH) -> Iterator[LayerDocument]:
+    """``items`` in order, those with no stored tokens given tokens made now (``item.made``).
+
+    Documents imported and never opened have no tokens yet. Export only reads the project, so
+    the tokens are not stored; they are made with the blank English tokenizer (the one that made
+    the stored ones), a batch of documents at a time, and kept only while the batch is written.
+    """
+    pending: list[LayerDocument] = []
+    for item in items:
+        if item.tokens and not pending:
+            yield item
+            continue
+        pending.append(item)
+        if len(pending) >= batch:
+            yield from _made(pending)
+            pending = []
+    if pending:
+        yield from _made(pending)
+
+
+def _made(items: list[LayerDocument]) -> Iterator[LayerDocument]:
+    from annotator.suggest.tokenizer import tokenize_docs
+
+    missing = [item.document.text for item in items if not item.tokens]
+    docs = iter(tokenize_docs(missing))
+    for item in items:
+        if item.tokens:
+            yield item
+            continue
+        doc = next(docs)
+        starts = [token.idx for token in doc]
+        ends = [start + len(token) for start, token in zip(starts, doc)]
+        token_json = _encode_tokens_json(
+            [
+                {"text": token.text, "start": start, "end": end, "id": i, "ws": bool(token.whitespace_)}
+                for i, (token, start, end) in enumerate(zip(doc, starts, ends))
+            ]
+        ).encode("utf-8")
+        yield item._replace(made=MadeTokens(token_json, Tokens(tuple(starts), tuple(ends)), doc))
+
+
 def token_json_bytes(item: LayerDocument, summary: ExportSummary) -> bytes:
     """The document's stored token JSON (UTF-8), or tokens made now when none were stored."""
     if item.tokens:
         return zlib.decompress(item.tokens)
-    from annotator.suggest.tokenizer import tokenize
-
+    if item.made is not None:
+        return item.made.json  # type: ignore[no-any-return]
     # Import stores no tokens (they are made when first needed): not an adjustment worth a line.
-    text = item.document.text
-    return zlib.decompress(encode_tokens(text, next(iter(tokenize([text])))))
+    return next(_made([item])).made.json  # type: ignore[no-any-return]
+
+
+def token_lookup(item: LayerDocument, summary: ExportSummary) -> TokenLookup:
+    """The token lookup of a document, on its stored tokens or on tokens made now."""
+    if not item.tokens and item.made is None:
+        item = next(_made([item]))
+    if item.made is not None:
+        return TokenLookup(item.made.json, item.made.tokens)
+    return TokenLookup(zlib.decompress(item.tokens))  # type: ignore[arg-type]
 
 
 _UNSEEN = object()
@@ -84,12 +148,16 @@ class TokenLookup:
     A span on token boundaries is found by searching the JSON for ``"start":S,"end":`` and
     ``"end":E,"id":`` (a token's text cannot contain them unescaped), which is many times faster
     than parsing every token. Spans off token boundaries fall back to :meth:`Tokens.token_range`.
+    Tokens made at export come with their offsets (``tokens``): then every span is found by bisection.
     """
 
-    def __init__(self, token_json: bytes):
+    def __init__(self, token_json: bytes, tokens: Tokens | None = None):
         self.json = token_json
-        self._tokens: Tokens | None = None
-        self._found: dict[tuple[int, int], tuple[int, int, bool] | None] = {}
+        self._tokens: Tokens | None = tokens
+        self.exact_search = tokens is None
+        """Whether spans are searched for in the JSON (stored tokens) rather than bisected."""
+        self.found: dict[tuple[int, int], tuple[int, int, bool] | None] = {}
+        """Spans already located (events and relations name the spans again)."""
         # Spans mostly come in text order: each search starts where the previous one found its
         # start token, so a document's spans cost about one pass over its token JSON.
         self._last_start = -1
@@ -99,39 +167,40 @@ class TokenLookup:
         """``(first, last, exact)``: the tokens the span overlaps, and whether it starts and ends on
         their boundaries; ``None`` when it overlaps no token (it lies in whitespace)."""
         key = (start, end)
-        found = self._found.get(key, _UNSEEN)
+        found = self.found.get(key, _UNSEEN)
         if found is not _UNSEEN:
             return found  # type: ignore[return-value]
         found = None
+        if self._tokens is None:
+            found = self._search(start, end)
+        if found is None:
+            found = self._slow(start, end)
+        self.found[key] = found
+        return found
+
+    def _search(self, start: int, end: int) -> tuple[int, int, bool] | None:
         js = self.json
         pattern = b'"start":%d,"end":' % start
         at = js.find(pattern, self._cursor if start >= self._last_start else 0)
-        if at >= 0:
-            self._last_start, self._cursor = start, at
-            at += len(pattern)
-            single = b'%d,"id":' % end
-            try:
-                if js.startswith(single, at):  # most spans are one token
-                    at += len(single)
-                    index = int(js[at : js.index(b",", at)])
-                    found = (index, index, True)
-                else:
-                    first_at = js.index(b'"id":', at) + 5
-                    last = b'"end":%d,"id":' % end
-                    last_at = js.find(last, at)
-                    if last_at >= 0:
-                        last_at += len(last)
-                        found = (
-                            int(js[first_at : js.index(b",", first_at)]),
-                            int(js[last_at : js.index(b",", last_at)]),
-                            True,
-                        )
-            except ValueError:  # not the JSON this project writes: the parser below decides
-                found = None
-        if found is None:
-            found = self._slow(start, end)
-        self._found[key] = found
-        return found
+        if at < 0:
+            return None
+        self._last_start, self._cursor = start, at
+        at += len(pattern)
+        single = b'%d,"id":' % end
+        try:
+            if js.startswith(single, at):  # most spans are one token
+                at += len(single)
+                index = int(js[at : js.index(b",", at)])
+                return (index, index, True)
+            first_at = js.index(b'"id":', at) + 5
+            last = b'"end":%d,"id":' % end
+            last_at = js.find(last, at)
+            if last_at < 0:
+                return None
+            last_at += len(last)
+            return int(js[first_at : js.index(b",", first_at)]), int(js[last_at : js.index(b",", last_at)]), True
+        except ValueError:  # not the JSON this project writes: the parser decides
+            return None
 
     def _slow(self, start: int, end: int) -> tuple[int, int, bool] | None:
         if self._tokens is None:
@@ -152,16 +221,12 @@ def unique_spans(spans: Sequence[ExportSpan], summary: ExportSummary) -> list[Ex
     kept: list[ExportSpan] = []
     previous = None
     for span in spans:
-        if (
-            previous is not None
-            and span.start == previous.start
-            and span.end == previous.end
-            and span.label == previous.label
-        ):
+        key = span[:3]  # start, end, label
+        if key == previous:
             summary.adjust("duplicate span(s) merged")
             continue
         kept.append(span)
-        previous = span
+        previous = key
     return kept
 
 

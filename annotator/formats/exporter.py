@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from annotator.formats.brat_writer import BratWriter, replace_folder
 from annotator.formats.conll_writer import ConllWriter
-from annotator.formats.export_common import ExportSummary
+from annotator.formats.export_common import ExportSummary, with_made_tokens
 from annotator.formats.importer import Progress
 from annotator.formats.jsonl_writer import JsonlWriter
 from annotator.model.layer import GOLD, Layer, LayerKind
@@ -107,6 +107,9 @@ def export_layer(
                 # Documents imported as Prodigy records (or from brat) are written back as such; a
                 # layer without kept records costs no query per document.
                 writer.records_of = lambda document_id: store.records(chosen.id, document_id)  # type: ignore[arg-type]
+            if fmt != "brat":
+                # Documents never tokenised get their tokens made a batch at a time, not stored.
+                documents = with_made_tokens(documents)
             try:
                 finished = _pump(documents, writer, summary, total, progress, should_stop)
                 if finished:

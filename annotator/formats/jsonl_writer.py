@@ -24,7 +24,7 @@ import json
 from typing import IO, Any, Callable
 
 from annotator.formats.brat_reader import BRAT_IDS
-from annotator.formats.export_common import ExportSummary, TokenLookup, ordered_events, token_json_bytes, unique_spans
+from annotator.formats.export_common import ExportSummary, TokenLookup, ordered_events, token_lookup, unique_spans
 from annotator.formats.prodigy_records import input_hash as prodigy_input_hash
 from annotator.formats.prodigy_records import hash_json as prodigy_hash_json
 from annotator.formats.prodigy_records import records_back
@@ -58,9 +58,19 @@ class JsonlWriter:
         self.layer = layer
         self.summary = summary
         self._strings: dict[str, str] = {}
-        self.records_of: Callable[[int], list[dict[str, Any]]] = lambda document_id: []
+        self._records_of: Callable[[int], list[dict[str, Any]]] = lambda document_id: []
+        self.has_records = False
         self.rejected_written = 0
+
+    @property
+    def records_of(self) -> Callable[[int], list[dict[str, Any]]]:
         """The records a document was imported in (Prodigy's), which it is written back as."""
+        return self._records_of
+
+    @records_of.setter
+    def records_of(self, function: Callable[[int], list[dict[str, Any]]]) -> None:
+        self._records_of = function
+        self.has_records = True
 
     def _string(self, value: str) -> str:
         """``value`` as JSON; labels and roles repeat, so their encodings are kept."""
@@ -82,27 +92,25 @@ class JsonlWriter:
     def write(self, item: LayerDocument) -> None:
         summary = self.summary
         document = item.document
-        kept = [r for r in self.records_of(document.id) if BRAT_IDS not in r] if document.id is not None else []
-        self.rejected_written = item.rejected_spans if kept else 0
-        if kept:
-            self._write_kept(item, kept)
-            return
-        tokens = token_json_bytes(item, summary)
-        lookup = TokenLookup(tokens)
-        spans = self._spans(lookup, item)
-        events = ordered_events(item.events, summary)
-        event_parts, relations = self._events(lookup, events)
-        free, groups = relations_json(item.relations, events, lookup, summary)
-        relations += free
+        if self.has_records:
+            kept = [r for r in self.records_of(document.id) if BRAT_IDS not in r] if document.id is not None else []
+            self.rejected_written = item.rejected_spans if kept else 0
+            if kept:
+                self._write_kept(item, kept)
+                return
+        lookup = token_lookup(item, summary)
+        tokens = lookup.json
+        spans, spans_json = self._spans(lookup, item)
+        events = ordered_events(item.events, summary) if item.events else []
+        event_parts, relations = self._events(lookup, events) if events else ((), [])
+        groups: list[str] = []
+        if item.relations:
+            free, groups = relations_json(item.relations, events, lookup, summary)
+            relations += free
         meta = document.meta
         meta["annotator"] = self.layer
         if item.times:
             meta["created_at"], meta["updated_at"] = item.times
-        spans_json = f"[{','.join(spans)}]"
-        annotations = (
-            f',"spans":{spans_json},"events":[{",".join(event_parts)}],"relations":[{",".join(relations)}]'
-            + (f',"equivalences":[{",".join(groups)}]' if groups else "")
-        )
         text_json = _encode(document.text)
         # Prodigy hashes json.dumps(text) (ASCII escapes): for an ASCII text that is this same string.
         hashed = prodigy_hash_json(text_json) if text_json.isascii() else input_hash(document.text)
@@ -111,12 +119,14 @@ class JsonlWriter:
             f'"_input_hash":{hashed},'
             f'"_task_hash":{task_hash(hashed, spans_json)},"tokens":'
         )
-        write = self.handle.write
-        write(head.encode("utf-8"))
-        write(tokens)
-        write((annotations + ',"answer":"accept"}\n').encode("utf-8"))
+        tail = (
+            f',"spans":{spans_json},"events":[{",".join(event_parts)}],"relations":[{",".join(relations)}]'
+            + (f',"equivalences":[{",".join(groups)}]' if groups else "")
+            + ',"answer":"accept"}\n'
+        )
+        self.handle.write(b"".join((head.encode("utf-8"), tokens, tail.encode("utf-8"))))
         summary.documents += 1
-        summary.spans += len(spans)
+        summary.spans += spans
         summary.events += len(events)
 
     def _write_kept(self, item: LayerDocument, kept: list[dict[str, Any]]) -> None:
@@ -135,18 +145,44 @@ class JsonlWriter:
         summary.documents += 1
         summary.spans += len(spans)
 
-    def _spans(self, lookup: TokenLookup, item: LayerDocument) -> list[str]:
-        string = self._string
-        locate = lookup.locate
+    def _spans(self, lookup: TokenLookup, item: LayerDocument) -> tuple[int, str]:
+        """How many spans are written, and their JSON array."""
+        strings = self._strings
         spans = []
+        if lookup.exact_search:
+            # The common case inlined (it runs for every span of the layer): a plain span on
+            # token boundaries, found in the stored token JSON as TokenLookup._search finds it.
+            js = lookup.json
+            find, index, startswith = js.find, js.index, js.startswith
+            found_before = lookup.found
+            cursor = 0
+            last_start = -1
+        else:
+            last_start = None
         for span in unique_spans(item.spans, self.summary):
             start, end, label, fragments, attributes, note = span
-            found = locate(start, end)
+            if last_start is not None and not (fragments or attributes or note):
+                pattern = b'"start":%d,"end":' % start
+                at = find(pattern, cursor if start >= last_start else 0)
+                if at >= 0:
+                    at += len(pattern)
+                    single = b'%d,"id":' % end
+                    if startswith(single, at):
+                        last_start, cursor = start, at - len(pattern)
+                        at += len(single)
+                        first = int(js[at : index(b",", at)])
+                        found_before[(start, end)] = (first, first, True)
+                        label_json = strings.get(label) or self._string(label)
+                        spans.append(
+                            f'{{"start":{start},"end":{end},"token_start":{first},"token_end":{first},'
+                            f'"label":{label_json}}}'
+                        )
+                        continue
+            found = lookup.locate(start, end)
             if found is not None and found[2] and not (fragments or attributes or note):
-                # The common case in one step: a plain span on token boundaries.
                 spans.append(
                     f'{{"start":{start},"end":{end},"token_start":{found[0]},"token_end":{found[1]},'
-                    f'"label":{string(label)}}}'
+                    f'"label":{self._string(label)}}}'
                 )
                 continue
             offsets, _ = self._offsets(lookup, start, end, "span")
@@ -157,8 +193,8 @@ class JsonlWriter:
                 extra += f',"attributes":{_encode(attributes)}'
             if note:
                 extra += f',"note":{_encode(note)}'
-            spans.append(f'{{{offsets},"label":{string(label)}{extra}}}')
-        return spans
+            spans.append(f'{{{offsets},"label":{self._string(label)}{extra}}}')
+        return len(spans), f"[{','.join(spans)}]"
 
     def _events(self, lookup: TokenLookup, events: list[ExportEvent]) -> tuple[list[str], list[str]]:
         """The ``events`` items and the same events as Prodigy ``relations``."""

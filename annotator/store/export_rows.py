@@ -91,6 +91,8 @@ class LayerDocument(NamedTuple):
     rejected_events: int = 0
     relations: tuple[ExportRelation, ...] = ()
     rejected_relations: int = 0
+    made: Any = None
+    """Tokens made at export for a document with none stored (the writers' own form), else None."""
 
 
 @contextmanager

@@ -26,6 +26,11 @@ def tokenize(texts: Iterable[str], batch_size: int = 64) -> Iterator[TokenOffset
         yield [(token.idx, token.idx + len(token), bool(token.whitespace_)) for token in doc]
 
 
+def tokenize_docs(texts: Iterable[str], batch_size: int = 64) -> Iterator[Any]:
+    """spaCy's tokenised ``Doc`` of every text (words and spaces only), in order."""
+    return _english().tokenizer.pipe(texts, batch_size=batch_size)  # type: ignore[no-any-return]
+
+
 def tokens_of(text: str, blob: bytes | None) -> Tokens:
     """A document's token boundaries: from its stored tokens, or made now when none are stored.
 
