@@ -97,3 +97,21 @@ def test_the_real_pipeline_stores_the_lazily_made_tokens() -> None:
     assert suggester.docs_have_plain_tokens
     made = list(suggester.analyse([(text, content_hash(text or "-"), True) for text in texts()]))
     assert [tokens for _, tokens in made] == [lazily_made(text) for text in texts()]
+
+
+def test_an_export_after_suggesting_is_the_same_as_with_tokens_made_lazily(
+    file_store, add_texts, tiny_model: str, tmp_path: Path
+) -> None:
+    from annotator.formats.exporter import export_layer
+
+    add_texts(file_store, [text for text in texts() if text.strip()])
+    suggest_documents(file_store, tiny_model, processes=1)
+    layer = "spacy:tiny-1.0.0"
+    stored = tmp_path / "stored.jsonl"
+    export_layer(file_store, "jsonl", stored, layer=layer)
+    file_store.db.execute("UPDATE documents SET tokens = NULL")
+    file_store.db.conn.commit()
+    lazy = tmp_path / "lazy.jsonl"
+    export_layer(file_store, "jsonl", lazy, layer=layer)
+    assert stored.read_bytes() == lazy.read_bytes()
+    assert "😀" in stored.read_text(encoding="utf-8")
