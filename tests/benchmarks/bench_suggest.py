@@ -2,7 +2,7 @@
 
 Run by hand (pytest does not collect it)::
 
-    python tests/benchmarks/bench_suggest.py [--articles 300] [--runs 5] [--sizes 50 200] [--skip-long] [--dir /tmp/bench-13/suggest]
+    python tests/benchmarks/bench_suggest.py [--articles 300] [--runs 5] [--sizes 50 200] [--skip-long] [--skip-processes] [--dir /tmp/bench-13/suggest]
 
 It derives distinct seed-sized articles from the two sample articles (paragraphs shuffled and
 names, places and numbers swapped), imports them into a project (not timed; kept in ``--dir``
@@ -171,6 +171,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--skip-long", action="store_true")
+    parser.add_argument("--skip-processes", action="store_true", help="only the project sizes (and the long document)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-13/suggest"), help="where projects are built and kept")
     args = parser.parse_args()
     model = choose_model(None)
@@ -197,7 +198,7 @@ def main() -> None:
 
     base, texts_file, n = project(args.articles)
     print(f"{n} articles, model {model}, batch size {args.batch_size}, {args.runs} runs each, alternating; {load_average()}", flush=True)
-    for processes in (1, 2):
+    for processes in () if args.skip_processes else (1, 2):
         app_name, raw_name = f"app --processes {processes}", f"raw n_process={processes}"
         times = alternate(
             args.runs,
@@ -209,7 +210,8 @@ def main() -> None:
         print(f"  annotator suggest --processes {processes}: {spread(times['app'], 's')}; {usage_line(app_name, n)}")
         print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.3f} (goal >= 0.9); "
               f"CPU time raw/app = {cpu_ratio(raw_name, app_name):.3f}; {load_average()}", flush=True)
-    print(f"the default is --processes {DEFAULT_PROCESSES}")
+    if not args.skip_processes:
+        print(f"the default is --processes {DEFAULT_PROCESSES}")
 
     for count in args.sizes:
         base, texts_file, n = project(count)
