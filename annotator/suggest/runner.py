@@ -26,9 +26,10 @@ from annotator.suggest.suggester import Suggester
 __all__ = ["Problems", "Suggested", "read_batch", "save_suggestions", "suggest_batch", "suggest_documents"]
 
 DEFAULT_PROCESSES = 2
-"""Measured with tests/benchmarks/bench_suggest.py (300 articles, 2 cores): two processes took 13.7 s
-against 21.0 s for one while the second core was free, and about 6% longer than one while another
-program kept it busy; so two, the better bet on a desktop."""
+"""Measured with tests/benchmarks/bench_suggest.py (300 articles, 2 cores shared with other jobs,
+load average 2-3): two processes 39.1 s (median of 5) against 38.7 s for one, and 0.94x the wall
+time of spaCy's own ``n_process=2`` with about the same CPU time; under heavy load (8) two were
+no slower than one. So two, the better bet on a desktop whose second core is often free."""
 
 PHASE = "suggesting"
 
