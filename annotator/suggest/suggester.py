@@ -3,7 +3,9 @@
 ``Suggester.load(model, schema)`` picks and loads the pipeline and the rule files;
 ``suggest(text, content_hash)`` returns an :class:`AnnotationSet` of pending suggestions with
 code-point offsets, and ``suggest_many`` does the same for a stream of texts with spaCy's
-batching. Long texts are processed in chunks (see :mod:`annotator.suggest.chunks`).
+batching; ``analyse`` also gives, where asked, each text's tokens in their stored form (taken
+from the pipeline's own docs when its tokens are the plain tokenizer's). Long texts are
+processed in chunks (see :mod:`annotator.suggest.chunks`).
 
 Suggestion uids are a hash of the layer name, the document's content hash, the offsets and the
 label, so running the suggester again over the same text gives the same uids.
@@ -24,6 +26,7 @@ from annotator.suggest.events import extract_events
 from annotator.suggest.memory import keep_freed_memory
 from annotator.suggest.pipeline import ModelError, choose_model, describe, load_pipeline
 from annotator.suggest.rules import Rules, RulesFileError, load_rules
+from annotator.suggest.tokenizer import doc_token_blob, pipeline_keeps_tokens, token_blob
 
 BATCH_CHARS = 100_000
 """Characters given to the pipeline in one batch: its memory grows with them (~1 GB per 100,000)."""
@@ -47,6 +50,9 @@ class _Pending:
     remaining: int
     spans: list[SpanAnnotation] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    text: str | None = None
+    """The whole text, kept while its tokens are still to be taken from the pipeline's doc."""
+    tokens: bytes | None = None
 
 
 class Suggester:
@@ -61,6 +67,7 @@ class Suggester:
         self.argument_rules = rules.arguments
         self.label_map = dict(schema.label_map)
         self.chunk_chars = chunk_limit(nlp.max_length)
+        self.docs_have_plain_tokens = pipeline_keeps_tokens(nlp)
         name, version = describe(nlp)
         self.layer_name = f"spacy:{name}-{version}"
         self.layer_info = {
@@ -114,11 +121,19 @@ class Suggester:
 
     def suggest_many(self, items: Iterable[tuple[str, str]], batch_size: int = 32) -> Iterator[AnnotationSet]:
         """One :class:`AnnotationSet` per ``(text, content_hash)``, in order, batched for speed."""
+        for annotations, _tokens in self.analyse(((text, hash_, False) for text, hash_ in items), batch_size):
+            yield annotations
+
+    def analyse(self, items: Iterable[tuple[str, str, bool]], batch_size: int = 32) -> Iterator[tuple[AnnotationSet, bytes | None]]:
+        """``(suggestions, tokens)`` per ``(text, content_hash, wants_tokens)``, in order, batched for
+        speed; ``tokens`` is the stored form of the text's tokens where wanted, else None."""
         pending: deque[_Pending] = deque()
         for batch in self._batches(items, pending, max(1, batch_size)):
             docs = self.nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
             for (state, offset, _piece), doc in zip(batch, docs):
                 self._collect(state, doc, offset)
+                if state.text is not None:
+                    state.tokens, state.text = doc_token_blob(state.text, doc), None
                 state.remaining -= 1
             while pending and pending[0].remaining == 0:
                 yield self._result(pending.popleft())
@@ -126,13 +141,20 @@ class Suggester:
             yield self._result(pending.popleft())
 
     def _batches(
-        self, items: Iterable[tuple[str, str]], pending: deque[_Pending], batch_size: int
+        self, items: Iterable[tuple[str, str, bool]], pending: deque[_Pending], batch_size: int
     ) -> Iterator[list[tuple[_Pending, int, str]]]:
         batch: list[tuple[_Pending, int, str]] = []
         chars = 0
-        for text, content_hash in items:
+        for text, content_hash, wants_tokens in items:
             pieces = split_text(text, self.chunk_chars) if text.strip() else []
             state = _Pending(content_hash, len(pieces))
+            if wants_tokens:
+                # The pipeline's doc of a whole text has the tokenizer's tokens; a text cut into
+                # chunks (or an unusual pipeline) is tokenised on its own, as it would be later.
+                if len(pieces) == 1 and self.docs_have_plain_tokens:
+                    state.text = text
+                else:
+                    state.tokens = token_blob(text)
             pending.append(state)
             for offset, piece in pieces:
                 if batch and (len(batch) >= batch_size or chars + len(piece) > BATCH_CHARS):
@@ -165,5 +187,5 @@ class Suggester:
             state.events.append(Event(trigger, arguments, uid, provenance, confidence=confidence))
 
     @staticmethod
-    def _result(state: _Pending) -> AnnotationSet:
-        return AnnotationSet(tuple(state.spans), tuple(state.events))
+    def _result(state: _Pending) -> tuple[AnnotationSet, bytes | None]:
+        return AnnotationSet(tuple(state.spans), tuple(state.events)), state.tokens

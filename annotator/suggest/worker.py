@@ -33,7 +33,8 @@ from annotator.model.layer import DocStatus
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
 from annotator.suggest.pipeline import MODEL_SETTING, choose_model
-from annotator.suggest.runner import documents_to_suggest, save_suggestions, suggest_batch, suggestions_layer
+from annotator.suggest.batches import read_batch, save_suggestions, suggest_batch
+from annotator.suggest.runner import documents_to_suggest, suggestions_layer
 from annotator.suggest.suggester import SuggestError, Suggester
 
 BULK_BATCH = 8
@@ -218,17 +219,16 @@ class _Server:
 
     def suggest(self, ids: list[int]) -> None:
         try:
-            documents = list(self.store.documents(ids))
-            results, problems = suggest_batch(self.suggester, documents)
+            results, problems = suggest_batch(self.suggester, read_batch(self.store, ids))
             save_suggestions(self.store, self.layer, results)
         except StoreError as error:
             for document_id in ids:
                 self.send("error", document_id, message=str(error))
             return
-        for document_id, _annotations in results:
+        for document_id, _annotations, _tokens in results:
             self.send("document", document_id, message="suggested")
         failed = dict(problems)
-        for document_id in sorted(set(ids) - {d for d, _ in results}):
+        for document_id in sorted(set(ids) - {d for d, _, _ in results}):
             self.send("error", document_id, message=failed.get(document_id, f"the project has no document {document_id}"))
 
 

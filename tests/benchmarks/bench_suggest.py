@@ -2,10 +2,11 @@
 
 Run by hand (pytest does not collect it)::
 
-    python tests/benchmarks/bench_suggest.py [--articles 300] [--runs 5] [--sizes 50 200] [--skip-long]
+    python tests/benchmarks/bench_suggest.py [--articles 300] [--runs 5] [--sizes 50 200] [--skip-long] [--skip-processes] [--dir /tmp/bench-13/suggest]
 
 It derives distinct seed-sized articles from the two sample articles (paragraphs shuffled and
-names, places and numbers swapped), imports them into a project (not timed), then times, as
+names, places and numbers swapped), imports them into a project (not timed; kept in ``--dir``
+and reused by later runs), then times, as
 separate processes with start-up included, alternating so that load from other programs hits
 both alike, ``--runs`` rounds (median with min-max):
 
@@ -15,7 +16,9 @@ both alike, ``--runs`` rounds (median with min-max):
   ``n_process=2``.
 
 Ratios are raw/app of the medians (goal >= 0.9 for both). Each process's CPU, system time and
-minor page faults (its workers included, from ``getrusage``) are printed per document. Then, for
+minor page faults (its workers included, from ``getrusage``) are printed per document, and the
+ratio of the CPU times (user + system of all processes, raw/app), which load from other programs
+disturbs far less than wall time; the load average is printed before and after. Then, for
 each of ``--sizes`` (a project of that many articles), system time and page faults per document of
 ``--processes 1`` and raw, which should stay flat as the project grows. Last, unless
 ``--skip-long``, one 1,000,000-character document with the real pipeline: time and peak memory.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -32,7 +36,6 @@ import statistics
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -109,6 +112,15 @@ def timed(command: list[str], name: str) -> float:
     return wall
 
 
+def cpu_ratio(raw_name: str, app_name: str) -> float:
+    """raw/app of the median CPU seconds (user + system, every process of the run)."""
+    return statistics.median(r[0] for r in USAGE[raw_name]) / statistics.median(r[0] for r in USAGE[app_name])
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def usage_line(name: str, documents: int) -> str:
     runs = USAGE[name]
     cpu, system, faults = (statistics.median(r[k] for r in runs) for k in range(3))
@@ -129,14 +141,21 @@ def peak_memory_run(command: list[str]) -> tuple[float, float]:
 
 
 def import_project(folder: Path, texts: list[str], name: str) -> Path:
+    """A project of ``texts``, built once in ``folder`` and reused (same texts, same name)."""
+    db, built = folder / f"{name}.db", folder / f"{name}.built"
+    if db.exists() and built.exists():
+        return db
     articles = folder / f"{name}-articles"
+    shutil.rmtree(articles, ignore_errors=True)
+    db.unlink(missing_ok=True)
     articles.mkdir()
     for n, text in enumerate(texts):
         (articles / f"{n:05d}.txt").write_text(text, encoding="utf-8")
-    db = folder / f"{name}.db"
     subprocess.run([ANNOTATOR, "--db", str(db), "import", str(articles)], check=True, stdout=subprocess.DEVNULL)
     with ProjectStore.open(db) as store:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.rmtree(articles)
+    built.touch()
     return db
 
 
@@ -152,61 +171,68 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--skip-long", action="store_true")
+    parser.add_argument("--skip-processes", action="store_true", help="only the project sizes (and the long document)")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-13/suggest"), help="where projects are built and kept")
     args = parser.parse_args()
     model = choose_model(None)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    folder = args.dir
 
-        def app(base: Path, processes: int, name: str) -> float:
-            db = folder / "run.db"
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
-            shutil.copy(base, db)
-            command = [ANNOTATOR, "--db", str(db), "suggest", "--processes", str(processes), "--batch-size", str(args.batch_size)]
-            return timed(command, name)
+    def app(base: Path, processes: int, name: str) -> float:
+        db = folder / "run.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copy(base, db)
+        command = [ANNOTATOR, "--db", str(db), "suggest", "--processes", str(processes), "--batch-size", str(args.batch_size)]
+        return timed(command, name)
 
-        def raw(texts_file: Path, processes: int, name: str) -> float:
-            return timed([sys.executable, "-c", RAW, str(texts_file), model, str(args.batch_size), str(processes)], name)
+    def raw(texts_file: Path, processes: int, name: str) -> float:
+        return timed([sys.executable, "-c", RAW, str(texts_file), model, str(args.batch_size), str(processes)], name)
 
-        def project(count: int) -> tuple[Path, Path, int]:
-            base = import_project(folder, derive_articles(count), f"base-{count}")
-            texts_file = folder / f"texts-{count}.json"
-            texts = stored_texts(base)
-            texts_file.write_text(json.dumps(texts), encoding="utf-8")
-            return base, texts_file, len(texts)
+    def project(count: int) -> tuple[Path, Path, int]:
+        base = import_project(folder, derive_articles(count), f"base-{count}")
+        texts_file = folder / f"texts-{count}.json"
+        texts = stored_texts(base)
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        return base, texts_file, len(texts)
 
-        base, texts_file, n = project(args.articles)
-        print(f"{n} articles, model {model}, batch size {args.batch_size}, {args.runs} runs each, alternating", flush=True)
-        for processes in (1, 2):
-            app_name, raw_name = f"app --processes {processes}", f"raw n_process={processes}"
-            times = alternate(
-                args.runs,
-                app=lambda: app(base, processes, app_name),
-                raw=lambda: raw(texts_file, processes, raw_name),
-            )
-            print(f"{processes} process(es):")
-            print(f"  raw nlp.pipe(n_process={processes}):       {spread(times['raw'], 's')}; {usage_line(raw_name, n)}")
-            print(f"  annotator suggest --processes {processes}: {spread(times['app'], 's')}; {usage_line(app_name, n)}")
-            print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.3f} (goal >= 0.9)", flush=True)
+    base, texts_file, n = project(args.articles)
+    print(f"{n} articles, model {model}, batch size {args.batch_size}, {args.runs} runs each, alternating; {load_average()}", flush=True)
+    for processes in () if args.skip_processes else (1, 2):
+        app_name, raw_name = f"app --processes {processes}", f"raw n_process={processes}"
+        times = alternate(
+            args.runs,
+            app=lambda: app(base, processes, app_name),
+            raw=lambda: raw(texts_file, processes, raw_name),
+        )
+        print(f"{processes} process(es):")
+        print(f"  raw nlp.pipe(n_process={processes}):       {spread(times['raw'], 's')}; {usage_line(raw_name, n)}")
+        print(f"  annotator suggest --processes {processes}: {spread(times['app'], 's')}; {usage_line(app_name, n)}")
+        print(f"  ratio raw/app = {ratio(times['raw'], times['app']):.3f} (goal >= 0.9); "
+              f"CPU time raw/app = {cpu_ratio(raw_name, app_name):.3f}; {load_average()}", flush=True)
+    if not args.skip_processes:
         print(f"the default is --processes {DEFAULT_PROCESSES}")
 
-        for count in args.sizes:
-            base, texts_file, n = project(count)
-            app_name, raw_name = f"app {count}", f"raw {count}"
-            times = alternate(args.runs, app=lambda: app(base, 1, app_name), raw=lambda: raw(texts_file, 1, raw_name))
-            print(f"project of {n} articles, 1 process: app {spread(times['app'], 's')}, raw {spread(times['raw'], 's')}, "
-                  f"ratio raw/app {ratio(times['raw'], times['app']):.3f}")
-            print(f"  app: {usage_line(app_name, n)}")
-            print(f"  raw: {usage_line(raw_name, n)}", flush=True)
+    for count in args.sizes:
+        base, texts_file, n = project(count)
+        app_name, raw_name = f"app {count}", f"raw {count}"
+        times = alternate(args.runs, app=lambda: app(base, 1, app_name), raw=lambda: raw(texts_file, 1, raw_name))
+        print(f"project of {n} articles, 1 process: app {spread(times['app'], 's')}, raw {spread(times['raw'], 's')}, "
+              f"ratio raw/app {ratio(times['raw'], times['app']):.3f}")
+        print(f"  app: {usage_line(app_name, n)}")
+        print(f"  raw: {usage_line(raw_name, n)}; {load_average()}", flush=True)
 
-        if not args.skip_long:
-            paragraphs = "\n\n".join(derive_articles(500))
-            long_text = paragraphs[:1_000_000]
-            db = import_project(folder, [long_text], "long")
-            seconds, megabytes = peak_memory_run([ANNOTATOR, "--db", str(db), "suggest"])
-            with ProjectStore.open(db) as store:
-                stats = store.stats()["layers"]
-            print(f"one {len(long_text):,}-character document: {seconds:.1f} s, peak memory {megabytes:,.0f} MB, {stats}")
+    if not args.skip_long:
+        paragraphs = "\n\n".join(derive_articles(500))
+        long_text = paragraphs[:1_000_000]
+        db = folder / "run.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copy(import_project(folder, [long_text], "long"), db)
+        seconds, megabytes = peak_memory_run([ANNOTATOR, "--db", str(db), "suggest"])
+        with ProjectStore.open(db) as store:
+            stats = store.stats()["layers"]
+        print(f"one {len(long_text):,}-character document: {seconds:.1f} s, peak memory {megabytes:,.0f} MB, {stats}")
 
 
 if __name__ == "__main__":

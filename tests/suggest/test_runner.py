@@ -6,6 +6,7 @@ import pytest
 
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.suggest.pipeline import MODEL_SETTING
+from annotator.suggest import pool
 from annotator.suggest.runner import suggest_documents
 from annotator.suggest.suggester import SuggestError, Suggester
 
@@ -61,7 +62,7 @@ def test_stopping_after_a_batch_keeps_it_and_the_next_run_does_the_rest(store, a
 
 def test_an_interrupt_in_a_batch_loses_only_that_batch(store, add_texts, tiny_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
     add_texts(store, TEXTS)
-    real = Suggester.suggest_many
+    real = Suggester.analyse
     calls = []
 
     def interrupted(self, items, batch_size=32):
@@ -70,11 +71,11 @@ def test_an_interrupt_in_a_batch_loses_only_that_batch(store, add_texts, tiny_mo
             raise KeyboardInterrupt
         return real(self, items, batch_size)
 
-    monkeypatch.setattr(Suggester, "suggest_many", interrupted)
+    monkeypatch.setattr(Suggester, "analyse", interrupted)
     with pytest.raises(KeyboardInterrupt):
         suggest_documents(store, tiny_model, batch_size=2, processes=1)
     assert _layer_counts(store, "spacy:tiny-1.0.0") == (2, 2)  # the first batch, whole; nothing of the second
-    monkeypatch.setattr(Suggester, "suggest_many", real)
+    monkeypatch.setattr(Suggester, "analyse", real)
     suggest_documents(store, tiny_model, batch_size=2, processes=1)
     assert _layer_counts(store, "spacy:tiny-1.0.0") == (9, 5)  # nothing twice
 
@@ -83,21 +84,21 @@ def test_a_document_the_pipeline_fails_on_is_reported_and_tried_again_later(
     store, add_texts, tiny_model: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = add_texts(store, TEXTS)
-    real = Suggester.suggest_many
+    real = Suggester.analyse
 
     def fragile(self, items, batch_size=32):
         items = list(items)
-        if any(text.startswith("Qatar") for text, _ in items):
+        if any(text.startswith("Qatar") for text, _, _ in items):
             raise ValueError("the pipeline choked")
         return real(self, items, batch_size)
 
-    monkeypatch.setattr(Suggester, "suggest_many", fragile)
+    monkeypatch.setattr(Suggester, "analyse", fragile)
     report = suggest_documents(store, tiny_model, batch_size=5, processes=1)
     assert report.documents == 4 and not report.ok
     assert report.problems == [f"document {ids[2]} (Qatar and Kabul on T): no suggestions (ValueError: the pipeline choked)"]
     layer = store.layer("spacy:tiny-1.0.0")
     assert store.status(layer.id, ids[2]) is DocStatus.NEW
-    monkeypatch.setattr(Suggester, "suggest_many", real)
+    monkeypatch.setattr(Suggester, "analyse", real)
     assert suggest_documents(store, tiny_model).documents == 1
 
 
@@ -114,13 +115,17 @@ def test_a_missing_model_writes_nothing(store, add_texts) -> None:
     assert store.layers() == []
 
 
-def test_two_spawned_processes_give_the_same_suggestions(file_store, add_texts, tiny_model: str) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
+def test_two_processes_give_the_same_suggestions(
+    file_store, add_texts, tiny_model: str, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    monkeypatch.setattr(pool, "fork_is_safe", lambda: fork)
     ids = add_texts(file_store, [f"{text} ({n})" for n in range(3) for text in TEXTS])
     report = suggest_documents(file_store, tiny_model, processes=2, batch_size=4)
     assert (report.documents, report.spans) == (15, 27)
     layer = file_store.layer("spacy:tiny-1.0.0")
     parallel = {i: [(s.uid, s.start, s.end, s.label) for s in file_store.annotations(layer.id, i).spans] for i in ids}
-    suggest_documents(file_store, tiny_model, force=True)
+    suggest_documents(file_store, tiny_model, force=True, processes=1)
     assert {i: [(s.uid, s.start, s.end, s.label) for s in file_store.annotations(layer.id, i).spans] for i in ids} == parallel
 
 
