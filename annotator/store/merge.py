@@ -236,10 +236,12 @@ def _content(annotations: AnnotationSet) -> tuple:
         (a.start, a.end, a.label, a.provenance.decision.value, a.fragments, rows.dumps(dict(a.attributes)), a.note)
         for a in annotations.spans
     )
-    events = sorted(
-        (e.trigger.start, e.trigger.end, e.type, e.provenance.decision.value, sorted(filler(a) for a in e.arguments))
+    events = sorted((
+        (e.trigger.start, e.trigger.end, e.type, e.provenance.decision.value,
+         # by repr: a role filled by a span and the same role filled by an event do not compare
+         sorted((filler(a) for a in e.arguments), key=repr))
         for e in annotations.events
-    )
+    ), key=repr)
     relations = sorted(
         repr((r.symmetric, r.type, r.provenance.decision.value, [
             (e.span.start, e.span.end, e.span.label) if e.span is not None

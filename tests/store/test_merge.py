@@ -190,3 +190,22 @@ def test_the_command_reports_and_fails_on_conflicts(tmp_path: Path, data: Path, 
     assert "Traceback" not in result.output
     stats = json.loads(runner.invoke(main, ["--db", db, "stats", "--format", "json"]).stdout)
     assert stats["layers"]["alice"]["spans"] == 125
+
+
+def test_work_compared_for_a_conflict_may_fill_one_role_with_a_span_and_with_an_event() -> None:
+    # brat allows a role to repeat, filled once by an entity and once by another event; comparing
+    # two layers' work on a document must not fail on it (it raised TypeError: int < str).
+    from annotator.model.annotations import Argument, Event
+
+    inner = Event(Span(20, 27, "Arrest"), (Argument("Person", Span(0, 4, "PER")),))
+
+    def work(label: str) -> AnnotationSet:
+        outer = Event(
+            Span(8, 14, "Report"),
+            (Argument("Theme", Span(0, 4, "PER")), Argument("Theme", event_uid=inner.uid)),
+        )
+        twin = Event(Span(8, 14, "Report"), (Argument("Theme", event_uid=inner.uid), Argument("Theme", Span(30, 35, label))))
+        return AnnotationSet((SpanAnnotation(Span(0, 4, "PER")),), (inner, outer, twin))
+
+    assert merge_module._content(work("LOC")) == merge_module._content(work("LOC"))
+    assert merge_module._content(work("LOC")) != merge_module._content(work("ORG"))
