@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import traceback
 from datetime import datetime
@@ -43,12 +44,16 @@ class AnnotatorGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit: a reader gone meanwhile is met below
+            return result
         except USER_ERRORS as error:
             raise click.ClickException(str(error)) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            _quiet_closed_pipe()
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:  # a bug: say so briefly, keep the details
@@ -61,6 +66,17 @@ class AnnotatorGroup(click.Group):
             raise click.ClickException(
                 f"unexpected error ({type(error).__name__}: {error}). Details are in {log}; please report it."
             ) from None
+
+
+def _quiet_closed_pipe() -> None:
+    """The reader of our output went away (``annotator stats | head -1``): end quietly, as other
+    command-line tools do, with the usual status (Python's flush at exit would raise again)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.exit(0)
 
 
 def _log_unexpected(error: BaseException) -> Path:
@@ -88,6 +104,9 @@ class Project:
             from annotator.cli_safety import warn_about
 
             warn_about(store, self.db)
+        recovered = getattr(store.db, "recovered", None)
+        if recovered:
+            click.echo(recovered, err=True)
         return store
 
     @property

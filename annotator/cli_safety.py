@@ -13,7 +13,16 @@ from typing import Any
 
 import click
 
-from annotator.store.backup import backup_folder, integrity, list_backups, make_backup, restore_backup
+from annotator.store.backup import (
+    DAMAGED,
+    backup_folder,
+    integrity,
+    list_backups,
+    make_backup,
+    refuse_foreign,
+    restore_backup,
+)
+from annotator.store.checks import finish_restore
 from annotator.store.project import ProjectStore
 from annotator.store.repair import rename_bad_names, schema_warning
 
@@ -48,8 +57,12 @@ def repair_names_command(project: Any) -> None:
 def check_command(project: Any) -> None:
     """Check the project file for damage (SQLite's integrity_check) and say what to do."""
     path = project.path
+    recovered = finish_restore(path)
+    if recovered:
+        click.echo(recovered, err=True)
     if not path.exists():
         raise click.ClickException(f"there is no project at {path}")
+    refuse_foreign(path)  # never "sound" for another program's file or an empty one
     result = integrity(path)
     if result == "ok":
         click.echo(f"{path}: the project file is sound.")
@@ -64,7 +77,7 @@ def check_command(project: Any) -> None:
 
 
 def _what_to_do(path: Path) -> str:
-    backups = list_backups(path)
+    backups = [b for b in list_backups(path) if not b.path.stem.endswith(DAMAGED)]
     db = f"annotator --db {path}"
     if not backups:
         return (
@@ -83,8 +96,9 @@ def _what_to_do(path: Path) -> str:
 def backups_command(project: Any, now: bool) -> None:
     """List the project's backups (newest first), or make one now with --now.
 
-    The window backs a project up when it opens it and every hour while it is edited; the last
-    10 backups are kept, in your user data folder.
+    The window backs a project up when it opens it and every hour while it is edited. A backup
+    counts only once SQLite's check of the copy passed; the last 10 are kept, and the newest of
+    each of the last 7 days, in your user data folder.
     """
     path = project.path
     if now:

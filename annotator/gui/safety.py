@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from annotator.store.backup import Backup, list_backups, make_backup, restore_backup
-from annotator.store.database import StoreError, set_busy_timeout
+from annotator.store.backup import DAMAGED, Backup, list_backups, make_backup, restore_backup
+from annotator.store.database import DamagedError, StoreError, set_busy_timeout
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -54,6 +54,8 @@ class WindowSafety(QObject):
 
     backup_done = Signal(str)
     backup_failed = Signal(str)
+    backup_refused = Signal(str)
+    """The copy failed SQLite's check: the project is damaged; the older backups were kept."""
     gave_up = Signal(str)
 
     def __init__(self, window: MainWindow):
@@ -73,6 +75,10 @@ class WindowSafety(QObject):
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("read_only")
         self.backup_failed.connect(lambda message: window.say(f"Backup failed: {message}", error=True))
+        self.backup_refused.connect(self._show_refused)
+        recovered = getattr(self.store.db, "recovered", None)
+        if recovered:
+            window.say(recovered, error=True)
         if self.store.read_only:
             self.read_only_label.setText(f"<b>Read-only</b>: {self.store.read_only}; edits are disabled")
             self.read_only_label.setContentsMargins(8, 0, 8, 0)
@@ -188,12 +194,24 @@ class WindowSafety(QObject):
             try:
                 self.last_backup = make_backup(path)
                 self.backup_done.emit(str(self.last_backup.path))
+            except DamagedError as error:
+                log.warning("backup of %s refused: %s", path, error)
+                self.backup_failed.emit(str(error))
+                self.backup_refused.emit(str(error))
             except (StoreError, OSError) as error:
                 log.warning("backup of %s failed: %s", path, error)
                 self.backup_failed.emit(str(error))
 
         self._backup_thread = threading.Thread(target=work, name="annotator-backup", daemon=True)
         self._backup_thread.start()
+
+    def _show_refused(self, message: str) -> None:
+        self.box = QMessageBox(QMessageBox.Icon.Critical, "annotator: damaged project", message, parent=self.window)
+        self.box.setObjectName("backup_refused")
+        self.box.setInformativeText(
+            "Close the window and run `annotator check` on the project: it says which backup to restore."
+        )
+        self.box.open()  # not exec(): the window keeps running
 
     def wait_for_backup(self, seconds: float = 30) -> None:
         if self._backup_thread is not None:
@@ -218,7 +236,7 @@ def _yield_to_the_window() -> None:
 
 def damaged_dialog(path: Path, message: str, parent: QWidget | None = None) -> tuple[QMessageBox, Backup | None]:
     """The dialog for a damaged project: it offers the latest backup when there is one."""
-    backups = list_backups(path)
+    backups = [b for b in list_backups(path) if not b.path.stem.endswith(DAMAGED)]
     latest = backups[0] if backups else None
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator: damaged project", message, parent=parent)
     box.setObjectName("damaged_dialog")

@@ -15,15 +15,19 @@ import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import platformdirs
 
-from annotator.store.database import DamagedError, StoreError, explain
+from annotator.store.checks import FULL_CHECK_LIMIT, PARTIAL as RESTORE_PARTIAL, finish_restore, foreign_file, restoring_path, run_check
+from annotator.store.database import APPLICATION_ID, DamagedError, StoreError, explain
 
 KEEP = 10
-"""Backups kept per project."""
+"""The newest backups kept per project (and one a day for :data:`DAYS` days more)."""
+DAYS = 7
+DAMAGED = "-damaged"
+"""A copy of a damaged file (made before restoring over it): kept, never counted as sound."""
 PARTIAL = ".partial"
 ABANDONED = 3600
 STAMP = "%Y%m%d-%H%M%S-%f"
@@ -70,7 +74,7 @@ def _remove_abandoned(folder: Path) -> None:
     """Delete unfinished copies left by a crash: those not written to for ABANDONED seconds (a
     copy in progress is written to continuously, and may belong to another program)."""
     cutoff = time.time() - ABANDONED
-    for leftover in folder.glob(f"*{PARTIAL}"):
+    for leftover in folder.glob(f"*{PARTIAL}*"):  # with its -journal
         try:
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink(missing_ok=True)
@@ -78,12 +82,17 @@ def _remove_abandoned(folder: Path) -> None:
             pass  # gone already, or not ours to delete: it is only a leftover
 
 
-def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Backup:
-    """Copy ``project`` into its backup folder with the online backup API; prune to ``keep``.
+def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "", prune: bool = True) -> Backup:
+    """Copy ``project`` into its backup folder with the online backup API, check the copy, then
+    prune (unless ``prune`` is false).
 
-    Raises :class:`StoreError` (a :class:`DamagedError` for a damaged file) when it cannot.
+    The copy counts only when SQLite's check of it passes (``integrity_check``, or ``quick_check``
+    above :data:`~annotator.store.checks.FULL_CHECK_LIMIT`): a damaged project's copy is deleted
+    and :class:`DamagedError` says so, and the older backups are all kept. Raises
+    :class:`StoreError` when it cannot back up (another program's file, an unreadable one).
     """
     project = Path(project)
+    refuse_foreign(project)
     folder = backup_folder(project)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder)
@@ -93,7 +102,7 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
     # command) from writing, or deleting, each other's unfinished copy.
     partial = target.with_name(f"{target.name}.{os.getpid()}{PARTIAL}")
     try:
-        source = sqlite3.connect(f"{project.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        source = open_read_only(project)
         try:
             destination = sqlite3.connect(partial)
             try:
@@ -102,6 +111,15 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
                 destination.close()
         finally:
             source.close()
+        result = run_check(partial, full=partial.stat().st_size <= FULL_CHECK_LIMIT)
+        if result != "ok":
+            partial.unlink(missing_ok=True)
+            kept = len(list_backups(project))
+            raise DamagedError(
+                f"The project file ({project}) is damaged: the check of its backup copy found "
+                f"{result.splitlines()[0][:200]}. No backup was made, and the {kept} older backup(s) are kept. "
+                "Run `annotator check` for what to do."
+            )
         os.replace(partial, target)
     except sqlite3.Error as error:
         partial.unlink(missing_ok=True)
@@ -109,9 +127,58 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "") -> Back
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise StoreError(f"could not write a backup to {folder}: {error.strerror or error}") from None
-    for old in list_backups(project)[keep:]:
-        old.path.unlink(missing_ok=True)
+    if prune:
+        prune_backups(project, keep)
     return Backup(target, made, target.stat().st_size)
+
+
+def refuse_foreign(project: Path) -> None:
+    """The same "not an annotator project" message ``check`` and ``backups`` give for any command."""
+    if project.is_file() and project.stat().st_size == 0:
+        raise StoreError(f"{project} is not an annotator project (the file is empty)")
+    foreign = foreign_file(project, APPLICATION_ID) if project.is_file() else None
+    if foreign:
+        raise StoreError(foreign)
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes the file or its folder: ``mode=ro``. In a folder that cannot
+    be written no ``-shm`` can be made, so SQLite's documented way is ``immutable=1`` (nobody can
+    change the file there either); but immutable ignores a ``-wal``, so a non-empty WAL without
+    its ``-shm`` there is refused with a message rather than read as an older state."""
+    uri = path.resolve().as_uri()
+    if os.access(path.parent, os.W_OK) or Path(str(path) + "-shm").exists():
+        return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)
+    if Path(str(path) + "-wal").exists() and Path(str(path) + "-wal").stat().st_size > 0:
+        raise StoreError(
+            f"{path} has a write-ahead log ({path.name}-wal) holding recent work but no {path.name}-shm, in a folder "
+            "that cannot be written: SQLite cannot read that log there. Make the folder writable (or copy the "
+            "file with its -wal to a writable folder) and try again."
+        )
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10)
+
+
+def prune_backups(project: str | Path, keep: int = KEEP, protect: tuple[Path, ...] = ()) -> list[Path]:
+    """Delete old backups, keeping: the newest ``keep``, the newest of each of the last
+    :data:`DAYS` days, the newest sound one always, every copy of a damaged file from the last
+    :data:`DAYS` days (and the newest two), and ``protect``. Returns what was deleted."""
+    backups = list_backups(project)
+    sound = [b for b in backups if not b.path.stem.endswith(DAMAGED)]
+    damaged = [b for b in backups if b.path.stem.endswith(DAMAGED)]
+    kept = {b.path for b in sound[:keep]} | {b.path for b in damaged[:2]} | {Path(p) for p in protect}
+    since = datetime.now() - timedelta(days=DAYS)
+    days: set[object] = set()
+    for backup in sound:  # newest first: the first of each day is that day's newest
+        if backup.made >= since and backup.made.date() not in days:
+            days.add(backup.made.date())
+            kept.add(backup.path)
+    kept |= {b.path for b in damaged if b.made >= since}
+    deleted = []
+    for backup in backups:
+        if backup.path not in kept:
+            backup.path.unlink(missing_ok=True)
+            deleted.append(backup.path)
+    return deleted
 
 
 def _pages_per_step(source: sqlite3.Connection) -> int:
@@ -125,9 +192,12 @@ def _pages_per_step(source: sqlite3.Connection) -> int:
 
 
 def integrity(path: str | Path) -> str:
-    """SQLite's ``integrity_check`` of a file: ``"ok"`` or the problems it found (first lines)."""
+    """SQLite's ``integrity_check`` of a file: ``"ok"`` or the problems it found (first lines).
+
+    Opened so that nothing is written (a read-only file or folder is checked as it is)."""
+    path = Path(path)
     try:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = open_read_only(path)
         try:
             rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
         finally:
@@ -137,37 +207,61 @@ def integrity(path: str | Path) -> str:
     return "\n".join(str(r[0]) for r in rows)
 
 
+def _step(point: str) -> None:
+    """A named point of :func:`restore_backup`; tests replace this to stop the restore there."""
+
+
 def restore_backup(project: str | Path, backup: str | Path) -> Backup | None:
     """Put ``backup`` in place of ``project``, after backing up the current file.
 
     The current file is backed up with the online backup API when it can be read; a file too
-    damaged for that is copied as it is (``…-damaged.db``), so nothing is ever lost. Returns the
-    backup of the current file (None when there was no current file).
+    damaged for that is copied as it is (``…-damaged.db``), so nothing is ever lost. The backup
+    restored is never deleted, and old backups are pruned only once the restore is complete.
+    Crash-safe: a kill leaves the old project (with its write-ahead log) or the backup's state,
+    and the next open finishes or rolls back (:func:`annotator.store.checks.finish_restore`).
+    Returns the backup of the current file (None when there was no current file).
     """
     project, backup = Path(project), Path(backup)
     if not backup.is_file():
         raise StoreError(f"there is no backup at {backup}; `annotator backups` lists them")
-    if integrity(backup) != "ok":
-        raise DamagedError(f"the backup {backup} is damaged too ({integrity(backup)}); choose an older one")
+    result = integrity(backup)
+    if result != "ok":
+        raise DamagedError(f"the backup {backup} is damaged too ({result.splitlines()[0][:200]}); choose an older one")
+    finish_restore(project)  # an earlier interrupted restore first
     saved: Backup | None = None
     if project.exists():
         try:
-            saved = make_backup(project, keep=KEEP + 1, suffix="-before-restore")
+            saved = make_backup(project, suffix="-before-restore", prune=False)
         except StoreError:
-            folder = backup_folder(project)
-            folder.mkdir(parents=True, exist_ok=True)
-            made = datetime.now()
-            copy = folder / f"{made:{STAMP}}-damaged.db"
-            shutil.copy2(project, copy)
-            for extra in ("-wal", "-shm"):
-                if Path(str(project) + extra).exists():
-                    shutil.copy2(str(project) + extra, str(copy) + extra)
-            saved = Backup(copy, made, copy.stat().st_size)
-    partial = project.with_name(project.name + ".restoring")
+            saved = _copy_as_it_is(project)
+    _step("saved")
+    ready = restoring_path(project)
+    partial = ready.with_name(ready.name + RESTORE_PARTIAL)
     shutil.copyfile(backup, partial)
+    with partial.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    _step("copied")
+    os.replace(partial, ready)  # from here on the restore is finished by the next open if killed
+    _step("ready")
     # The old file's write-ahead log belongs to the old file: left beside the restored one, SQLite
     # would apply it to the wrong pages.
-    for extra in ("-wal", "-shm"):
+    for extra in ("-wal", "-shm", "-journal"):
         Path(str(project) + extra).unlink(missing_ok=True)
-    os.replace(partial, project)
+        _step(f"removed{extra}")
+    os.replace(ready, project)
+    _step("renamed")
+    prune_backups(project, protect=(backup,) + ((saved.path,) if saved else ()))
     return saved
+
+
+def _copy_as_it_is(project: Path) -> Backup:
+    """A damaged file (and its log) copied byte for byte, as ``…-damaged.db``."""
+    folder = backup_folder(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = datetime.now()
+    copy = folder / f"{made:{STAMP}}{DAMAGED}.db"
+    shutil.copy2(project, copy)
+    for extra in ("-wal", "-shm"):
+        if Path(str(project) + extra).exists():
+            shutil.copy2(str(project) + extra, str(copy) + extra)
+    return Backup(copy, made, copy.stat().st_size)

@@ -16,6 +16,8 @@ from typing import Iterator
 
 import sqlite_utils
 
+from annotator.store.checks import finish_restore, foreign_file, open_check, restoring_path
+
 BUSY_TIMEOUT_SECONDS = 10.0
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks the file as an annotator project
 
@@ -110,8 +112,12 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         raise StoreError(f"{path} is a folder, not a project file")
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+    recovered = finish_restore(path) if path.exists() or restoring_path(path).exists() else None
+    _refuse_foreign_or_damaged(path)
     if path.exists() and not writable(path):
-        return connect_read_only(path)
+        db = connect_read_only(path)
+        db.recovered = recovered  # type: ignore[attr-defined]
+        return db
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
         db = sqlite_utils.Database(conn, execute_plugins=False)
@@ -128,7 +134,25 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         # WAL is refused on some network file systems; the rollback journal still keeps edits safe.
         db.execute("PRAGMA journal_mode = DELETE")
     db.read_only_reason = None  # type: ignore[attr-defined]
+    db.recovered = recovered  # type: ignore[attr-defined]
     return db
+
+
+def _refuse_foreign_or_damaged(path: Path) -> None:
+    """Before any pragma that writes: refuse another program's file, and a damaged one (the
+    cheap check on open, so that nothing is done to, or backed up from, damaged pages)."""
+    if not path.exists():
+        return
+    foreign = foreign_file(path, APPLICATION_ID)
+    if foreign:
+        raise StoreError(foreign)
+    result = open_check(path)
+    if result != "ok" and not result.startswith("cannot be read"):
+        first = result.splitlines()[0][:200]
+        raise DamagedError(
+            f"The project file ({path}) is damaged (SQLite's check says: {first}). Run `annotator check` for "
+            "details; `annotator backups` lists the backups and `annotator restore BACKUP` brings one back."
+        )
 
 
 def connect_read_only(path: Path) -> sqlite_utils.Database:
@@ -140,6 +164,14 @@ def connect_read_only(path: Path) -> sqlite_utils.Database:
     reason = "the file is read-only" if not os.access(path, os.W_OK) else "its folder is read-only"
     last: sqlite3.Error | None = None
     for query in ("mode=ro", "mode=ro&immutable=1"):
+        wal = Path(str(path) + "-wal")
+        if "immutable" in query and wal.exists() and wal.stat().st_size > 0:
+            # immutable reads the main file alone: the work in the log would be hidden without a word.
+            raise StoreError(
+                f"{path} has a write-ahead log ({wal.name}) holding recent work but no {path.name}-shm, in a folder "
+                "that cannot be written, so SQLite cannot read the log there. Make the folder writable (or copy the "
+                "file with its -wal to a writable folder) and open it again."
+            )
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -161,6 +193,7 @@ def connect_memory() -> sqlite_utils.Database:
     db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.read_only_reason = None  # type: ignore[attr-defined]
+    db.recovered = None  # type: ignore[attr-defined]
     return db
 
 
