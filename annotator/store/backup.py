@@ -21,7 +21,7 @@ from pathlib import Path
 import platformdirs
 
 from annotator.store.checks import FULL_CHECK_LIMIT, PARTIAL as RESTORE_PARTIAL, finish_restore, foreign_file, restoring_path, run_check
-from annotator.store.database import APPLICATION_ID, DamagedError, StoreError, explain
+from annotator.store.database import APPLICATION_ID, DamagedError, StoreError, explain, read_only_query
 
 KEEP = 10
 """The newest backups kept per project (and one a day for :data:`DAYS` days more)."""
@@ -107,13 +107,16 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "", prune: 
             destination = sqlite3.connect(partial)
             try:
                 source.backup(destination, pages=_pages_per_step(source))
+                # One self-contained file: checked and later opened read-only, a WAL-mode copy
+                # would grow -wal and -shm files beside it.
+                destination.execute("PRAGMA journal_mode = DELETE")
             finally:
                 destination.close()
         finally:
             source.close()
         result = run_check(partial, full=partial.stat().st_size <= FULL_CHECK_LIMIT)
         if result != "ok":
-            partial.unlink(missing_ok=True)
+            _unlink_with_journals(partial)
             kept = len(list_backups(project))
             raise DamagedError(
                 f"The project file ({project}) is damaged: the check of its backup copy found "
@@ -122,14 +125,19 @@ def make_backup(project: str | Path, keep: int = KEEP, suffix: str = "", prune: 
             )
         os.replace(partial, target)
     except sqlite3.Error as error:
-        partial.unlink(missing_ok=True)
+        _unlink_with_journals(partial)
         raise explain(error, file=project) from None
     except OSError as error:
-        partial.unlink(missing_ok=True)
+        _unlink_with_journals(partial)
         raise StoreError(f"could not write a backup to {folder}: {error.strerror or error}") from None
     if prune:
         prune_backups(project, keep)
     return Backup(target, made, target.stat().st_size)
+
+
+def _unlink_with_journals(path: Path) -> None:
+    for extra in ("", "-journal", "-wal", "-shm"):
+        Path(str(path) + extra).unlink(missing_ok=True)
 
 
 def refuse_foreign(project: Path) -> None:
@@ -142,20 +150,8 @@ def refuse_foreign(project: Path) -> None:
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that never writes the file or its folder: ``mode=ro``. In a folder that cannot
-    be written no ``-shm`` can be made, so SQLite's documented way is ``immutable=1`` (nobody can
-    change the file there either); but immutable ignores a ``-wal``, so a non-empty WAL without
-    its ``-shm`` there is refused with a message rather than read as an older state."""
-    uri = path.resolve().as_uri()
-    if os.access(path.parent, os.W_OK) or Path(str(path) + "-shm").exists():
-        return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=10)
-    if Path(str(path) + "-wal").exists() and Path(str(path) + "-wal").stat().st_size > 0:
-        raise StoreError(
-            f"{path} has a write-ahead log ({path.name}-wal) holding recent work but no {path.name}-shm, in a folder "
-            "that cannot be written: SQLite cannot read that log there. Make the folder writable (or copy the "
-            "file with its -wal to a writable folder) and try again."
-        )
-    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=10)
+    """A connection that never writes the file or its folder (see :func:`read_only_query`)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{read_only_query(path)}", uri=True, timeout=10)
 
 
 def prune_backups(project: str | Path, keep: int = KEEP, protect: tuple[Path, ...] = ()) -> list[Path]:

@@ -54,11 +54,30 @@ def finish_restore(project: Path) -> str | None:
     return message
 
 
+def read_only_query(path: Path, immutable: bool = False) -> str:
+    """The URI query that opens ``path`` without writing it or its folder, as SQLite documents:
+    ``mode=ro``; in a folder that cannot be written and with no ``-shm`` there (SQLite cannot make
+    one), ``mode=ro&immutable=1``. Immutable ignores a ``-wal``: a non-empty one there is refused
+    with a :class:`~annotator.store.database.StoreError` saying so, never read as a silently older state."""
+    shm, wal = Path(str(path) + "-shm"), Path(str(path) + "-wal")
+    if not immutable and (os.access(path.parent, os.W_OK) or shm.exists()):
+        return "mode=ro"
+    if wal.exists() and wal.stat().st_size > 0:
+        from annotator.store.database import StoreError  # the store's error type, defined there
+
+        raise StoreError(
+            f"{path} has a write-ahead log ({wal.name}) holding recent work but no {shm.name}, in a folder that "
+            "cannot be written, so SQLite cannot read the log there. Make the folder writable (or copy the file "
+            "with its -wal to a writable folder) and try again."
+        )
+    return "mode=ro&immutable=1"
+
+
 def run_check(path: Path, full: bool = False) -> str:
     """``"ok"`` or the first problems SQLite's check found (``integrity_check`` when ``full``)."""
     pragma = "integrity_check(20)" if full else "quick_check(20)"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{read_only_query(path)}", uri=True, timeout=10)
         try:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         finally:

@@ -16,7 +16,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from annotator.store.checks import finish_restore, foreign_file, open_check, restoring_path
+from annotator.store.checks import finish_restore, foreign_file, open_check, read_only_query, restoring_path
 
 BUSY_TIMEOUT_SECONDS = 10.0
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks the file as an annotator project
@@ -163,20 +163,14 @@ def connect_read_only(path: Path) -> sqlite_utils.Database:
     """
     reason = "the file is read-only" if not os.access(path, os.W_OK) else "its folder is read-only"
     last: sqlite3.Error | None = None
-    for query in ("mode=ro", "mode=ro&immutable=1"):
-        wal = Path(str(path) + "-wal")
-        if "immutable" in query and wal.exists() and wal.stat().st_size > 0:
-            # immutable reads the main file alone: the work in the log would be hidden without a word.
-            raise StoreError(
-                f"{path} has a write-ahead log ({wal.name}) holding recent work but no {path.name}-shm, in a folder "
-                "that cannot be written, so SQLite cannot read the log there. Make the folder writable (or copy the "
-                "file with its -wal to a writable folder) and open it again."
-            )
+    for query in (read_only_query(path), "mode=ro&immutable=1"):
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as error:
             last = error
+            if "immutable" not in query:
+                read_only_query(path, immutable=True)  # refuses a log that immutable would hide
             continue
         db = sqlite_utils.Database(conn, execute_plugins=False)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
