@@ -33,7 +33,7 @@ from typing import Any, Iterator
 from annotator.formats.records import (
     Problem, RawArgument, RawEvent, RawRelation, RawSpan, ReadError, Record, build_record,
 )
-from annotator.formats.text_files import decode
+from annotator.formats.text_files import bom_encoding, decode, unmarked_encoding
 
 LAYER_META_KEYS = ("annotator", "created_at", "updated_at")
 """Meta keys the export writes about the layer rather than the document."""
@@ -50,8 +50,9 @@ def read_jsonl(path: Path, name: str, problems: list[Problem]) -> Iterator[Recor
         if not head.strip():
             raise ReadError("the file is empty")
         encoding = utf16_encoding(head)
-        if encoding is None and b"\x00" in head:
-            raise ReadError("the file is binary, not text")
+        kind = unmarked_encoding(head) if encoding is None else None
+        if kind is not None:
+            raise ReadError(f"the file is {kind}" + ("" if kind.startswith("binary") else "; save it as UTF-8 and import it again"))
         handle.seek(0)
         if encoding is not None:
             # UTF-16 (Windows' "Unicode"): decoded as a stream, so memory stays flat all the same.
@@ -77,6 +78,10 @@ def read_jsonl(path: Path, name: str, problems: list[Problem]) -> Iterator[Recor
             if not raw_line.strip():
                 continue
             if isinstance(raw_line, bytes):
+                if b"\x00" in raw_line:  # one stray NUL loses that line, not the file
+                    column = raw_line.index(b"\x00") + 1
+                    problems.append(Problem(name, f"line {number}", f"record skipped: a NUL byte (0x00) at byte {column} of the line, which text never has"))
+                    continue
                 try:
                     line = raw_line.decode("utf-8-sig" if number == 1 else "utf-8")
                 except UnicodeDecodeError:
@@ -94,8 +99,8 @@ def read_jsonl(path: Path, name: str, problems: list[Problem]) -> Iterator[Recor
 
 
 def utf16_encoding(head: bytes) -> str | None:
-    """``"utf-16"`` for a file that starts with a UTF-16 byte order mark, else None."""
-    return "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+    """``"utf-16"`` or ``"utf-32"`` for a file that starts with such a byte order mark, else None."""
+    return bom_encoding(head)
 
 
 def parse_json(text: str) -> tuple[Any, str | None]:

@@ -19,18 +19,51 @@ MAX_FILE_BYTES = 4 * MAX_DOCUMENT_CHARS
 _SEED_FIRST_LINE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 
 
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte order mark names (UTF-32 before UTF-16: its mark starts the same), or None."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def unmarked_encoding(head: bytes) -> str | None:
+    """What a file with NUL bytes and no byte order mark most likely is: "binary", UTF-16 or UTF-32
+    text without its mark (ASCII letters with one or three NULs beside each), or None when such
+    bytes are few (stray bytes in a text file, then named by the line they are on)."""
+    if not head.count(0):
+        return None
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    if controls * 20 <= len(head):  # a few stray bytes in text (under 5%), not a binary file
+        return None
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        for offset in range(width):
+            letters = head[offset::width]
+            others = bytes(b for i, b in enumerate(head) if i % width != offset)
+            if letters and not others.strip(b"\x00") and letters.count(0) * 10 < len(letters):
+                return f"{name} text without a byte order mark"
+    return "binary, not text"
+
+
 def decode(raw: bytes, what: str = "file") -> str:
     """UTF-8 text of ``raw``, or :class:`ReadError` saying why it is not text."""
     if not raw.strip():
         raise ReadError(f"the {what} is empty")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # UTF-16 with its byte order mark (Windows' "Unicode" text): read as what it is.
+    encoding = bom_encoding(raw)
+    if encoding is not None:
+        # UTF-16/32 with its byte order mark (Windows' "Unicode" text): read as what it is.
         try:
-            return raw.decode("utf-16").lstrip("\ufeff")
+            return raw.decode(encoding).lstrip("\ufeff")
         except UnicodeDecodeError:
-            raise ReadError(f"the {what} is UTF-16 text that does not decode; save it as UTF-8 and import it again") from None
-    if b"\x00" in raw[:8192]:
-        raise ReadError(f"the {what} is binary, not text")
+            raise ReadError(f"the {what} is {encoding.upper()} text that does not decode; save it as UTF-8 and import it again") from None
+    kind = unmarked_encoding(raw[:8192])
+    if kind is not None:
+        raise ReadError(f"the {what} is {kind}" + ("" if kind.startswith("binary") else "; save it as UTF-8 and import it again"))
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
+        raise ReadError(f"line {line}: the {what} holds a NUL byte (0x00) at byte {at}, which text never has")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
