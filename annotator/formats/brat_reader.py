@@ -91,6 +91,8 @@ def read_brat(
         ident, _, rest = line.partition("\t")
         kind = ident[:1]
         try:
+            if kind in ("T", "E", "R", "A", "M", "N", "#") and "\t" not in line:
+                raise ValueError(f"{line[:60]!r} has no tab: brat separates the id (and a T's offsets and text) with tabs, not spaces")
             if kind == "T":
                 label_offsets, _, span_text = rest.partition("\t")
                 label, _, offsets = label_offsets.partition(" ")
@@ -105,7 +107,7 @@ def read_brat(
                 )
             elif kind == "E":
                 parts = rest.split()
-                type_, _, trigger = parts[0].partition(":")
+                type_, _, trigger = parts[0].rpartition(":")  # ids have no colon, types may: Contact:Meet:T2
                 type_ = names.get(type_, type_)
                 pairs = []
                 for part in parts[1:]:

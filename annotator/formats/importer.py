@@ -89,9 +89,22 @@ def _walk(root: Path, report: ImportReport) -> list[Path]:
 
 def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, Path, Path | None]]:
     """``(kind, file, annotation_file)`` for every importable file under ``paths``."""
+    seen: set[Path] = set()  # a brat pair named by both its files (x.txt x.ann) is read once
+
+    def first_time(path: Path) -> bool:
+        key = path.absolute()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for root in paths:
         if not root.exists():
-            report.problems.append(Problem(str(root), "", "no such file or folder"))
+            if root.is_symlink():
+                problem = f"a symbolic link that leads nowhere (to {_link_target(root)}: itself, a loop or a missing file)"
+            else:
+                problem = "no such file or folder"
+            report.problems.append(Problem(str(root), "", problem))
             continue
         explicit = root.is_file()
         files = [root] if explicit else _walk(root, report)
@@ -99,11 +112,12 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
             suffix = path.suffix.lower()
             if suffix == ".txt":
                 ann = path.with_suffix(".ann")
-                yield ("brat" if ann.exists() else "text", path, ann if ann.exists() else None)
+                if first_time(path):
+                    yield ("brat" if ann.exists() else "text", path, ann if ann.exists() else None)
             elif suffix == ".ann":
                 if not path.with_suffix(".txt").exists():
                     report.problems.append(Problem(str(path), "", "brat annotations without their .txt file beside them"))
-                elif explicit:
+                elif explicit and first_time(path.with_suffix(".txt")):
                     yield ("brat", path.with_suffix(".txt"), path)
             elif suffix in JSONL_SUFFIXES:
                 yield ("jsonl", path, None)
@@ -117,6 +131,13 @@ def _files(paths: Iterable[Path], report: ImportReport) -> Iterator[tuple[str, P
                 report.problems.append(Problem(str(path), "", f"not a format annotator imports ({suffix or 'no extension'}): use .txt, .ann, .jsonl or .json"))
             else:
                 report.notices.append(Problem(str(path), "", "skipped: not a format annotator imports"))
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return display_name(Path(os.readlink(path)))
+    except OSError:
+        return "?"
 
 
 def display_name(path: Path) -> str:

@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -64,6 +65,8 @@ class WindowSafety(QObject):
         self.store = window.store
         self._retries: list[Callable[[], str | None]] = []
         self._attempts = 0
+        self._busy_since: float | None = None
+        """When the first change still waiting met the lock (what the dialog says it waited)."""
         self._in_retry = False
         self._timer = QTimer(self, singleShot=True, interval=RETRY_INTERVAL_MS)
         self._timer.timeout.connect(self._retry)
@@ -137,6 +140,8 @@ class WindowSafety(QObject):
     # -- busy -----------------------------------------------------------------------------------
 
     def _busy(self, retry: Callable[[], str | None], message: str) -> None:
+        if self._busy_since is None:
+            self._busy_since = time.monotonic()
         if self._in_retry:  # a retry met the lock again: back to the front of the queue
             self._attempts += 1
             self._retries.insert(0, retry)
@@ -161,6 +166,8 @@ class WindowSafety(QObject):
             self._in_retry = False
         if problem is None:
             self._attempts = 0
+            if not self._retries:
+                self._busy_since = None
             self.window.say("Saved.")
         elif len(self._retries) == waiting:  # refused for another reason (a conflict): say why
             self.window.say(problem, error=True)
@@ -169,11 +176,13 @@ class WindowSafety(QObject):
 
     def _give_up(self, message: str) -> None:
         lost = len(self._retries)
+        waited = time.monotonic() - (self._busy_since if self._busy_since is not None else time.monotonic())
         self._retries.clear()
         self._attempts = 0
+        self._busy_since = None
         self._timer.stop()
         text = (
-            f"{message}\n\nIt stayed busy for {RETRIES * RETRY_INTERVAL_MS // 1000} seconds, so your last "
+            f"{message}\n\nIt stayed busy for {max(1, round(waited))} seconds, so your last "
             f"{'change was' if lost == 1 else f'{lost} changes were'} not saved. Try again when the other "
             "program has finished."
         )

@@ -18,7 +18,10 @@ MAX_NAME_LENGTH = 64
 # The one rule for the names of entity labels, event types, roles and relation types: every
 # file format annotator writes (brat, CoNLL's tag column, TOML keys) can hold such a name as it
 # is, so a project never holds a name it cannot write out or read back.
-_NAME = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,%d}$" % MAX_NAME_LENGTH)
+# Invisible and bidirectional format characters (zero-width space, right-to-left override…) are
+# refused too: two names that look the same must be the same name, and a shown name its own text.
+_INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+_NAME = re.compile(r"^[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff%s]{1,%d}$" % (_INVISIBLE, MAX_NAME_LENGTH))
 
 # Colours given to labels that arrive with imported data and are not in the schema yet.
 _PALETTE = (
@@ -46,6 +49,9 @@ def name_problem(name: object, what: str = "label") -> str | None:
         why = "it holds a lone surrogate (not valid Unicode)"
     elif re.search(r"[\x00-\x1f\x7f-\x9f]", name):
         why = "it holds a tab, line break or other control character"
+    elif re.search(f"[{_INVISIBLE}]", name):
+        found = re.search(f"[{_INVISIBLE}]", name).group()  # type: ignore[union-attr]
+        why = f"it holds an invisible or text-direction character (U+{ord(found):04X})"
     else:
         why = "it holds a space"
     suggestion = suggested_name(name)
@@ -56,7 +62,7 @@ def name_problem(name: object, what: str = "label") -> str | None:
 def suggested_name(name: str) -> str:
     """A usable name close to ``name``: white space runs become ``_``, control characters and
     lone surrogates go, and the result is cut to the length limit ("" when nothing is left)."""
-    cleaned = re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]", "", name)
+    cleaned = re.sub(f"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_INVISIBLE}]", "", name)
     cleaned = re.sub(r"\s+", "_", cleaned.strip())
     return cleaned[:MAX_NAME_LENGTH]
 

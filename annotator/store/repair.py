@@ -25,7 +25,7 @@ def schema_warning(store: ProjectStore, command: str = "annotator repair-names")
     shown = ", ".join(f"{old!r} → {new!r}" for old, new in list(renames.items())[:5])
     more = f" and {len(renames) - 5} more" if len(renames) > 5 else ""
     return (
-        f"This project's schema holds {len(renames)} name(s) that labels may not have (spaces, control characters "
+        f"This project's schema holds {len(renames)} name(s) that labels may not have (spaces, control or invisible characters "
         f"or over 64 characters), from an import by an older version: {shown}{more}. Exports may not read "
         f"back correctly until they are renamed: run `{command}` (it renames them everywhere in the project)."
     )

@@ -40,3 +40,20 @@ def test_a_nul_in_a_text_file_is_named_by_line(store: ProjectStore, tmp_path: Pa
     path.write_bytes(b"Title\nsome text\nmore \x00 text" + b" padding" * 40)
     report = import_paths(store, [path])
     assert "t.txt: file skipped: line 3: the file holds a NUL byte (0x00)" in _messages(report)
+
+
+def test_a_brat_pair_named_by_both_files_is_read_and_reported_once(store: ProjectStore, tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("Jane met Bob in Kabul.", encoding="utf-8")
+    (tmp_path / "x.ann").write_text("T1\tPERSON 0 4\tJane\nT2 PERSON 9 12 Bob\nE1\tContact:Meet:T9\n", encoding="utf-8")
+    report = import_paths(store, [tmp_path / "x.txt", tmp_path / "x.ann"])
+    assert report.files == 1
+    messages = _messages(report)
+    assert messages.count("line 2") == 1 and "has no tab" in messages and "offsets ''" not in messages
+    assert "its trigger T9 is missing" in messages and "Meet:T9" not in messages
+
+
+def test_a_symlink_to_itself_is_named_as_such(store: ProjectStore, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    report = import_paths(store, [loop])
+    assert "symbolic link that leads nowhere" in _messages(report)
