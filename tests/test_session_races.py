@@ -68,3 +68,25 @@ def test_the_other_window_sees_a_relabel_made_in_the_same_second(tmp_path: Path,
             assert writer.apply(relabel(span, label, "alice")) is None
             assert watcher.check_external_changes()
             assert [a.label for a in watcher.current.own.spans] == [label]  # type: ignore[union-attr]
+
+
+def test_two_windows_of_one_analyst_labelling_the_same_word_make_one_span(tmp_path: Path, seeds: Path) -> None:
+    """Issue 22: each window saw no span there, so each added one: two identical spans in one layer."""
+    path = tmp_path / "p.db"
+    with create_project(path) as store:
+        import_paths(store, [seeds])
+    stores = [ProjectStore.open(path) for _ in range(2)]
+    try:
+        sessions = [Session(store, "carol") for store in stores]
+        doc_id = stores[0].document_ids()[0]
+        for session in sessions:
+            session.open(doc_id)
+        first = sessions[0].apply(create_span(Span(0, 4, "ORG"), "carol"))
+        second = sessions[1].apply(create_span(Span(0, 4, "ORG"), "carol"))
+        assert first is None and second is not None and "already added in another window" in second
+        layer = stores[0].layer("carol").id  # type: ignore[union-attr]
+        spans = stores[0].annotations(layer, doc_id).spans
+        assert [(s.span.start, s.span.end, s.span.label) for s in spans] == [(0, 4, "ORG")]
+    finally:
+        for store in stores:
+            store.close()

@@ -346,6 +346,12 @@ class ProjectStore:
                     try:
                         if isinstance(change.after, SpanAnnotation):
                             row = rows.span_row(layer_id, document_id, change.after)
+                            if change.before is None and self._same_span(row):
+                                # The same analyst's other window labelled the same words meanwhile.
+                                raise ConflictError(
+                                    "this span was already added in another window meanwhile; the document has "
+                                    "been reloaded so that nothing is there twice"
+                                )
                             self.db.conn.execute(
                                 f"INSERT INTO spans ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
                             )
@@ -359,6 +365,15 @@ class ProjectStore:
                             "the document has been reloaded so that nothing is overwritten"
                         ) from None
             self._touch(layer_id, document_id)
+
+    def _same_span(self, row: dict[str, Any]) -> bool:
+        """Whether the layer already holds this span (same offsets, label and decision)."""
+        found = self.db.conn.execute(
+            "SELECT 1 FROM spans WHERE layer_id = ? AND document_id = ? AND start_char = ? AND end_char = ? "
+            "AND label = ? AND decision = ? AND uid != ? LIMIT 1",
+            (row["layer_id"], row["document_id"], row["start_char"], row["end_char"], row["label"], row["decision"], row["uid"]),
+        ).fetchone()
+        return found is not None
 
     def _touch(self, layer_id: int, document_id: int) -> None:
         now = now_iso()
