@@ -254,3 +254,15 @@ def test_a_closed_pipe_ends_the_command_quietly(project: Path, monkeypatch) -> N
     monkeypatch.setattr(click, "echo", closed)
     result = CliRunner().invoke(main, ["--db", str(project), "stats"])
     assert result.exit_code == 0 and "unexpected" not in result.output
+
+
+def test_an_abandoned_copys_journal_is_removed_too(project: Path) -> None:
+    folder = backup_folder(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    journal = folder / "20261203-090909-000000.db.4242.partial-journal"  # a copy killed two hours ago
+    journal.write_bytes(b"x" * 100)
+    two_hours_ago = journal.stat().st_mtime - 7200
+    os.utime(journal, (two_hours_ago, two_hours_ago))
+    make_backup(project)
+    assert not journal.exists()
+    assert sorted(p.name for p in folder.iterdir()) == [b.path.name for b in list_backups(project)]
