@@ -87,15 +87,31 @@ def run_check(path: Path, full: bool = False) -> str:
     return "\n".join(str(r[0]) for r in rows)
 
 
+_CHECKED: set[tuple[Path, int, int]] = set()
+"""Files (path, size, modification time) this process found sound already: a window's background
+tasks (hub sync, agreement) open the project again; the file unchanged needs no second check."""
+
+
 def open_check(path: Path) -> str:
-    """The check on open: ``"ok"`` (also for a file too large to check here) or the problems."""
+    """The check on open: ``"ok"`` (also for a file too large to check here, or one this process
+    has checked already) or the problems."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return "ok"
+    key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
+    if key in _CHECKED:
+        return "ok"
     try:
         size = path.stat().st_size + (Path(str(path) + "-wal").stat().st_size if Path(str(path) + "-wal").exists() else 0)
     except OSError:
         return "ok"
     if size == 0 or size > OPEN_CHECK_LIMIT:
         return "ok"
-    return run_check(path)
+    result = run_check(path)
+    if result == "ok":
+        _CHECKED.add(key)
+    return result
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
