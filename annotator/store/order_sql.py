@@ -19,10 +19,11 @@ suggestion subtracts it unless it was the lowest, then recomputes.
 The sort key is ``(band, spread, rank, document_id)``:
 
 * ``rank`` is the lowest undecided score (2.0 when none is scored: after every probability).
-* ``band`` groups close uncertainties (steps of 0.05), and inside a band ``spread`` (how many
-  earlier documents share this one's fingerprint: its title's first words, lowercased, without a
-  leading ``date YYYY-MM-DD``) comes first, so near-identical articles of close uncertainty are
-  not handed out in a row (batch diversity): every story's first copy, then every second copy...
+* ``band`` groups close uncertainties (steps of 0.05) and moves a near-copy one band later for each
+  earlier document with the same fingerprint (its title's first 40 characters, lowercased, without a
+  leading ``date YYYY-MM-DD``); inside a band ``spread`` (that number of earlier copies) sorts first
+  copies before second copies. So the copies of one story of close uncertainty are not handed out
+  in a row (batch diversity): other documents come between them, each copy a little later.
 * About 1 document in 10 (chosen from its text's SHA-256, so the same in every copy of the project
   and for every team member) is a *control*: its place in the order is a random draw (from the
   hash too), not its uncertainty, so ``annotator models`` can compare the work on documents the
@@ -63,7 +64,11 @@ def fingerprint_sql(title: str) -> str:
 BAND_WIDTH = 0.05
 """Uncertainties closer than this count as close: diversity reorders documents inside a band."""
 
-UNSCORED_BAND = 99
+MAX_SHIFT = 1000
+"""A copy is moved at most this many bands later (far below every scored document without copies)."""
+
+UNSCORED_BAND = 1_000_000
+"""The band of documents without a scored undecided suggestion: after every scored one, in import order."""
 
 _TABLES = f"""
 CREATE TABLE document_traits (
@@ -87,7 +92,8 @@ CREATE TABLE document_uncertainty (
     draw REAL NOT NULL DEFAULT 0,
     rank REAL GENERATED ALWAYS AS (CASE WHEN lowest IS NULL THEN 2.0 WHEN control THEN draw ELSE lowest END) VIRTUAL,
     band INTEGER GENERATED ALWAYS AS (CASE WHEN lowest IS NULL THEN {UNSCORED_BAND}
-        ELSE CAST(min(max(CASE WHEN control THEN draw ELSE lowest END, 0.0), 1.0) * {round(1 / BAND_WIDTH)} AS INTEGER) END) VIRTUAL,
+        ELSE CAST(min(max(CASE WHEN control THEN draw ELSE lowest END, 0.0), 1.0) * {round(1 / BAND_WIDTH)} AS INTEGER)
+            + min(repeat, {MAX_SHIFT}) END) VIRTUAL,
     spread INTEGER GENERATED ALWAYS AS (CASE WHEN lowest IS NULL THEN 0 ELSE repeat END) VIRTUAL,
     PRIMARY KEY (document_id, suggestion_layer_id, layer_id)
 ) WITHOUT ROWID;

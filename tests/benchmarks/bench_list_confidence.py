@@ -156,6 +156,13 @@ def bench_list(documents: int) -> None:
     pairs, longest = runs_of_same_story(store, first)
     controls = sum(r.control for r in list_documents(store, ordered, 0, 1000)) if stored(store) else 0
     print(f"  first 1,000 rows: {pairs} neighbours with the same title, longest run {longest}; {controls} control documents")
+    if stored(store):
+        plain_order = [r[0] for r in store.db.execute(
+            "SELECT document_id FROM document_uncertainty WHERE suggestion_layer_id = ? AND layer_id = ? "
+            "ORDER BY coalesce(lowest, 2), document_id LIMIT 1000", (suggestions, analyst))]
+        pairs, longest = runs_of_same_story(store, plain_order)
+        print(f"  the same by lowest confidence alone (no diversity, no control): {pairs} neighbours with the same title, "
+              f"longest run {longest}")
     store.close()
 
 
