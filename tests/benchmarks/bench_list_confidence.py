@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -68,6 +69,12 @@ def project(documents: int, path: Path | None = None) -> tuple[ProjectStore, int
             )
             store.add_annotations(suggestions.id, doc_id, AnnotationSet((), events))
     return store, suggestions.id, analyst.id
+
+
+def micro(values: list[float]) -> str:
+    """Like :func:`timing.spread`, in microseconds (a Next document read is well under a millisecond)."""
+    low, high, mid = (f"{v * 1e6:.0f}" for v in (min(values), max(values), statistics.median(values)))
+    return f"median {mid} us (min-max {low}-{high}, n={len(values)})"
 
 
 def stored(store: ProjectStore) -> bool:
@@ -144,18 +151,20 @@ def bench_list(documents: int) -> None:
         id_next=lambda: (neighbour(store, plain, plain_anchor, 1), None)[1],
         lc_next=lambda: (neighbour(store, ordered, anchor, 1), None)[1],
         raw_next=lambda: (raw.page(anchor, 1), None)[1],
+        lc_unfinished=lambda: (neighbour(store, ordered, anchor, 1, unfinished=True), None)[1],
     )
     load = os.getloadavg()[0]
     for what, title in (("first", "first page"), ("later", f"page after row {middle}"), ("next", "Next document")):
         lc, idt, rw = times[f"lc_{what}"], times[f"id_{what}"], times[f"raw_{what}"]
+        show = spread if what != "next" else micro
         print(
-            f"  {title:<22} least confident {spread(lc)}; import order {spread(idt)}; raw SQL {spread(rw)}; "
+            f"  {title:<22} least confident {show(lc)}; import order {show(idt)}; raw SQL {show(rw)}; "
             f"ratio to import order {ratio(lc, idt):.1f}, to raw SQL {ratio(lc, rw):.1f}; load {load:.2f}"
         )
+    print(f"  Next not done (wraps around) least confident {micro(times['lc_unfinished'])}")
     first = [r.id for r in list_documents(store, ordered, 0, 1000)]
     pairs, longest = runs_of_same_story(store, first)
-    controls = sum(r.control for r in list_documents(store, ordered, 0, 1000)) if stored(store) else 0
-    print(f"  first 1,000 rows: {pairs} neighbours with the same title, longest run {longest}; {controls} control documents")
+    print(f"  first 1,000 rows: {pairs} neighbours with the same title, longest run {longest}")
     if stored(store):
         plain_order = [r[0] for r in store.db.execute(
             "SELECT document_id FROM document_uncertainty WHERE suggestion_layer_id = ? AND layer_id = ? "
@@ -163,6 +172,18 @@ def bench_list(documents: int) -> None:
         pairs, longest = runs_of_same_story(store, plain_order)
         print(f"  the same by lowest confidence alone (no diversity, no control): {pairs} neighbours with the same title, "
               f"longest run {longest}")
+        shares = []
+        after, seen = 0, 0
+        for _ in range(50):  # the control share in each tenth of the first 10,000 rows
+            page = list_documents(store, ordered, after, PAGE)
+            if not page:
+                break
+            seen += sum(r.control for r in page)
+            after = page[-1].id
+            if len(shares) < 10 and (_ + 1) % 5 == 0:
+                shares.append(seen)
+                seen = 0
+        print(f"  control documents in each 1,000 of the first 10,000 rows: {shares}")
     store.close()
 
 
