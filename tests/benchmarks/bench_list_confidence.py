@@ -1,6 +1,6 @@
 """The document list least confident first vs import order and raw SQL, at 100,000 documents.
 
-    python tests/benchmarks/bench_list_confidence.py [--documents 100000] [--write 100000]
+    python tests/benchmarks/bench_list_confidence.py [--documents 100000] [--write 100000] [--import-documents 100000]
 
 Each document gets 10 event suggestions with random confidences in a suggestions layer (a third
 of the documents are copies of 2,000 stories, with close confidences: the case batch diversity is
@@ -16,7 +16,7 @@ for). Timed, alternating, median with min-max of 5 runs each:
 It also prints how near-identical documents are spread in the first 1,000 rows (runs of the same
 fingerprint) and the share of control documents. ``--write N`` times a bulk suggestion write into
 N documents (10 scored suggestions each, one transaction, a file project) with the order's
-triggers and without them.
+triggers and without them; ``--import-documents N`` an import of N documents with and without.
 """
 
 from __future__ import annotations
@@ -249,15 +249,47 @@ def bench_write(documents: int) -> None:
         store.close()
 
 
+def bench_import_documents(documents: int) -> None:
+    """Documents written in one transaction (an import) with and without the order's document trigger
+    (each new document gets its fingerprint and a row per suggestions and analyst layer)."""
+    from annotator.store import bulk
+
+    texts = [f"document {n}\n" + "word " * 60 for n in range(documents)]
+
+    def write(with_trigger: bool) -> float:
+        store = ProjectStore.memory()
+        store.ensure_layer("trained:1", LayerKind.SUGGESTIONS)
+        store.ensure_layer("alice", LayerKind.ANNOTATOR)
+        if not with_trigger:
+            store.db.execute("DROP TRIGGER documents_order_traits")
+        started = time.perf_counter()
+        with store.transaction():
+            for text in texts:
+                bulk.insert_document(store, Document(text))
+        seconds = time.perf_counter() - started
+        store.close()
+        return seconds
+
+    times = alternate(with_trigger=lambda: write(True), without=lambda: write(False))
+    print(
+        f"document import, {documents} documents, one transaction (memory): with the order's trigger "
+        f"{spread(times['with_trigger'], 's')}; without {spread(times['without'], 's')}; "
+        f"ratio {ratio(times['with_trigger'], times['without']):.2f}; load {os.getloadavg()[0]:.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, nargs="*", default=[100_000])
     parser.add_argument("--write", type=int, default=0, help="also time a bulk suggestion write into N documents")
+    parser.add_argument("--import-documents", type=int, default=0, help="also time an import of N documents")
     args = parser.parse_args()
     for documents in args.documents:
         bench_list(documents)
     if args.write:
         bench_write(args.write)
+    if args.import_documents:
+        bench_import_documents(args.import_documents)
 
 
 if __name__ == "__main__":
