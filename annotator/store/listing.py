@@ -2,7 +2,8 @@
 
 Pages are read by id (keyset pagination), so the list shows the first rows of 100,000 documents
 as fast as of 100. The search box matches words of the title and text (full-text index, word
-prefixes) or, for a single word, a label or event type used in the document.
+prefixes) or, for a single word, a label or event type used in the document. Least confident first
+reads the stored order's index (:mod:`annotator.store.order_sql`) the same way, by its sort key.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class DocumentFilter:
     my_queue: bool = False
     """Only documents the team hub assigned to this layer's analyst that the layer has not done."""
     order: str = "id"
-    """``"id"`` (import order) or :data:`LEAST_CONFIDENT` (see :mod:`annotator.store.confidence`)."""
+    """``"id"`` (import order) or :data:`LEAST_CONFIDENT` (see :mod:`annotator.store.order_sql`)."""
 
 
 LEAST_CONFIDENT = "least_confident"
