@@ -124,6 +124,13 @@ def format_comparison(trained: Mapping[str, Any], untrained: Mapping[str, Any], 
     return "\n".join(lines)
 
 
+def _order_effect(store: Any) -> list[str]:
+    """The least-confident order's figures: ordered vs control documents (issue 21)."""
+    from annotator.store.order_report import order_effect_lines
+
+    return order_effect_lines(store)
+
+
 @click.command("models")
 @click.option("--use", "use", metavar="NAME", help="Make NAME (trained:N, or 'default' for the untrained suggester) the project's suggester.")
 @click.option("--retrain-every", type=click.IntRange(0, None), metavar="N", help="The window retrains from gold in the background after every N documents marked done (0: never, the default).")
@@ -142,10 +149,13 @@ def models_command(project: Any, use: str | None, retrain_every: int | None) -> 
         models = list_models(store)
         current = current_model(store)
         every, done = every_setting(store), done_since_last_model(store)
+        order_lines = _order_effect(store)
     if every:
         click.echo(f"The window retrains in the background after every {every} documents marked done ({done} since the last model).")
     else:
         click.echo("Retraining in the background is off (annotator models --retrain-every N turns it on).")
+    for line in order_lines:
+        click.echo(line)
     if not models:
         click.echo("No trained models yet: `annotator train` makes one from the gold layer. The project uses the untrained suggester.")
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.model.layer import DocStatus
@@ -20,6 +20,10 @@ COLUMNS = ("Title", "Date", "Status", "Spans", "Events")
 STATUS_COLOURS = {DocStatus.NEW: "#707070", DocStatus.IN_PROGRESS: "#b36b00", DocStatus.DONE: "#1b7f3b"}
 
 Index = QModelIndex | QPersistentModelIndex
+CONTROL_NOTE = (
+    "(control document, shown in italics: placed in the order at random rather than by the model, "
+    "so that `annotator models` can tell whether the order pays)"
+)
 
 
 class DocumentListModel(QAbstractTableModel):
@@ -94,9 +98,16 @@ class DocumentListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.title, row.date or "", row.status.title, row.spans, row.events)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            lines = [row.title]
             if row.confidence is not None:
-                return f"{row.title}\n(least sure pending suggestion: {row.confidence:.0%})"
-            return row.title
+                lines.append(f"(least sure pending suggestion: {row.confidence:.0%})")
+            if row.control:
+                lines.append(CONTROL_NOTE)
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.FontRole and column == 0 and row.control:
+            font = QFont()
+            font.setItalic(True)  # a control document of the least-confident order (see CONTROL_NOTE)
+            return font
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return QColor(STATUS_COLOURS[row.status])
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
@@ -132,7 +143,10 @@ class DocumentListPanel(QWidget):
         self.order.setObjectName("list_order")
         self.order.addItem("Import order", "id")
         self.order.addItem("Least confident first", LEAST_CONFIDENT)
-        self.order.setToolTip("Least confident first: documents whose pending suggestions the model is least sure of")
+        self.order.setToolTip(
+            "Least confident first: documents whose pending suggestions the model is least sure of, near-copies "
+            "spread apart; one in ten (in italics) is a random control"
+        )
         self.table = QTableView()
         self.table.setObjectName("documents")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

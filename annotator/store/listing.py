@@ -2,7 +2,8 @@
 
 Pages are read by id (keyset pagination), so the list shows the first rows of 100,000 documents
 as fast as of 100. The search box matches words of the title and text (full-text index, word
-prefixes) or, for a single word, a label or event type used in the document.
+prefixes) or, for a single word, a label or event type used in the document. Least confident first
+reads the stored order's index (:mod:`annotator.store.order_sql`) the same way, by its sort key.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.model.layer import DocStatus
-from annotator.store.confidence import SORT_KEY_SQL, UNSCORED
+from annotator.store.confidence import order_layer
 from annotator.store.project import ProjectStore
 
 
@@ -27,7 +28,7 @@ class DocumentFilter:
     my_queue: bool = False
     """Only documents the team hub assigned to this layer's analyst that the layer has not done."""
     order: str = "id"
-    """``"id"`` (import order) or :data:`LEAST_CONFIDENT` (see :mod:`annotator.store.confidence`)."""
+    """``"id"`` (import order) or :data:`LEAST_CONFIDENT` (see :mod:`annotator.store.order_sql`)."""
 
 
 LEAST_CONFIDENT = "least_confident"
@@ -43,6 +44,8 @@ class DocumentRow:
     events: int
     confidence: float | None = None
     """The document's confidence when the list is sorted by it (None: unscored, or not sorted so)."""
+    control: bool = False
+    """Sorted least confident first: a control document (placed at random, not by the model)."""
 
 
 def _fts_query(search: str) -> str | None:
@@ -95,46 +98,83 @@ _ROW_SQL = (
 )
 
 
-def _by_confidence(f: DocumentFilter) -> bool:
-    return f.order == LEAST_CONFIDENT
+def _by_confidence(store: ProjectStore, f: DocumentFilter) -> bool:
+    """Sorted by the stored order: asked for, and the project keeps one for this pair of layers
+    (a list without a suggestions layer has nothing to sort by and stays in import order)."""
+    if f.order != LEAST_CONFIDENT or f.suggestion_layer_id is None:
+        return False
+    return store.db.execute(
+        "SELECT 1 FROM document_uncertainty WHERE suggestion_layer_id = ? AND layer_id = ? LIMIT 1",
+        (f.suggestion_layer_id, order_layer(f.layer_id)),
+    ).fetchone() is not None
 
 
-def _sort_key(store: ProjectStore, params: dict[str, Any], document_id: int) -> float:
-    """The confidence sort key of one document (see :data:`~annotator.store.confidence.SORT_KEY_SQL`)."""
-    row = store.db.execute(f"SELECT {SORT_KEY_SQL} FROM documents d WHERE d.id = :key_id", {**params, "key_id": document_id}).fetchone()
-    return float(row[0]) if row else UNSCORED
+# The stored order (see annotator.store.order_sql): its index is walked first (CROSS JOIN keeps it the
+# outer loop), so a page costs its own rows however many documents the project holds.
+_ORDER_FROM = (
+    "FROM document_uncertainty u CROSS JOIN documents d "
+    "LEFT JOIN document_status st ON st.document_id = d.id AND st.layer_id = :layer"
+)
+_ORDER_WHERE = "d.id = u.document_id AND u.suggestion_layer_id = :suggestions AND u.layer_id = :order_layer"
+_KEY = "(u.band, u.spread, u.rank, u.document_id)"
+_KEY_ASC = "u.band, u.spread, u.rank, u.document_id"
+_KEY_DESC = "u.band DESC, u.spread DESC, u.rank DESC, u.document_id DESC"
+
+
+def _order_params(store: ProjectStore, f: DocumentFilter, params: dict[str, Any], document_id: int) -> dict[str, Any]:
+    """``params`` with the pair of layers and the sort key of ``document_id`` (0: before every row)."""
+    params["order_layer"] = order_layer(f.layer_id)
+    row = None
+    if document_id:
+        row = store.db.execute(
+            "SELECT band, spread, rank FROM document_uncertainty WHERE document_id = ? AND suggestion_layer_id = ? "
+            "AND layer_id = ?",
+            (document_id, f.suggestion_layer_id, params["order_layer"]),
+        ).fetchone()
+    params["k_band"], params["k_spread"], params["k_rank"] = row if row else (-1, -1, -1.0)
+    params["k_id"] = document_id
+    return params
+
+
+def _ordered_row(r: tuple) -> DocumentRow:
+    return DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5], r[6], bool(r[7]))
 
 
 def list_documents(store: ProjectStore, f: DocumentFilter, after_id: int = 0, limit: int = 200) -> list[DocumentRow]:
     """The next page of rows after the document ``after_id`` (0: from the start), in list order:
-    by id, or least confident first (then by id)."""
+    by id, or least confident first (see :mod:`annotator.store.order_sql` for the exact order)."""
     where, params = _where(f)
     params.update(after=after_id, limit=limit)
-    if not _by_confidence(f):
+    if not _by_confidence(store, f):
         rows = store.db.execute(
             f"{_ROW_SQL} {_FROM} WHERE d.id > :after AND {where} ORDER BY d.id LIMIT :limit", params
         ).fetchall()
         return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5]) for r in rows]
-    # Keyset on (key, id): the key of the last row shown is looked up again, one document's worth.
-    params["after_key"] = _sort_key(store, params, after_id) if after_id else -1.0
+    # Keyset on the stored key: the key of the last row shown is looked up again (a primary-key read).
+    _order_params(store, f, params, after_id)
     rows = store.db.execute(
-        f"SELECT * FROM ({_ROW_SQL}, {SORT_KEY_SQL} AS k {_FROM} WHERE {where}) "
-        "WHERE (k, id) > (:after_key, :after) ORDER BY k, id LIMIT :limit",
+        f"{_ROW_SQL}, u.lowest, u.control {_ORDER_FROM} WHERE {_ORDER_WHERE} "
+        f"AND {_KEY} > (:k_band, :k_spread, :k_rank, :k_id) AND {where} ORDER BY {_KEY_ASC} LIMIT :limit",
         params,
     ).fetchall()
-    return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5], r[6] if r[6] < UNSCORED else None) for r in rows]
+    return [_ordered_row(r) for r in rows]
 
 
 def listed_row(store: ProjectStore, f: DocumentFilter, document_id: int) -> DocumentRow | None:
     """The list's row of one document (None if the filter hides it), to refresh it after an edit."""
     where, params = _where(f)
     params["id"] = document_id
-    key = f", {SORT_KEY_SQL}" if _by_confidence(f) else ", NULL"
-    r = store.db.execute(f"{_ROW_SQL}{key} {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
+    if _by_confidence(store, f):
+        _order_params(store, f, params, 0)
+        r = store.db.execute(
+            f"{_ROW_SQL}, u.lowest, u.control {_ORDER_FROM} WHERE {_ORDER_WHERE} AND u.document_id = :id AND {where}",
+            params,
+        ).fetchone()
+        return _ordered_row(r) if r is not None else None
+    r = store.db.execute(f"{_ROW_SQL} {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
     if r is None:
         return None
-    confidence = r[6] if r[6] is not None and r[6] < UNSCORED else None
-    return DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5], confidence)
+    return DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5])
 
 
 def count_documents(store: ProjectStore, f: DocumentFilter) -> int:
@@ -161,14 +201,15 @@ def neighbour(store: ProjectStore, f: DocumentFilter, current_id: int, step: int
         where += " AND coalesce(st.status, 'new') != 'done'"
     params["current"] = current_id
     comparison, order = (">", "ASC") if step > 0 else ("<", "DESC")
-    if _by_confidence(f):
-        params["current_key"] = _sort_key(store, params, current_id)
-        keyed = f"SELECT * FROM (SELECT d.id AS id, {SORT_KEY_SQL} AS k {_FROM} WHERE {where})"
+    if _by_confidence(store, f):
+        _order_params(store, f, params, current_id)
+        order = _KEY_ASC if step > 0 else _KEY_DESC
+        keyed = f"SELECT u.document_id {_ORDER_FROM} WHERE {_ORDER_WHERE} AND {where}"
         row = store.db.execute(
-            f"{keyed} WHERE (k, id) {comparison} (:current_key, :current) ORDER BY k {order}, id {order} LIMIT 1", params
+            f"{keyed} AND {_KEY} {comparison} (:k_band, :k_spread, :k_rank, :k_id) ORDER BY {order} LIMIT 1", params
         ).fetchone()
         if row is None and unfinished:
-            row = store.db.execute(f"{keyed} WHERE id != :current ORDER BY k {order}, id {order} LIMIT 1", params).fetchone()
+            row = store.db.execute(f"{keyed} AND u.document_id != :current ORDER BY {order} LIMIT 1", params).fetchone()
         return int(row[0]) if row else None
     row = store.db.execute(
         f"SELECT d.id {_FROM} WHERE d.id {comparison} :current AND {where} ORDER BY d.id {order} LIMIT 1", params
@@ -187,11 +228,11 @@ def position(store: ProjectStore, f: DocumentFilter, document_id: int) -> int | 
     visible = store.db.execute(f"SELECT 1 {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
     if visible is None:
         return None
-    if _by_confidence(f):
-        params["current_key"] = _sort_key(store, params, document_id)
+    if _by_confidence(store, f):
+        _order_params(store, f, params, document_id)
         return int(store.db.execute(
-            f"SELECT count(*) FROM (SELECT d.id AS id, {SORT_KEY_SQL} AS k {_FROM} WHERE {where}) "
-            "WHERE (k, id) < (:current_key, :id)",
+            f"SELECT count(*) {_ORDER_FROM} WHERE {_ORDER_WHERE} AND {where} "
+            f"AND {_KEY} < (:k_band, :k_spread, :k_rank, :k_id)",
             params,
         ).fetchone()[0])
     return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE d.id < :id AND {where}", params).fetchone()[0])

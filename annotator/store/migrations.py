@@ -12,6 +12,7 @@ import sqlite3
 import sqlite_utils
 
 from annotator.store.database import APPLICATION_ID, StoreError, transaction
+from annotator.store.order_sql import V6_ORDER
 
 _V1 = """
 CREATE TABLE settings (
@@ -205,7 +206,12 @@ CREATE TABLE models (
 """Suggesters trained from a layer (``annotator train``): the fine-tuned pipeline and event
 classifiers as one archive, so that a project stays one file to copy or mail."""
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH, _V3_RELATIONS, _V4_HUB, _V5_MODELS)
+_V6_ORDER = V6_ORDER
+"""The stored "least confident first" order (see :mod:`annotator.store.order_sql`): each document's
+uncertainty per suggestions and analyst layer, its fingerprint and control draw, the index serving
+the order and the triggers that keep it current; filled for the project's documents here."""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SEARCH, _V3_RELATIONS, _V4_HUB, _V5_MODELS, _V6_ORDER)
 """Migration ``i`` takes a file from version ``i`` to ``i + 1``."""
 
 LATEST_VERSION = len(MIGRATIONS)
