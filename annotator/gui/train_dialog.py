@@ -1,13 +1,17 @@
-"""*Tools > Train from gold*: train a suggester off the UI thread, chart its scores, re-suggest.
+"""*Tools > Train a suggester…*: pick the layer, train off the UI thread, chart its scores, choose the suggester.
 
-Training runs :func:`annotator.learn.trainer.train` in a :class:`~annotator.gui.background.TaskThread`
-with its own connection to the project file (a thread, never a forked process: this process runs
-Qt's event loop), behind a progress dialog whose Cancel stops it at the next progress report;
-nothing is stored until training completes, so a cancelled run leaves the previous model. When it
-ends, :class:`ScoresDialog` charts held-out F1 trained vs untrained (entities, triggers, arguments,
-then per label and event type) and offers to re-suggest, with the new model, the documents the
-analyst has not marked done. Re-suggesting writes only to the new model's suggestions layer
-(``trained:N``): the analyst's own layer, and so every decision already taken, is not touched.
+The analyst picks the layer and status (:class:`~annotator.gui.train_setup.TrainSetupDialog`, as
+``annotator train --layer --status``). Training runs :func:`annotator.learn.trainer.train` in a
+:class:`~annotator.gui.background.TaskThread` with its own connection to the project file (a
+thread, never a forked process: this process runs Qt's event loop), behind a progress dialog whose
+Cancel stops it at the next progress report; nothing is stored until training completes, so a
+cancelled run leaves the previous model. An expected condition (too few documents) comes back as a
+message, not an exception. A new model that measured worse than what suggested before is stored
+but not adopted (:func:`~annotator.gui.train_setup.train_and_judge`). :class:`ScoresDialog` charts
+held-out F1 trained vs untrained with example counts, says which is better, and offers to use the
+new model and re-suggest the documents the analyst has not marked done (the default button keeps
+the better one). Re-suggesting writes only to the new model's suggestions layer (``trained:N``):
+the analyst's own layer, and so every decision already taken, is not touched.
 """
 
 from __future__ import annotations
