@@ -114,3 +114,17 @@ def test_leave_marks_done_with_them_undecided(qtbot, make_window, gui_project: P
     own, status = _saved(gui_project, first)
     assert status is DocStatus.DONE and not own.spans and not own.events
     assert "undecided" in window.statusBar().currentMessage()
+
+
+def test_the_decisions_are_one_undo_step_and_the_status_is_written_with_them(qtbot, make_window, gui_project: Path) -> None:
+    window = make_window(gui_project)
+    _wait_for_suggestions(qtbot, window)
+    first = window.session.current.id
+    count = len(window.session.current.pending.spans)
+    _answer("reject_all")
+    assert window.marking.mark_done()  # without moving on
+    own, status = _saved(gui_project, first)
+    assert status is DocStatus.DONE and len(own.spans) == count
+    assert window.session.history.undo_title.startswith(f"Reject {count} suggestions")
+    window.session.undo()
+    assert len(window.session.current.pending.spans) == count and not _saved(gui_project, first)[0].spans
