@@ -199,14 +199,16 @@ class Session:
         assert self.current is not None
         return self._histories.setdefault(self.current.id, History())
 
-    def _write(self, edit: Edit) -> str | None:
+    def _write(self, edit: Edit, done: bool = False) -> str | None:
         """Apply to what is shown, let the listeners show it, then write it to the project in one
         transaction before returning (so the screen does not wait for the disk's sync); on a
-        conflict, or any failure to write, reload what the project holds and explain."""
+        conflict, or any failure to write, reload what the project holds and explain. With
+        ``done`` the document is marked done in the same transaction."""
         assert self.current is not None
         current = self.current
         document_id = current.id
         status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
+        status = DocStatus.DONE if done else status
         self.current = after_edit(current, tuple(edit.changes), status)
         self._notify("annotations")
         had_layer = self.layer
@@ -220,6 +222,8 @@ class Session:
                         self._writer(document_id, edit)
                     else:
                         self.store.apply(self._layer_for_writing(), document_id, edit.changes)
+                    if done:
+                        self.store.set_status(self._layer_for_writing(), document_id, DocStatus.DONE)
             except BaseException:
                 self.layer = had_layer  # a layer made in the rolled back transaction is not there
                 raise
@@ -271,6 +275,20 @@ class Session:
         problem = self._guarded(write, lambda: self.set_status(status))
         if problem is None:
             self.current.status = status
+            self._notify("status")
+        return problem
+
+    def mark_done(self, edit: Edit) -> str | None:
+        """Apply ``edit`` (deciding undecided suggestions, see :mod:`annotator.model.mark_done`) and
+        mark the open document done, in one transaction; an empty edit only marks done. Returns
+        None, or why nothing was saved. The edit is undone like any other (the status stays)."""
+        assert self.current is not None
+        if not edit:
+            return self.set_status(DocStatus.DONE)
+        edit = follow_relations(edit, self.current.own)
+        problem = self._guarded(lambda: self._write(edit, done=True), lambda: self.mark_done(edit))
+        if problem is None:
+            self.history.record(edit)
             self._notify("status")
         return problem
 

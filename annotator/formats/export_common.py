@@ -17,6 +17,10 @@ from typing import Any, Iterable, Iterator, NamedTuple, Sequence
 
 from annotator.model.tokens import Tokens
 from annotator.store.export_rows import ExportArgument, ExportEvent, ExportSpan, LayerDocument
+from annotator.store.undecided import UndecidedDocument
+
+NAMED_UNDECIDED = 10
+"""Documents done with undecided suggestions named in the summary (the rest are counted)."""
 
 
 @dataclass
@@ -34,6 +38,8 @@ class ExportSummary:
     adjusted: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
     cancelled: bool = False
+    undecided: list[UndecidedDocument] = field(default_factory=list)
+    """Exported documents marked done that still have undecided suggestions (an analyst's layer)."""
 
     def adjust(self, what: str, count: int = 1) -> None:
         if count:
@@ -59,9 +65,25 @@ class ExportSummary:
         for title, counts in (("Adjusted", self.adjusted), ("Left out", self.left_out)):
             if counts:
                 lines.append(f"{title}: " + "; ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+        if self.undecided:
+            lines.append(undecided_line(self.undecided))
         if not self.documents and self.status == "done":
             lines.append(f"No document is marked done in layer {self.layer!r}; --status any exports the others too.")
         return lines
+
+
+def undecided_line(documents: Sequence[UndecidedDocument]) -> str:
+    """The summary's sentence about documents marked done with undecided suggestions: counted and
+    named, since their missing annotations may be suggestions nobody looked at."""
+    spans = sum(d.spans for d in documents)
+    events = sum(d.events for d in documents)
+    named = ", ".join(f"{d.title!r} (#{d.document_id}: {d.suggestions})" for d in documents[:NAMED_UNDECIDED])
+    more = f" and {len(documents) - NAMED_UNDECIDED} more" if len(documents) > NAMED_UNDECIDED else ""
+    return (
+        f"Marked done with undecided suggestions: {len(documents)} document(s) ({spans} span(s), {events} event(s) "
+        f"neither accepted nor rejected), exported with only what was decided: {named}{more}. "
+        "Accept or reject them (or mark the documents in progress) before training on this export."
+    )
 
 
 class MadeTokens(NamedTuple):

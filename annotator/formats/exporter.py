@@ -22,6 +22,7 @@ from annotator.formats.jsonl_writer import JsonlWriter
 from annotator.model.layer import GOLD, Layer, LayerKind
 from annotator.store.export_rows import STATUSES, count_layer_documents, layer_documents, read_snapshot
 from annotator.store.project import ProjectStore
+from annotator.store.undecided import done_with_undecided
 
 __all__ = ["FORMATS", "ExportError", "ExportSummary", "choose_layer", "default_status", "export_layer"]
 
@@ -95,6 +96,10 @@ def export_layer(
     try:
         with read_snapshot(store):
             total = count_layer_documents(store, chosen.id, status)  # type: ignore[arg-type]
+            if chosen.kind is LayerKind.ANNOTATOR:
+                # Both statuses export every document marked done: say which of them still hold
+                # suggestions nobody decided (their "no entity here" may be "nobody looked").
+                summary.undecided = done_with_undecided(store, chosen.id)  # type: ignore[arg-type]
             documents = layer_documents(store, chosen.id, status, include_rejected)  # type: ignore[arg-type]
             _remove(partial)
             if fmt == "brat":

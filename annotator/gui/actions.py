@@ -79,8 +79,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("previous_disagreement", "Previous disagreement", "previous_disagreement", "Review", ("Shift+F8",)),
     ActionSpec("agreement", "&Agreement…", "show_agreement", "Review", ("Ctrl+Shift+G",), "Agreement between annotators, per pair and per label"),
     ActionSpec("suggest_all", "&Suggest for all documents…", "suggest_all", "Tools", ("Ctrl+Shift+S",), "Run the suggester on every document that has no suggestions yet"),
-    ActionSpec("train_from_gold", "&Train from gold…", "train_from_gold", "Tools", (), "Learn suggestions from the gold layer's entities and events, and show how much better they are"),
-    ActionSpec("retrain_settings", "&Retrain automatically…", "retrain_settings", "Tools", (), "Retrain from gold in the background after every N documents marked done (0: never)"),
+    ActionSpec("train_from_gold", "&Train a suggester…", "train_from_gold", "Tools", (), "Learn suggestions from a layer's entities and events (gold, your own, any with documents done), and show whether they are better"),
+    ActionSpec("retrain_settings", "&Retrain automatically…", "retrain_settings", "Tools", (), "Retrain in the background after every N documents marked done in the layer trained from (0: never)"),
+    ActionSpec("undecided_settings", "When marking done with &undecided suggestions…", "undecided_settings", "Tools", (), "Ask, accept all, reject all or leave them when an article marked done has undecided suggestions"),
     ActionSpec("shortcuts", "&Keyboard shortcuts", "show_shortcuts", "Help", ("F1",)),
     ActionSpec("about", "&About annotator", "show_about", "Help"),
 )

@@ -26,6 +26,7 @@ from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
+from annotator.gui.done_prompt import DoneActions
 from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.hub_panel import HubPanel
@@ -38,7 +39,6 @@ from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
-from annotator.model.layer import DocStatus
 from annotator.session import Session
 from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
 from annotator.store.project import ProjectStore
@@ -117,9 +117,10 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)
         self.view_options = ViewOptions(self)
         self.training = TrainActions(self)
+        self.marking = DoneActions(self)
         self.actions_by_id = install_actions(
             self, ACTIONS, self.view, self.toolbar, self.menus,
-            (self, self.editor, self.review, self.files, self.view_options, self.training),
+            (self, self.editor, self.review, self.files, self.view_options, self.training, self.marking),
         )
         self.view_options.install()
         self._install_labels()
@@ -386,8 +387,9 @@ class MainWindow(QMainWindow):
     def done_next(self) -> None:
         if self.session.current is None:
             return
-        if self.session.set_status(DocStatus.DONE) is None:
-            self.training.document_done()  # retrains in the background when the project's setting says so
+        if not self.marking.mark_done():  # asks first when suggestions are undecided
+            return
+        self.training.document_done()  # retrains in the background when the project's setting says so
         self._go(1, unfinished=True)
 
     def focus_list(self) -> None:

@@ -328,6 +328,10 @@ class ReviewMode:
         problem = window.session.apply(edit)
         if problem:
             window.say(problem, error=True)
+        else:
+            from annotator.gui.gold_prompt import offer_consistency
+
+            offer_consistency(window, edit)  # the same characters with two labels in gold: ask
         self.next_disagreement(1, after=start)
 
     def accept_agreed(self) -> None:

@@ -1,13 +1,17 @@
-"""*Tools > Train from gold*: train a suggester off the UI thread, chart its scores, re-suggest.
+"""*Tools > Train a suggester…*: pick the layer, train off the UI thread, chart its scores, choose the suggester.
 
-Training runs :func:`annotator.learn.trainer.train` in a :class:`~annotator.gui.background.TaskThread`
-with its own connection to the project file (a thread, never a forked process: this process runs
-Qt's event loop), behind a progress dialog whose Cancel stops it at the next progress report;
-nothing is stored until training completes, so a cancelled run leaves the previous model. When it
-ends, :class:`ScoresDialog` charts held-out F1 trained vs untrained (entities, triggers, arguments,
-then per label and event type) and offers to re-suggest, with the new model, the documents the
-analyst has not marked done. Re-suggesting writes only to the new model's suggestions layer
-(``trained:N``): the analyst's own layer, and so every decision already taken, is not touched.
+The analyst picks the layer and status (:class:`~annotator.gui.train_setup.TrainSetupDialog`, as
+``annotator train --layer --status``). Training runs :func:`annotator.learn.trainer.train` in a
+:class:`~annotator.gui.background.TaskThread` with its own connection to the project file (a
+thread, never a forked process: this process runs Qt's event loop), behind a progress dialog whose
+Cancel stops it at the next progress report; nothing is stored until training completes, so a
+cancelled run leaves the previous model. An expected condition (too few documents) comes back as a
+message, not an exception. A new model that measured worse than what suggested before is stored
+but not adopted (:func:`~annotator.gui.train_setup.train_and_judge`). :class:`ScoresDialog` charts
+held-out F1 trained vs untrained with example counts, says which is better, and offers to use the
+new model and re-suggest the documents the analyst has not marked done (the default button keeps
+the better one). Re-suggesting writes only to the new model's suggestions layer (``trained:N``):
+the analyst's own layer, and so every decision already taken, is not touched.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.background import TaskThread
+from annotator.gui.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
 
 TRAIN_MINUTES_SETTING = "train.max_minutes"
 """The time bound of training from the window (minutes; default 10, as ``annotator train``)."""
@@ -61,6 +66,10 @@ class TrainActions(QObject):
         self.background = False
         """Whether the running (or last) training was started by the retrain-every-N setting."""
         self._marks_at_start = 0
+        self._state_at_start: list = []
+        self._layer: str | None = None
+        self.outcome: TrainOutcome | None = None
+        self.setup: TrainSetupDialog | None = None
         self._retry_at = 0
         """After a background training failed: the done count at which to try again (N more)."""
 
@@ -68,24 +77,45 @@ class TrainActions(QObject):
     def window(self) -> Any:
         return self._window()
 
-    def train_from_gold(self, background: bool = False) -> None:
-        """Train; ``background``: started by the retrain setting, so no progress dialog (the window
-        stays usable) and no scores dialog, only a message in the status bar."""
+    def train_from_gold(self, background: bool = False, layer: str | None = None, status: str | None = None) -> None:
+        """Train; ``background``: started by the retrain setting, so no questions, no progress
+        dialog (the window stays usable) and no scores dialog, only a message in the status bar.
+        Otherwise the analyst first picks the layer and status (unless given)."""
+        from annotator.store.retrain import LAYER_SETTING, STATUS_SETTING, layer_state, training_layer
+
         window = self.window
         path = window.store.path
         if path is None:
             if not background:
-                QMessageBox.information(window, "Train from gold", "Save the project to a file first: training reads it in the background.")
+                QMessageBox.information(window, "Train", "Save the project to a file first: training reads it in the background.")
             return
         if self.thread is not None and self.thread.isRunning():
+            return
+        if layer is None:
+            layer = training_layer(window.store, window.session.layer_name)
+            if not background:
+                picked = self.choose_training_set(layer, status or window.store.setting(STATUS_SETTING))
+                if picked is None:
+                    return
+                layer, status = picked
+                window.store.set_setting(LAYER_SETTING, layer)  # background retraining reads the same
+                window.store.set_setting(STATUS_SETTING, status)
+            else:
+                status = status or window.store.setting(STATUS_SETTING)
+        if layer is None:
+            if not background:
+                QMessageBox.information(window, "Train", "Nothing to train from yet: mark documents done in your layer (or import a gold layer) first.")
             return
         minutes = float(window.store.setting(TRAIN_MINUTES_SETTING, 10.0) or 10.0)
         from annotator.store.retrain import done_marks
 
-        self._marks_at_start = done_marks(window.store)  # what this training reads; later marks count for the next
+        # What this training reads; later marks count for the next.
+        self._marks_at_start = done_marks(window.store, layer)
+        self._state_at_start = layer_state(window.store, layer)
+        self._layer = layer
 
         def work(progress: Callable[[str, int, int | None], None], should_stop: Callable[[], bool]) -> Any:
-            from annotator.learn.trainer import TrainOptions, train
+            from annotator.learn.trainer import TrainOptions, TrainingError, train
             from annotator.store.project import ProjectStore
 
             def report(phase: str, done: int, total: int | None) -> None:
@@ -94,7 +124,10 @@ class TrainActions(QObject):
                 progress(phase, done, total)
 
             with ProjectStore.open(path) as store:
-                return train(store, TrainOptions(max_minutes=minutes), progress=report)
+                try:
+                    return train_and_judge(store, TrainOptions(layer=layer, status=status, max_minutes=minutes), report)
+                except TrainingError as error:  # an expected condition: a message, no traceback
+                    return TrainFailure(str(error))
 
         thread = TaskThread(work, self)
         thread.progressed.connect(self._progressed)
@@ -102,10 +135,10 @@ class TrainActions(QObject):
         thread.failed.connect(self._failed)
         self.thread, self.progress, self.error, self.background = thread, None, None, background
         if background:
-            window.say("Retraining from gold in the background…")
+            window.say(f"Retraining from {layer!r} in the background…")
         else:
-            dialog = QProgressDialog("Training from gold: reading the layer…", "Cancel", 0, 0, window)
-            dialog.setWindowTitle("Train from gold")
+            dialog = QProgressDialog(f"Training from {layer!r}: reading the layer…", "Cancel", 0, 0, window)
+            dialog.setWindowTitle("Train")
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(0)
             dialog.setAutoReset(False)
@@ -115,21 +148,38 @@ class TrainActions(QObject):
             dialog.show()
         thread.start()
 
+    def choose_training_set(self, layer: str | None, status: str | None) -> tuple[str, str] | None:
+        """Ask which layer and documents to train from; None when cancelled or there is none."""
+        from annotator.store.retrain import training_choices
+
+        window = self.window
+        choices = [c for c in training_choices(window.store) if c[3]]
+        if not choices:
+            QMessageBox.information(window, "Train", "Nothing to train from yet: annotate and mark documents done first (or import a gold layer).")
+            return None
+        self.setup = TrainSetupDialog(choices, layer, status, window)
+        try:
+            if self.setup.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return self.setup.chosen()
+        finally:
+            self.setup.deleteLater()
+            self.setup = None
+
     def document_done(self) -> bool:
         """The analyst marked a document done: start a background training when the project's
         retrain setting says one is due (never while one runs). Returns whether one started."""
-        from annotator.store.retrain import done_since_last_model, retrain_every
+        from annotator.store.retrain import retrain_due, training_layer
 
         window = self.window
         if self.thread is not None and self.thread.isRunning():
             return False
-        every = retrain_every(window.store)
-        if every <= 0 or window.store.path is None:
+        if window.store.path is None:
             return False
-        done = done_since_last_model(window.store)
-        if done < max(every, self._retry_at):
+        layer = training_layer(window.store, window.session.layer_name)
+        if layer is None or not retrain_due(window.store, layer, self._retry_at):
             return False
-        self.train_from_gold(background=True)
+        self.train_from_gold(background=True, layer=layer)
         return self.thread is not None and self.thread.isRunning()
 
     def retrain_settings(self) -> None:
@@ -141,7 +191,7 @@ class TrainActions(QObject):
         window = self.window
         every, ok = QInputDialog.getInt(
             window, "Retrain automatically",
-            "Retrain from gold in the background after every N documents marked done (0: never):",
+            "Retrain in the background after every N documents marked done in the layer trained from (0: never):",
             retrain_every(window.store), 0, 100_000,
         )
         if ok:
@@ -166,29 +216,65 @@ class TrainActions(QObject):
             self.progress.close()
             self.progress = None
 
-    def _succeeded(self, report: Any) -> None:
+    def _succeeded(self, outcome: Any) -> None:
         from annotator.store.retrain import remember_baseline
 
+        if isinstance(outcome, TrainFailure):
+            self._failed(str(outcome))
+            return
         self._close_progress()
         self._retry_at = 0
+        report = outcome.report
+        self.outcome = outcome
+        window = self.window
         if report.model is not None:
-            remember_baseline(self.window.store, report.model.name, self._marks_at_start)
+            remember_baseline(window.store, report.model.name, self._marks_at_start, self._layer, self._state_at_start)
+        verdict = outcome.verdict.sentence(report.model.name) if report.model is not None else ""
         if self.background:
-            # No dialog in the analyst's way: the suggester restarts on the new model, so the next
-            # documents opened get its suggestions; decisions already taken are in the analyst's layer.
-            window = self.window
-            window.suggestions.stop()
-            window.suggestions = window._start_suggestions()
-            window.say(
-                f"Retrained {report.model.name} in the background from {report.documents} document(s) of "
-                f"{report.layer!r} (its scores: annotator models)."
-            )
+            # No dialog in the analyst's way: a better model becomes the suggester (the next
+            # documents opened get its suggestions); a worse one is only stored, and the status
+            # bar says so (annotator models --use, or Tools > Train…, adopts it).
+            if outcome.adopted:
+                self._restart_suggester()
+                window.say(f"Retrained {report.model.name} from {report.documents} document(s) of {report.layer!r} and now suggest with it: {verdict}")
+            else:
+                window.say(f"Retrained {report.model.name} but kept {outcome.verdict.baseline}: {verdict} (annotator models --use adopts it)", error=True)
         else:
-            self.window.say(f"Trained {report.model.name} from {report.documents} document(s) of {report.layer!r}.")
-            self.scores = ScoresDialog(report, self.window)
-            self.scores.resuggest_requested.connect(self.resuggest)
+            window.say(f"Trained {report.model.name} from {report.documents} document(s) of {report.layer!r}.")
+            self.scores = ScoresDialog(report, window, outcome.verdict, outcome.adopted)
+            self.scores.resuggest_requested.connect(self.adopt_and_resuggest)
+            self.scores.keep_requested.connect(self.keep_previous)
             self.scores.show()
         self.finished.emit(report)
+
+    def _restart_suggester(self) -> None:
+        window = self.window
+        window.suggestions.stop()
+        window.suggestions = window._start_suggestions()
+
+    def adopt_and_resuggest(self) -> list[int]:
+        """The analyst chose the new model: make it the suggester (if it was not) and re-suggest."""
+        from annotator.store.models import set_current_model
+
+        outcome = self.outcome
+        if outcome is not None and not outcome.adopted and outcome.report.model is not None:
+            set_current_model(self.window.store, outcome.report.model.name)
+            outcome.adopted = True
+            self.window.say(f"Suggesting with {outcome.report.model.name} now.")
+        return self.resuggest()
+
+    def keep_previous(self) -> None:
+        """The analyst chose to keep what suggested before (the new model stays stored)."""
+        from annotator.store.models import TRAINED_MODEL_SETTING, UNTRAINED
+
+        outcome = self.outcome
+        if outcome is None or outcome.report.model is None:
+            return
+        if outcome.adopted:
+            self.window.store.set_setting(TRAINED_MODEL_SETTING, outcome.previous or UNTRAINED)
+            outcome.adopted = False
+            self._restart_suggester()
+        self.window.say(f"Kept {outcome.verdict.baseline}; {outcome.report.model.name} is stored (annotator models --use adopts it).")
 
     def _failed(self, message: str) -> None:
         self._close_progress()
@@ -198,9 +284,9 @@ class TrainActions(QObject):
             # Try again after N more documents, not after every one (the same data would fail again).
             from annotator.store.retrain import done_since_last_model, retrain_every
 
-            self._retry_at = done_since_last_model(self.window.store) + retrain_every(self.window.store)
+            self._retry_at = done_since_last_model(self.window.store, self._layer) + retrain_every(self.window.store)
         elif "cancelled" not in message:
-            QMessageBox.warning(self.window, "Train from gold", message)
+            QMessageBox.warning(self.window, "Train", message)
         self.finished.emit(None)
 
     def resuggest(self) -> list[int]:
@@ -209,8 +295,7 @@ class TrainActions(QObject):
         from annotator.model.layer import DocStatus
 
         window = self.window
-        window.suggestions.stop()
-        window.suggestions = window._start_suggestions()
+        self._restart_suggester()
         layer_id = window.session.layer_id  # None until the analyst's first edit: nothing done yet
         statuses = window.store.statuses(layer_id) if layer_id is not None else {}
         done = {d for d, s in statuses.items() if s is DocStatus.DONE}
@@ -245,9 +330,11 @@ class ScoreChart(QWidget):
 
     ROW = 30
 
-    def __init__(self, rows: list[tuple[str, float, float]], parent: QWidget | None = None):
+    def __init__(self, rows: list[tuple[str, float, float]], parent: QWidget | None = None, examples: list[int] | None = None):
         super().__init__(parent)
         self.rows = rows
+        self.examples = examples or []
+        """Gold examples of each row (shown as "n=…" after its title)."""
         self.setMinimumSize(520, self.ROW * len(rows) + 30)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -256,10 +343,12 @@ class ScoreChart(QWidget):
         label_width = 200
         width = max(50, self.width() - label_width - 60)
         painter.setPen(Qt.GlobalColor.black)
-        painter.drawText(QRectF(label_width, 0, width, 20), Qt.AlignmentFlag.AlignLeft, "held-out F1: trained (blue), untrained (grey)")
+        painter.drawText(QRectF(label_width, 0, width, 20), Qt.AlignmentFlag.AlignLeft, "held-out F1: trained (blue), untrained (grey); n: gold examples")
         for n, (title, trained, untrained) in enumerate(self.rows):
             top = 24 + n * self.ROW
             painter.setPen(Qt.GlobalColor.black)
+            if n < len(self.examples):
+                title = f"{title}  n={self.examples[n]}"
             painter.drawText(QRectF(0, top, label_width - 8, self.ROW - 4), Qt.AlignmentFlag.AlignVCenter, metrics.elidedText(title, Qt.TextElideMode.ElideRight, label_width - 8))
             for k, (value, color) in enumerate(((trained, TRAINED_COLOR), (untrained, UNTRAINED_COLOR))):
                 bar = QRectF(label_width, top + 2 + k * 12, max(1.0, width * value), 10)
@@ -269,30 +358,69 @@ class ScoreChart(QWidget):
 
 
 class ScoresDialog(QDialog):
-    """The scores of a finished training and the offer to re-suggest."""
+    """The scores of a finished training, which model is better, and the choice of suggester.
+
+    The default button keeps the better one: "Use the new model and re-suggest" when the new
+    model measured better, "Keep …" when it measured worse (then it is stored, not adopted)."""
 
     resuggest_requested = Signal()
+    keep_requested = Signal()
 
-    def __init__(self, report: Any, parent: QWidget | None = None):
+    def __init__(self, report: Any, parent: QWidget | None = None, verdict: Any = None, adopted: bool = True):
         super().__init__(parent)
-        self.setWindowTitle(f"Trained {report.model.name if report.model else 'model'}")
+        name = report.model.name if report.model else "model"
+        self.setWindowTitle(f"Trained {name}")
         layout = QVBoxLayout(self)
+        self.layout_ = layout
         folds = report.trained["documents"]
         layout.addWidget(QLabel(
-            f"Trained from layer <b>{report.layer}</b> ({report.documents} documents) in {report.seconds:.0f} s. "
-            f"Scores are on held-out documents ({folds} in all, cross-validated), trained vs the untrained suggester."
+            f"Trained from layer <b>{report.layer}</b> ({report.documents} documents, status {report.status}) in {report.seconds:.0f} s. "
+            f"Scores are on held-out documents ({folds} in all, cross-validated), trained vs the untrained suggester; "
+            "n: gold examples on those documents."
         ))
-        self.chart = ScoreChart(chart_rows(report))
+        self.verdict = verdict
+        self.verdict_label = QLabel(verdict.sentence(name) if verdict is not None else "")
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setWordWrap(True)
+        if verdict is not None:
+            if verdict.baseline != "the untrained suggester":
+                self.verdict_label.setText(
+                    self.verdict_label.text() + f" ({verdict.baseline}'s figures are from its own held-out documents.)"
+                )
+            layout.addWidget(self.verdict_label)
+        self.chart = ScoreChart(chart_rows(report), examples=example_counts(report))
         scroll = QScrollArea()
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.resuggest_button = QPushButton("Re-suggest documents not done")
+        self.resuggest_button = QPushButton(f"Use {name} and re-suggest documents not done")
+        self.resuggest_button.setObjectName("use_new")
         self.resuggest_button.setToolTip("Suggest again, with the new model, for every document you have not marked done; your decisions stay as they are")
+        baseline = verdict.baseline if verdict is not None else "the previous suggester"
+        self.keep_button = QPushButton(f"Keep {baseline}")
+        self.keep_button.setObjectName("keep_old")
+        self.keep_button.setToolTip(f"{name} stays stored (annotator models --use adopts it later)")
         buttons.addButton(self.resuggest_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.keep_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.resuggest_button.clicked.connect(self.resuggest_requested.emit)
+        self.keep_button.clicked.connect(self.keep_requested.emit)
+        better_new = verdict.new_better if verdict is not None else adopted
+        default = self.resuggest_button if better_new else self.keep_button
+        for button in (self.resuggest_button, self.keep_button):
+            button.setAutoDefault(button is default)
+        default.setDefault(True)
+        self.default_button = default
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(640, 480)
+        self.resize(680, 520)
+
+
+def example_counts(report: Any) -> list[int]:
+    """Gold examples behind each of :func:`chart_rows`' rows, in the same order."""
+    trained = report.trained
+    counts = [int(trained[m].get("gold", 0)) for m in ("spans_exact", "event_triggers", "event_arguments")]
+    counts += [int(v["spans_exact"]["gold"]) for v in trained["per_label"].values() if v["spans_exact"]["gold"]]
+    counts += [int(v["event_triggers"]["gold"]) for v in trained["per_event_type"].values() if v["event_triggers"]["gold"]]
+    return counts[:MAX_ROWS]

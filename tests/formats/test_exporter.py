@@ -227,3 +227,36 @@ def test_a_document_without_stored_tokens_is_tokenised_for_the_export(store: Pro
     assert record["spans"][0]["token_start"] == record["spans"][0]["token_end"] == 2
     # Import stores no tokens, so making them at export is the normal case, not an adjustment.
     assert summary.adjusted == {}
+
+
+def test_done_documents_with_undecided_suggestions_are_counted_and_named(store: ProjectStore, tmp_path: Path) -> None:
+    from annotator.model.annotations import Decision, Origin, Provenance
+    from annotator.model.editing import accept
+
+    ids = [add_document(store, f"Article {n} about Kabul and Herat.") for n in range(3)]
+    suggested = store.ensure_layer("spacy:fake", LayerKind.SUGGESTIONS)
+    alice = store.ensure_layer("alice", LayerKind.ANNOTATOR)
+    pending = Provenance(Origin.SUGGESTED, Decision.PENDING, suggester="spacy:fake")
+    for document_id in ids:
+        store.add_annotations(suggested.id, document_id, AnnotationSet((  # type: ignore[arg-type]
+            SpanAnnotation(Span(16, 21, "GPE"), uid=f"k{document_id}", provenance=pending),
+            SpanAnnotation(Span(26, 31, "GPE"), uid=f"h{document_id}", provenance=pending),
+        )))
+    # 0: done, one of two decided (by a copy); 1: done, both decided (one by a span of her own in
+    # the same place); 2: done with nothing decided.
+    decided = accept([store.annotations(suggested.id, ids[0]).spans[0]], "alice")  # type: ignore[arg-type]
+    store.apply(alice.id, ids[0], decided.changes)  # type: ignore[arg-type]
+    both = accept([store.annotations(suggested.id, ids[1]).spans[0]], "alice")  # type: ignore[arg-type]
+    store.apply(alice.id, ids[1], both.changes)  # type: ignore[arg-type]
+    store.add_annotations(alice.id, ids[1], AnnotationSet((SpanAnnotation(Span(26, 31, "GPE")),)))  # type: ignore[arg-type]
+    for document_id in ids:
+        store.set_status(alice.id, document_id, DocStatus.DONE)  # type: ignore[arg-type]
+    for status in ("done", "any"):
+        summary = export_layer(store, "jsonl", tmp_path / "alice.jsonl", layer="alice", status=status)
+        assert [(d.document_id, d.spans) for d in summary.undecided] == [(ids[0], 1), (ids[2], 2)]
+        line = next(line for line in summary.lines() if line.startswith("Marked done with undecided"))
+        assert "2 document(s) (3 span(s), 0 event(s)" in line and f"#{ids[0]}" in line and f"#{ids[2]}" in line
+    # Gold is not an analyst's work against suggestions: nothing to count there.
+    gold = store.ensure_layer("gold", LayerKind.GOLD)
+    store.set_status(gold.id, ids[2], DocStatus.DONE)  # type: ignore[arg-type]
+    assert export_layer(store, "jsonl", tmp_path / "gold.jsonl").undecided == []

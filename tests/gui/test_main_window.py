@@ -179,6 +179,8 @@ def test_accept_a_suggested_event_with_its_arguments(qtbot, make_window, gui_pro
 
 
 def test_mark_done_moves_on_and_everything_survives_a_restart(qtbot, make_window, gui_project: Path) -> None:
+    with ProjectStore.open(gui_project) as store:
+        store.set_setting("done.undecided", "leave")  # no question about its suggestions (tests/gui/test_done_prompt.py)
     window = make_window(gui_project)
     first = window.session.current.id
     select_text(window, "Pentagon", 1)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
 from annotator.gui.train_dialog import ScoresDialog, TrainActions, chart_rows
 from annotator.store.models import list_models
 from annotator.store.project import ProjectStore
@@ -19,6 +22,15 @@ def test_train_from_gold_runs_in_the_background_then_charts_and_resuggests(tmp_p
     with ProjectStore.open(path) as store:
         store.set_setting("train.max_minutes", 5.0)
     training: TrainActions = window.training
+    def answer_setup() -> None:  # Tools > Train a suggester… first asks the layer: gold, all of it
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "train_setup":
+            QTimer.singleShot(20, answer_setup)
+            return
+        assert dialog.chosen() == ("gold", "any")  # gold and its default status, as annotator train
+        dialog.accept()
+
+    QTimer.singleShot(0, answer_setup)
     with qtbot.waitSignal(training.finished, timeout=600_000) as finished:
         window.actions_by_id["train_from_gold"].trigger()
         assert training.thread is not None and training.thread.isRunning()
@@ -30,6 +42,11 @@ def test_train_from_gold_runs_in_the_background_then_charts_and_resuggests(tmp_p
         assert [m.name for m in list_models(store)] == ["trained:1"]
     dialog = training.scores
     assert isinstance(dialog, ScoresDialog) and dialog.isVisible()
+    # The untrained suggester knows no TEAM: the new model measured better, was adopted, and the
+    # default button keeps it; the chart says on how many gold examples.
+    assert training.outcome.adopted and dialog.default_button is dialog.resuggest_button
+    assert "trained:1 measured better" in dialog.verdict_label.text()
+    assert dialog.chart.examples[0] == report.trained["spans_exact"]["gold"] > 0
     titles = [row[0] for row in dialog.chart.rows]
     assert titles[:3] == ["entities", "event triggers", "event arguments"]
     assert "  Sport:Score (trigger)" in titles and "  TEAM" in titles

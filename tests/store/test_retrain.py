@@ -87,3 +87,40 @@ def test_a_model_the_window_trained_counts_from_its_baseline_exactly() -> None:
     newer = save_model(store, "alice", 4, "base", {}, b"archive")
     store.db.execute("UPDATE models SET created_at = '2999-01-01T00:00:00Z' WHERE id = ?", (newer.id,))
     assert done_since_last_model(store) == 0
+
+
+def test_only_marks_in_the_layer_trained_from_count_and_unchanged_data_is_not_due() -> None:
+    from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
+    from annotator.store.retrain import done_marks, layer_state, training_layer
+
+    store = ProjectStore.memory()
+    ids = [store.add_document(Document(f"text {n} of Kabul"), None) for n in range(4)]
+    alice = store.ensure_layer("alice", LayerKind.ANNOTATOR)
+    assert training_layer(store, "alice") == "alice"  # no gold: the analyst's own layer
+    gold = store.ensure_layer("gold", LayerKind.GOLD)
+    assert training_layer(store, "alice") == "gold"
+    store.set_setting("train.layer", "alice")
+    assert training_layer(store, "alice") == "alice"  # the layer chosen in the window wins
+    for document_id in ids[:2]:
+        store.set_status(gold.id, document_id, DocStatus.DONE)
+    set_retrain_every(store, 2)
+    store.set_status(alice.id, ids[0], DocStatus.DONE)
+    store.set_status(alice.id, ids[1], DocStatus.DONE)
+    assert done_marks(store, "gold") == 2 and done_marks(store, "alice") == 2 and done_marks(store) == 4
+    model = save_model(store, "gold", 2, "base", {}, b"x")
+    remember_baseline(store, model.name, done_marks(store, "gold"), "gold", layer_state(store, "gold"))
+    # The analyst's marks do not count towards a model trained from gold.
+    store.set_status(alice.id, ids[2], DocStatus.DONE)
+    store.set_status(alice.id, ids[3], DocStatus.DONE)
+    assert done_since_last_model(store, "gold") == 0 and not retrain_due(store, "gold")
+    # Marking gold's documents in progress and done again: two marks, but the same data.
+    store.set_status(gold.id, ids[0], DocStatus.IN_PROGRESS)
+    store.set_status(gold.id, ids[0], DocStatus.DONE)
+    store.set_status(gold.id, ids[1], DocStatus.IN_PROGRESS)
+    store.set_status(gold.id, ids[1], DocStatus.DONE)
+    store.set_setting("train.retrain_baseline", {**store.setting("train.retrain_baseline"), "marks": 0})
+    assert done_since_last_model(store, "gold") >= 2
+    assert not retrain_due(store, "gold")  # nothing gold holds changed
+    store.add_annotations(gold.id, ids[2], AnnotationSet((SpanAnnotation(Span(10, 15, "GPE")),)))
+    store.set_status(gold.id, ids[2], DocStatus.DONE)
+    assert retrain_due(store, "gold")
