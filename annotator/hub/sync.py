@@ -32,6 +32,11 @@ from annotator.store.project import ProjectStore
 
 PAGE = 1000
 
+PUSH_DELAY = 0.3
+"""Seconds the window waits after the last edit before it syncs (edits in a burst go together)."""
+SYNC_INTERVAL = 3.0
+"""Seconds between the window's background syncs (how soon it sees the team's work)."""
+
 
 @dataclass
 class SyncReport:
