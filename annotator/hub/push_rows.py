@@ -41,7 +41,7 @@ def _upsert(table: str) -> str:
     # version does not move and it does not come back in RETURNING.
     return (
         f"INSERT INTO {table} AS t (uid, layer, document, payload, client) "
-        "SELECT u, l, d, p::jsonb, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[]) AS x(u, l, d, p) "
+        "SELECT u, l, d, p, %s FROM jsonb_to_recordset(%s::jsonb) AS x(u text, l text, d text, p jsonb) "
         "ORDER BY u "
         "ON CONFLICT (uid) DO UPDATE SET deleted = false, payload = EXCLUDED.payload, layer = EXCLUDED.layer, "
         "document = EXCLUDED.document, client = EXCLUDED.client "
@@ -54,7 +54,7 @@ def _upsert(table: str) -> str:
 def _delete(table: str) -> str:
     # Made and removed between two syncs (not on the hub) or already deleted: nothing to write.
     return (
-        f"UPDATE {table} AS t SET deleted = true, client = %s FROM unnest(%s::text[]) AS x(u) "
+        f"UPDATE {table} AS t SET deleted = true, client = %s FROM jsonb_array_elements_text(%s::jsonb) AS x(u) "
         "WHERE t.uid = x.u AND NOT t.deleted RETURNING t.uid, t.version"
     )
 
@@ -80,15 +80,14 @@ def write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], c
     written = 0
     with conn.cursor() as cur:
         if live:
-            cur.execute(_upsert(table), (
-                client, [c.uid for c in live], [c.layer for c in live], [c.document for c in live],
-                [json.dumps(c.payload, ensure_ascii=False) for c in live],
-            ))
+            # The rows travel as one JSON parameter: encoded in C here, parsed in C there.
+            rows = [{"u": c.uid, "l": c.layer, "d": c.document, "p": c.payload} for c in live]
+            cur.execute(_upsert(table), (client, json.dumps(rows, ensure_ascii=False)))
             for uid, version in cur.fetchall():
                 versions[uid] = version
                 written += 1
         if deletes:
-            cur.execute(_delete(table), (client, deletes))
+            cur.execute(_delete(table), (client, json.dumps(deletes)))
             for uid, version in cur.fetchall():
                 versions[uid] = version
                 written += 1
@@ -104,15 +103,15 @@ def write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: s
     )
     if not rows:
         return 0
-    columns = list(zip(*rows))
+    data = json.dumps([dict(zip("ldscu", row)) for row in rows], ensure_ascii=False)
     with conn.cursor() as cur:
         cur.execute(
             "INSERT INTO statuses AS t (layer, document, status, created_at, updated_at, client) "
-            "SELECT l, d, s, c, u, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
-            "AS x(l, d, s, c, u) ORDER BY l, d "
+            "SELECT l, d, s, c, u, %s FROM jsonb_to_recordset(%s::jsonb) "
+            "AS x(l text, d text, s text, c text, u text) ORDER BY l, d "
             "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
             "client = EXCLUDED.client WHERE (t.status, t.updated_at) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.updated_at)",
-            (client, *[list(column) for column in columns]),
+            (client, data),
         )
         return max(cur.rowcount, 0)
 
