@@ -17,11 +17,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox
 
 from annotator.gui.actions import ActionSpec, install_actions
+from annotator.hub.sync import PUSH_DELAY, SYNC_INTERVAL  # (imports no driver: psycopg loads on first use)
 
 MY_QUEUE = "my_queue"
 """The document list's status-filter value for: assigned to me and not done."""
 
-SYNC_INTERVAL_MS = 3000
+SYNC_INTERVAL_MS = int(SYNC_INTERVAL * 1000)
+PUSH_DELAY_MS = int(PUSH_DELAY * 1000)
 
 HUB_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("connect_hub", "Connect to team &hub…", "connect_hub", "File", (), "Sync this project with the team's PostgreSQL hub"),
@@ -60,6 +62,10 @@ class HubPanel(QObject):
         self.team: Any = None  # the Team progress dialog, once opened
         self.timer = QTimer(self, interval=SYNC_INTERVAL_MS)
         self.timer.timeout.connect(self.sync_now)
+        # An edit is sent shortly after the last one of a burst, not on the next tick of the timer.
+        self.push_soon = QTimer(self, singleShot=True, interval=PUSH_DELAY_MS)
+        self.push_soon.timeout.connect(self._push_if_pending)
+        self._again = False  # an edit came while a sync was running: sync again when it ends
         self.finished.connect(self._finished)
         if self._link() is not None:
             self._add_queue_filter()
@@ -141,6 +147,18 @@ class HubPanel(QObject):
             self.team = TeamDialog(link.url, self.path, self.window)  # type: ignore[arg-type]
         self.team.open()
 
+    def edited(self) -> None:
+        """The window changed the project (an edit, a status): push it after a short pause."""
+        if not self._stopped and self._link() is not None:
+            self.push_soon.start()  # restarts: debounced to PUSH_DELAY after the last edit
+
+    def _push_if_pending(self) -> None:
+        from annotator.store import hub_local
+
+        # Only own changes start it: a pull's writes reach the window as a "status" too.
+        if self._link() is not None and hub_local.has_outgoing(self.window.store):  # type: ignore[attr-defined]
+            self.sync_now()
+
     def sync_now(self) -> None:
         if self._stopped:
             return  # the first sync is queued at start and may come after the window closed its project
@@ -149,6 +167,7 @@ class HubPanel(QObject):
 
     def _start(self, connect_url: str | None) -> None:
         if self._thread is not None and self._thread.is_alive():
+            self._again = True
             return
         self._thread = threading.Thread(target=self._work, args=(connect_url,), name="hub-sync", daemon=True)
         self._thread.start()
@@ -206,6 +225,9 @@ class HubPanel(QObject):
     def _finished(self, state: str, message: str) -> None:
         if self._stopped:
             return  # delivered after the window closed its project
+        if self._again:
+            self._again = False
+            self.push_soon.start()  # what was edited during that sync
         first_line, _, rest = message.partition("\n")
         if state in ("synced", "pending", "conflict"):
             if not self.timer.isActive():
@@ -234,6 +256,7 @@ class HubPanel(QObject):
     def stop(self) -> None:
         self._stopped = True
         self.timer.stop()
+        self.push_soon.stop()
         if self.team is not None:
             self.team.stop()
         if self._thread is not None:

@@ -207,6 +207,8 @@ class MainWindow(QMainWindow):
             self._sync_selection()
             if what == "annotations":
                 self.view.flush()  # on screen before the session writes the edit to disk
+            if what in ("annotations", "status"):
+                self.hub.edited()  # sent to the team hub shortly after (debounced)
             if what in ("annotations", "status", "project"):
                 # After the frame: the list's counts need not hold up the article's repaint.
                 self._stale_rows.add(current.id)

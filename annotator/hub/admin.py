@@ -65,38 +65,79 @@ def connect_project(store: ProjectStore, url: str) -> hub_local.HubLink:
     return hub_local.link(store, url, me.user, me.role, push_layers)
 
 
+def _corpus_rows(store: ProjectStore, skip: set[str]) -> Iterable[tuple]:
+    batch: list[Any] = []
+
+    def rows() -> Iterable[tuple]:
+        tokens = store.tokens_of([d.id for d in batch])  # type: ignore[misc]
+        for document in batch:
+            yield (
+                document.content_hash, document.text, document.title, document.date, document.source,
+                json.dumps(dict(document.extra), ensure_ascii=False) if document.extra else None, tokens.get(document.id),  # type: ignore[arg-type]
+            )
+
+    for document in store.documents():
+        if document.content_hash in skip:
+            continue
+        batch.append(document)
+        if len(batch) == 500:
+            yield from rows()
+            batch = []
+    if batch:
+        yield from rows()
+
+
+_CORPUS_COLUMNS = "content_hash, text, title, date, source, meta, tokens"
+
+
 def push_corpus(store: ProjectStore, url: str, batch: int = 2000) -> int:
-    """Upload the project's documents (and its label schema) to the hub; return how many were new."""
+    """Upload the project's documents (and its label schema) to the hub; return how many were new.
+
+    The documents the hub lacks go straight into its table with one ``COPY`` (their change
+    stamps are column defaults, no trigger runs); when another lead uploads the same documents
+    at the same moment, it is done again through a staging table that skips what is there."""
     from psycopg.types.json import Jsonb
 
+    psycopg = driver()
     with connect(url, autocommit=True) as conn:
         check_version(conn)
-        added = 0
+        schema = store.schema()
+        if schema is not None:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value "
+                "WHERE settings.value IS DISTINCT FROM EXCLUDED.value",
+                (SCHEMA_SETTING, Jsonb(schema.to_dict())),
+            )
+        hashes = [r[0] for r in store.db.execute("SELECT content_hash FROM documents")]
+        # The names travel as one JSON text (psycopg's array encoding of 100,000 strings costs seconds).
+        held = {r[0] for r in conn.execute(
+            "SELECT content_hash FROM documents WHERE content_hash IN (SELECT jsonb_array_elements_text(%s::jsonb))",
+            (json.dumps(hashes),),
+        )}
+        if len(held) == len(hashes):
+            return 0
+        try:
+            with conn.transaction():
+                with conn.cursor().copy(f"COPY documents ({_CORPUS_COLUMNS}) FROM STDIN") as copy:
+                    added = 0
+                    for row in _corpus_rows(store, held):
+                        copy.write_row(row)
+                        added += 1
+            return added
+        except psycopg.errors.UniqueViolation:
+            pass  # someone else added some of them meanwhile: the careful way below
         with conn.transaction():
-            schema = store.schema()
-            if schema is not None:
-                conn.execute(
-                    "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value "
-                    "WHERE settings.value IS DISTINCT FROM EXCLUDED.value",
-                    (SCHEMA_SETTING, Jsonb(schema.to_dict())),
-                )
             conn.execute(
                 "CREATE TEMP TABLE incoming (content_hash text, text text, title text, date text, source text, "
                 "meta jsonb, tokens bytea) ON COMMIT DROP"
             )
             with conn.cursor().copy("COPY incoming FROM STDIN") as copy:
-                for document in store.documents():
-                    copy.write_row((
-                        document.content_hash, document.text, document.title, document.date, document.source,
-                        json.dumps(dict(document.extra), ensure_ascii=False) if document.extra else None,
-                        store.tokens(document.id),  # type: ignore[arg-type]
-                    ))
-            added = conn.execute(
-                "INSERT INTO documents (content_hash, text, title, date, source, meta, tokens) "
-                "SELECT content_hash, text, title, date, source, meta, tokens FROM incoming "
+                for row in _corpus_rows(store, held):
+                    copy.write_row(row)
+            return int(conn.execute(
+                f"INSERT INTO documents ({_CORPUS_COLUMNS}) SELECT {_CORPUS_COLUMNS} FROM incoming "
                 "ON CONFLICT (content_hash) DO NOTHING"
-            ).rowcount
-    return added
+            ).rowcount)
 
 
 @dataclass

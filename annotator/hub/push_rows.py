@@ -1,4 +1,7 @@
-"""The hub side of a push: lock the rows a batch touches, write each kind, and word a refusal.
+"""The hub side of a push: lock the gold rows a batch touches, write each kind, and word a refusal.
+
+A batch of any size is a bounded number of statements: per kind at most one lock (gold only),
+one multi-row upsert and one multi-row delete; one for statuses.
 
 Called by :func:`annotator.hub.sync.push` inside its hub transaction; every function here only
 reads or writes the hub through the connection it is given (no transaction of its own).
@@ -6,6 +9,7 @@ reads or writes the hub through the connection it is given (no transaction of it
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from annotator.model.layer import GOLD
@@ -26,71 +30,88 @@ def lock_rows(conn: Any, table: str, changes: list[hub_local.OutgoingChange]) ->
         for r in cur.execute(
             f"SELECT uid, layer, document, deleted, payload, version, client, changed_by FROM {table} "
             "WHERE uid = ANY(%s) ORDER BY uid FOR UPDATE",
-            ([c.uid for c in changes],),
+            (sorted(c.uid for c in changes),),
         )
     }
 
 
+def _upsert(table: str) -> str:
+    # One statement for any number of rows; rows in uid order so two pushes lock in the same
+    # order. A row the hub already holds unchanged (a repeat after a crash) is not written: its
+    # version does not move and it does not come back in RETURNING.
+    return (
+        f"INSERT INTO {table} AS t (uid, layer, document, payload, client) "
+        "SELECT u, l, d, p, %s FROM jsonb_to_recordset(%s::jsonb) AS x(u text, l text, d text, p jsonb) "
+        "ORDER BY u "
+        "ON CONFLICT (uid) DO UPDATE SET deleted = false, payload = EXCLUDED.payload, layer = EXCLUDED.layer, "
+        "document = EXCLUDED.document, client = EXCLUDED.client "
+        "WHERE (t.deleted, t.payload, t.layer, t.document) IS DISTINCT FROM "
+        "(false, EXCLUDED.payload, EXCLUDED.layer, EXCLUDED.document) "
+        "RETURNING uid, version"
+    )
+
+
+def _delete(table: str) -> str:
+    # Made and removed between two syncs (not on the hub) or already deleted: nothing to write.
+    return (
+        f"UPDATE {table} AS t SET deleted = true, client = %s FROM jsonb_array_elements_text(%s::jsonb) AS x(u) "
+        "WHERE t.uid = x.u AND NOT t.deleted RETURNING t.uid, t.version"
+    )
+
+
 def write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
                 versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
-    """Write the changes of one annotation kind; return how many rows changed on the hub."""
-    from psycopg.types.json import Jsonb
-
-    cur = conn.cursor()
-    inserts, deletes, updates = [], [], []
-    for change in changes:
-        row = current.get(change.uid)
+    """Write the changes of one annotation kind in at most two statements; return how many rows
+    changed on the hub. ``current``: the locked hub rows of the gold changes among them (the
+    others need no lock: only their owner writes them)."""
+    live: list[hub_local.OutgoingChange] = []
+    deletes: list[str] = []
+    for change in sorted(changes, key=lambda c: c.uid):
         deleted = change.payload is None
-        if row is not None and row["deleted"] == deleted and (deleted or (row["payload"] == change.payload and row["layer"] == change.layer)):
-            versions[change.uid] = row["version"]  # already there: a repeat after a crash, or nothing new
-            continue
-        if row is None and deleted:
-            continue  # made and removed between two syncs: the hub never needs to know
-        if change.layer == GOLD and row is not None and row["version"] != change.base_version:
-            refused.append((change, row))
-            continue
-        if row is None:
-            inserts.append((change.uid, change.layer, change.document, Jsonb(change.payload), client))
-        elif deleted:
-            deletes.append((client, change.uid))
-        else:
-            updates.append((Jsonb(change.payload), change.layer, change.document, client, change.uid))
-    # Batched statements (pipelined by psycopg), each row's new version coming back with it.
-    statements = (
-        (f"INSERT INTO {table} (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s) RETURNING uid, version", inserts),
-        (f"UPDATE {table} SET deleted = true, client = %s WHERE uid = %s RETURNING uid, version", deletes),
-        (f"UPDATE {table} SET deleted = false, payload = %s, layer = %s, document = %s, client = %s WHERE uid = %s "
-         "RETURNING uid, version", updates),
-    )
+        if change.layer == GOLD:
+            row = current.get(change.uid)
+            if row is not None and row["deleted"] == deleted and (deleted or (row["payload"] == change.payload and row["layer"] == change.layer)):
+                versions[change.uid] = row["version"]  # already there: nothing new
+                continue
+            if row is not None and row["version"] != change.base_version:
+                refused.append((change, row))
+                continue
+        (deletes.append(change.uid) if deleted else live.append(change))
     written = 0
-    for statement, rows in statements:
-        if not rows:
-            continue
-        cur.executemany(statement, rows, returning=True)
-        while True:
+    with conn.cursor() as cur:
+        if live:
+            # The rows travel as one JSON parameter: encoded in C here, parsed in C there.
+            rows = [{"u": c.uid, "l": c.layer, "d": c.document, "p": c.payload} for c in live]
+            cur.execute(_upsert(table), (client, json.dumps(rows, ensure_ascii=False)))
             for uid, version in cur.fetchall():
                 versions[uid] = version
                 written += 1
-            if not cur.nextset():
-                break
+        if deletes:
+            cur.execute(_delete(table), (client, json.dumps(deletes)))
+            for uid, version in cur.fetchall():
+                versions[uid] = version
+                written += 1
     return written
 
 
 def write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
-    rows = [
-        (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"], client)
+    """All status changes of a batch in one statement (in key order: no deadlock)."""
+    rows = sorted(
+        (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"])
         for c in changes
         if c.payload is not None
-    ]
+    )
     if not rows:
         return 0
+    data = json.dumps([dict(zip("ldscu", row)) for row in rows], ensure_ascii=False)
     with conn.cursor() as cur:
-        cur.executemany(
-            "INSERT INTO statuses (layer, document, status, created_at, updated_at, client) VALUES (%s, %s, %s, %s, %s, %s) "
+        cur.execute(
+            "INSERT INTO statuses AS t (layer, document, status, created_at, updated_at, client) "
+            "SELECT l, d, s, c, u, %s FROM jsonb_to_recordset(%s::jsonb) "
+            "AS x(l text, d text, s text, c text, u text) ORDER BY l, d "
             "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
-            "client = EXCLUDED.client WHERE (statuses.status, statuses.updated_at) IS DISTINCT FROM "
-            "(EXCLUDED.status, EXCLUDED.updated_at)",
-            rows,
+            "client = EXCLUDED.client WHERE (t.status, t.updated_at) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.updated_at)",
+            (client, data),
         )
         return max(cur.rowcount, 0)
 

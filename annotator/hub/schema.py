@@ -1,11 +1,12 @@
 """The hub's tables, row-level security and the migrations that create them.
 
-Every synced table carries the same bookkeeping columns: ``seq`` (from one shared sequence: the
-change log), ``version`` (counts writes to the row: optimistic checks), ``changed_by`` (the role
-that wrote it) and ``changed_at``. One trigger stamps them, so a client cannot forge them. The
-trigger also takes one transaction-wide lock before drawing a number, so numbers are handed out
-in commit order: a client that has pulled everything up to ``n`` can never later see a commit
-below ``n`` appear (the classic hole of sequence-based change feeds).
+Every synced table carries the same bookkeeping columns: ``seq`` (from one shared sequence),
+``tx`` (the change log: the writing transaction, see :mod:`annotator.hub.schema_v2`),
+``version`` (counts writes to the row: optimistic checks), ``changed_by`` (the role that wrote
+it) and ``changed_at``. The server stamps them (defaults clients may not override, and a trigger
+on update), so a client cannot forge them. Version 1 serialised every writer with one lock so
+that ``seq`` came in commit order; version 2 drops that lock and pulls by ``tx`` below the oldest
+transaction still running, which needs no lock (no writer waits for another).
 
 Annotations are a table per kind (``spans``, ``events``, ``relations``) of the same shape: a
 ``uid``, the ``layer`` and ``document`` they belong to, a ``deleted`` tombstone and the JSON
@@ -21,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.hub.connection import HubError
+from annotator.hub.schema_v2 import V2
 
 _COMMON = """
     seq bigint NOT NULL DEFAULT 0,
@@ -200,7 +202,7 @@ def _security() -> str:
 
 _V1_FULL = _V1 + _stamps() + "\n" + _security() + "\nINSERT INTO layers (name, kind) VALUES ('gold', 'gold');\n"
 
-MIGRATIONS: tuple[str, ...] = (_V1_FULL,)
+MIGRATIONS: tuple[str, ...] = (_V1_FULL, V2)
 """Migration ``i`` takes a hub from version ``i`` to ``i + 1``."""
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -7,10 +7,14 @@ what it already took. Writes compare with what the hub holds, so a repeated row 
 (its version does not move). Gold rows carry the version the reviewer last saw: when the hub
 holds a newer one the write is refused, reported, and the hub's state replaces the local one.
 
-Pull: in one repeatable-read snapshot, everything with a change number above the local mark up
-to the highest visible one, applied locally in pages; the mark moves only after the last page,
-so an interrupted pull is simply pulled again (applying a row twice writes the same state).
-An unchanged hub costs one query.
+Pull: in one repeatable-read snapshot, everything with a change mark (``tx``) above the local
+mark and below the snapshot's horizon (the oldest transaction still running: below it every
+change is final, see :mod:`annotator.hub.schema_v2`), except this project's own rows, applied
+locally in pages; the mark moves only after the last page, so an interrupted pull is simply
+pulled again (applying a row twice writes the same state). An unchanged hub costs one query.
+
+No push waits for another: only the gold rows a batch changes are locked (reviewers share
+them); each batch is a bounded number of statements whatever its size.
 """
 
 from __future__ import annotations
@@ -22,10 +26,16 @@ from annotator.hub.connection import HubError, Identity, connect, driver, identi
 from annotator.hub.kinds import KINDS
 from annotator.hub.push_rows import conflict_message, dict_cursor, lock_rows, write_kind, write_statuses
 from annotator.hub.schema import SYNCED_TABLES, check_version
+from annotator.model.layer import GOLD
 from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
 PAGE = 1000
+
+PUSH_DELAY = 0.3
+"""Seconds the window waits after the last edit before it syncs (edits in a burst go together)."""
+SYNC_INTERVAL = 3.0
+"""Seconds between the window's background syncs (how soon it sees the team's work)."""
 
 
 @dataclass
@@ -103,15 +113,16 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         versions: dict[str, int] = {}
         refused: list[tuple[hub_local.OutgoingChange, dict]] = []
         with conn.transaction():
-            by_kind = {kind: [c for c in out.changes if c.kind == kind] for kind in KINDS}
-            current = {kind: lock_rows(conn, KINDS[kind], mine) for kind, mine in by_kind.items() if mine}
-            # The change-number lock only now, after the row locks: it serialises the writes of all
-            # clients, so it is held for as short a time as possible. Row locks are taken before
-            # it and in uid order, and rows locked after it (statuses) only by its holder: no deadlock.
-            conn.execute("SELECT pg_advisory_xact_lock(4147)")
-            for kind, mine in by_kind.items():
+            # No lock beyond the rows written: pushes of different analysts run side by side.
+            # Gold rows (shared by reviewers) are locked in uid order, kind by kind, before any
+            # write; the rest of a batch is rows only this user writes. The change log needs no
+            # lock at all (see annotator.hub.schema_v2).
+            for kind, table in KINDS.items():
+                mine = [c for c in out.changes if c.kind == kind]
                 if mine:
-                    report.pushed += write_kind(conn, KINDS[kind], mine, current[kind], link.client_id, versions, refused)
+                    gold = [c for c in mine if c.layer == GOLD]
+                    current = lock_rows(conn, table, gold) if gold else {}
+                    report.pushed += write_kind(conn, table, mine, current, link.client_id, versions, refused)
             report.pushed += write_statuses(conn, [c for c in out.changes if c.kind == "status"], link.client_id)
             if during is not None:
                 during()
@@ -130,9 +141,18 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
 # -- pull -----------------------------------------------------------------------------------------
 
 
-def _max_seq(conn: Any) -> int:
-    parts = " UNION ALL ".join(f"SELECT max(seq) AS m FROM {t}" for t in SYNCED_TABLES)
-    return int(conn.execute(f"SELECT coalesce(max(m), 0) FROM ({parts}) s").fetchone()[0])
+def _news(conn: Any, last: int) -> tuple[int, int]:
+    """The horizon (every change below it is final and visible) and how many changes lie between
+    the mark and it (counted up to a cap: enough to choose how to fetch them); one query."""
+    cap = 2 * PAGE + 1
+    parts = " UNION ALL ".join(
+        f"(SELECT 1 FROM {t}, w WHERE {t}.tx > %(last)s AND {t}.tx < w.h LIMIT {cap})" for t in SYNCED_TABLES
+    )
+    row = conn.execute(
+        f"WITH w AS (SELECT hub_horizon() AS h) SELECT (SELECT h FROM w), (SELECT count(*) FROM ({parts}) c)",
+        {"last": last},
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 _DOC_COLUMNS = "d.content_hash, d.text, d.title, d.date, d.source, d.meta, d.tokens, d.version"
@@ -153,30 +173,33 @@ def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
     conn, me = hub.conn, hub.me
     last = link.pulled_seq
     psycopg = driver()
-    if _max_seq(conn) <= last:  # nothing new: one round trip (autocommit), no transaction
+    _, waiting = _news(conn, last)
+    if not waiting:  # nothing new: one round trip (autocommit), no transaction
         report.mark = last
         return
     # One snapshot for the whole pull: the mark and the rows agree.
     conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
     try:
         with conn.transaction():
-            _pull_snapshot(conn, me, store, report, last)
+            _pull_snapshot(conn, me, store, report, last, link.client_id, small=waiting <= 2 * PAGE)
     finally:
         conn.isolation_level, conn.read_only = None, False
 
 
-def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int) -> None:
-    upto = _max_seq(conn)
+def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int, client: str,
+                   small: bool) -> None:
+    # The first statement takes the snapshot: its horizon is the one that bounds what it sees.
+    horizon = int(conn.execute("SELECT hub_horizon()").fetchone()[0])
+    upto = max(last, horizon - 1)  # everything up to here is final: the next pull starts above it
     report.mark = upto
     if upto <= last:
         return
     everything = me.lead or me.reviewer
     window = (last, upto)
-    small = upto - last <= 2 * PAGE  # at most that many rows changed: fetch them in one go
     cur = dict_cursor(conn)
-    cur.execute("SELECT key, value, version FROM settings WHERE seq > %s AND seq <= %s", window)
+    cur.execute("SELECT key, value, version FROM settings WHERE tx > %s AND tx <= %s", window)
     pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
-    cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE seq > %s AND seq <= %s", window)
+    cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE tx > %s AND tx <= %s", window)
     pages.append([{"kind": "layer", **r} for r in cur.fetchall()])
     buffer = _Buffer(store, report, last)
     for page in pages:
@@ -187,13 +210,13 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
         " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = current_user::text AND x.document = t.document)"
     )
     if everything:
-        doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.seq > %s AND d.seq <= %s ORDER BY d.seq"
+        doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.tx > %s AND d.tx <= %s ORDER BY d.tx, d.seq"
     else:
         # Documents never change once on the hub (they are named by their content): new
         # assignments say which ones to fetch.
         doc_query = (
             f"SELECT {_DOC_COLUMNS} FROM assignments a JOIN documents d ON d.content_hash = a.document "
-            "WHERE a.analyst = current_user::text AND a.seq > %s AND a.seq <= %s"
+            "WHERE a.analyst = current_user::text AND a.tx > %s AND a.tx <= %s"
         )
     new_documents: list[str] = []
     # Names first, texts only of the documents this project lacks (a lead already holds them all).
@@ -210,23 +233,27 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     if new_documents:
         hub_local.unpark(store)  # held-back changes may now be sendable
     whose = "" if everything else " AND analyst = current_user::text"  # an analyst needs only their own
+    # This project's own rows never come back: it holds them already (their versions came back
+    # with the push).
+    theirs = " AND t.client IS DISTINCT FROM %s"
+    window_theirs = (*window, client)
     queries = [(
         "assignment",
-        f"SELECT document, analyst, active FROM assignments WHERE seq > %s AND seq <= %s{whose} ORDER BY seq",
+        f"SELECT document, analyst, active FROM assignments WHERE tx > %s AND tx <= %s{whose} ORDER BY tx, seq",
         window,
     )]
     queries.append((
         "status",
         "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
-        f"AS payload, client FROM statuses t WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
-        window,
+        f"AS payload, client FROM statuses t WHERE tx > %s AND tx <= %s{mine}{theirs} ORDER BY tx, seq",
+        window_theirs,
     ))
     for kind, table in KINDS.items():
         queries.append((
             kind,
             f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
-            f"WHERE seq > %s AND seq <= %s{mine} ORDER BY seq",
-            window,
+            f"WHERE tx > %s AND tx <= %s{mine}{theirs} ORDER BY tx, seq",
+            window_theirs,
         ))
     if new_documents and not everything:
         # Documents just assigned: their older annotations are below the mark, fetch them whole.
@@ -234,14 +261,14 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
         queries.append((
             "status",
             "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', "
-            "updated_at) AS payload, NULL AS client FROM statuses WHERE document = ANY(%s) AND seq <= %s",
+            "updated_at) AS payload, NULL AS client FROM statuses WHERE document = ANY(%s) AND tx <= %s",
             backfill,
         ))
         for kind, table in KINDS.items():
             queries.append((
                 kind,
                 f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
-                "WHERE document = ANY(%s) AND seq <= %s",
+                "WHERE document = ANY(%s) AND tx <= %s",
                 backfill,
             ))
     for i, (kind, query, params) in enumerate(queries):

@@ -9,15 +9,18 @@ Phases, on a server this script starts in a temporary folder (Debian's binaries,
 3. unchanged sync: a sync with nothing to send or fetch, on a kept connection (the window) and a
    fresh one (the command line), for the lead's project (all N documents) and an analyst's
    (2N/analysts), against a raw ``SELECT 1`` round trip. Goal: under 50 ms whatever the size.
-4. latency: ``--analysts`` processes (default 20) each make ``--edits`` edits (default 500) at
-   20 per second, one transaction each, while a thread syncs every 0.25 s; an edit's latency is
-   from its local commit to the end of the sync that delivered it. Raw: one ``INSERT`` and commit
-   per edit at the same pace. Median and p99 over all edits (one run each: 10,000 samples).
-5. throughput: every process makes its edits offline, then all sync at once; edits/s from the
-   start to the last process done, against each process inserting the same rows with psycopg in
-   one transaction; alternated, ``--runs`` times each.
+4. latency at the window's real settings (``PUSH_DELAY`` after the last edit, a sync every
+   ``SYNC_INTERVAL``): ``--analysts`` processes each make ``--latency-edits`` edits, one every
+   ``--pace`` seconds on average; an edit's latency runs from its local commit to the end of the
+   colleague's sync that brought it into the colleague's file (each document has two analysts).
+5. throughput: processes make ``--edits`` edits offline, then all sync at once (push, then
+   pull); edits/s from the start to the last process done, against each process inserting the
+   same rows with psycopg ``executemany`` in one transaction; alternated, ``--runs`` times each;
+   for one client alone and for all of them.
+6. the lead's views with a status for every assignment: assignment, ``hub progress``, the Team
+   window's two queries (with EXPLAIN ANALYZE).
 
-    python tests/benchmarks/bench_hub.py [--documents 100000] [--analysts 20] [--edits 500] [--runs 5]
+    python tests/benchmarks/bench_hub.py [--documents 100000] [--analysts 50] [--edits 500] [--runs 5]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import random
 import shutil
 import statistics
 import sys
@@ -44,7 +48,6 @@ from annotator.model.annotations import Span, SpanAnnotation  # noqa: E402
 from annotator.model.changes import Change  # noqa: E402
 from annotator.model.document import Document  # noqa: E402
 
-SYNC_PAUSE = 0.25  # between two syncs of one analyst (the window waits 3 s): 20 busy loops would only fight for the CPU
 WORDS = "officials met delegates from the region on monday to discuss the harbour project and its funding".split()
 
 
@@ -72,18 +75,21 @@ def build_lead(path: Path, documents: int) -> None:
 
 
 def raw_copy(url: str, lead: Path) -> float:
+    """The same rows (every column push-corpus sends, tokens included) COPYed into a plain table."""
     import psycopg
 
+    from annotator.hub.admin import _corpus_rows
     from annotator.store.project import ProjectStore
 
     with psycopg.connect(url, autocommit=True) as conn, ProjectStore.open(lead) as store:
         conn.execute("DROP TABLE IF EXISTS raw_documents")
-        conn.execute("CREATE TABLE raw_documents (content_hash text PRIMARY KEY, text text, title text, date text, source text)")
+        conn.execute("CREATE TABLE raw_documents (content_hash text PRIMARY KEY, text text, title text, date text, "
+                     "source text, meta jsonb, tokens bytea)")
         start = time.perf_counter()
         with conn.transaction():
             with conn.cursor().copy("COPY raw_documents FROM STDIN") as copy:
-                for d in store.documents():
-                    copy.write_row((d.content_hash, d.text, d.title, d.date, d.source))
+                for row in _corpus_rows(store, set()):
+                    copy.write_row(row)
         return time.perf_counter() - start
 
 
@@ -109,40 +115,51 @@ def _edit(store, layer_id: int, document_id: int, i: int) -> str:
     return span.uid
 
 
-def latency_worker(args: tuple[str, str, int, float]) -> tuple[list[float], list[tuple[float, float]]]:
-    """Edits at a steady pace while a thread syncs continuously; latency of each edit, and the
-    (push, pull) seconds of each sync."""
-    from annotator.hub.sync import Hub, SyncReport, pull, push
+def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float], dict[str, float], int]:
+    """An analyst's window at its real settings: an edit every ``pace`` seconds; a sync
+    PUSH_DELAY after the last edit and every SYNC_INTERVAL. Returns when each own edit was
+    committed, when each colleague's edit arrived in this file, and the number of syncs."""
+    from annotator.hub.sync import PUSH_DELAY, SYNC_INTERVAL, Hub, sync
     from annotator.store import hub_local
     from annotator.store.project import ProjectStore
 
     path, user, edits, pace = args
     edited: dict[str, float] = {}
-    latencies: list[float] = []
-    phases: list[tuple[float, float]] = []
-    lock = threading.Lock()
+    arrived: dict[str, float] = {}
+    wake = threading.Event()
     done = threading.Event()
+    last_edit = [0.0]
+    syncs = [0]
 
-    def syncing() -> None:
+    def syncing() -> None:  # the window's two timers, on the window's worker thread
         with ProjectStore.open(path) as store:
             hub = Hub(hub_local.get_link(store).url)  # type: ignore[union-attr]
+            own = store.layer(user).id  # type: ignore[union-attr]
+            seen = int(store.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
+            next_tick = time.time() + SYNC_INTERVAL
+            stop_at = None
             while True:
-                finished = done.is_set()
-                started = time.time()
-                report = SyncReport()
-                push(hub, store, report)
-                pushed = time.time()
-                pull(hub, store, report)
+                now = time.time()
+                due = min(next_tick, last_edit[0] + PUSH_DELAY if wake.is_set() else next_tick)
+                if now < due:
+                    time.sleep(min(due - now, 0.05))
+                    continue
+                if wake.is_set() and now >= last_edit[0] + PUSH_DELAY:
+                    wake.clear()
+                if now >= next_tick:
+                    next_tick = now + SYNC_INTERVAL
+                sync(hub, store)
+                syncs[0] += 1
                 ended = time.time()
-                phases.append((pushed - started, ended - pushed))
-                with lock:
-                    for uid, at in list(edited.items()):
-                        if at < started:
-                            latencies.append(ended - at)
-                            del edited[uid]
-                    if finished and not edited:
+                for (uid, row_id) in store.db.execute(
+                    "SELECT uid, id FROM spans WHERE id > ? AND layer_id != ?", (seen, own)
+                ).fetchall():
+                    arrived.setdefault(uid, ended)
+                seen = int(store.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
+                if done.is_set():
+                    stop_at = stop_at or ended + 2 * SYNC_INTERVAL + 1  # colleagues' last edits
+                    if ended > stop_at:
                         break
-                time.sleep(SYNC_PAUSE)
             hub.close()
 
     thread = threading.Thread(target=syncing)
@@ -151,31 +168,13 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[list[float], list
         layer = store.layer(user)
         documents = store.document_ids()
         for i in range(edits):
-            uid = _edit(store, layer.id, documents[i % len(documents)], i)  # type: ignore[union-attr]
-            with lock:
-                edited[uid] = time.time()
-            time.sleep(pace)
+            time.sleep(pace * (0.5 + random.random()))
+            uid = _edit(store, layer.id, documents[i % 50], i)  # type: ignore[union-attr]
+            edited[uid] = last_edit[0] = time.time()
+            wake.set()
     done.set()
     thread.join()
-    return latencies, phases
-
-
-def raw_latency_worker(args: tuple[str, str, int, float]) -> list[float]:
-    import psycopg
-    from psycopg.types.json import Jsonb
-
-    url, user, edits, pace = args
-    latencies = []
-    with psycopg.connect(url, autocommit=True) as conn:
-        for i in range(edits):
-            start = time.time()
-            conn.execute(
-                "INSERT INTO raw_spans (uid, layer, payload) VALUES (%s, %s, %s)",
-                (f"{user}-{i}-{start}", user, Jsonb({"start_char": i % 30, "end_char": i % 30 + 5, "label": "ORG"})),
-            )
-            latencies.append(time.time() - start)
-            time.sleep(pace)
-    return latencies
+    return edited, arrived, syncs[0]
 
 
 def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
@@ -212,9 +211,11 @@ def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=100_000)
-    parser.add_argument("--analysts", type=int, default=20)
+    parser.add_argument("--analysts", type=int, default=50)
     parser.add_argument("--edits", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pace", type=float, default=2.0, help="seconds between an analyst's edits (latency phase)")
+    parser.add_argument("--latency-edits", type=int, default=20, help="edits per analyst in the latency phase")
     parser.add_argument("--port", type=int, default=None, help="default: a free one in 55500-55599")
     args = parser.parse_args()
     binaries = server_binaries()
@@ -312,47 +313,84 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
         print(f"unchanged sync ({label}, {docs:,} documents): kept connection {_stats(kept)} ms; "
               f"new connection {_stats(fresh)} ms; raw SELECT 1 {_stats(bare)} ms")
 
-    # 4. latency
-    pace = 0.05
-    jobs4 = [(str(work / f"{u}.db"), u, args.edits, pace) for u in _analysts(args.analysts)]
+    # 4. latency at the window's settings: edit -> colleague's file
+    from annotator.hub.sync import PUSH_DELAY, SYNC_INTERVAL
+
+    pace = args.pace
+    count = args.latency_edits
+    jobs4 = [(str(work / f"{u}.db"), u, count, pace) for u in _analysts(args.analysts)]
     start = time.perf_counter()
     with context.Pool(args.analysts) as pool:
         results = pool.map(latency_worker, jobs4)
-    latencies = [x for chunk, _ in results for x in chunk]
-    phases = [p for _, chunk in results for p in chunk]
-    app_wall = time.perf_counter() - start
-    print(f"  {len(phases)} syncs during the edits: push {_stats([p[0] * 1000 for p in phases])} ms, "
-          f"pull {_stats([p[1] * 1000 for p in phases])} ms")
-    raw_jobs = [(server.url(u, database), u, args.edits, pace) for u in _analysts(args.analysts)]
-    with context.Pool(args.analysts) as pool:
-        raw_latencies = [x for chunk in pool.map(raw_latency_worker, raw_jobs) for x in chunk]
+    wall = time.perf_counter() - start
+    edited = {uid: at for own, _, _ in results for uid, at in own.items()}
+    seen = [at - edited[uid] for _, arrived, _ in results for uid, at in arrived.items() if uid in edited]
+    syncs = sum(n for *_, n in results)
 
     def pct(values: list[float], q: float) -> float:
         ordered = sorted(values)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
-    print(f"edit-to-hub latency ({len(latencies):,} edits, {args.analysts} analysts at {1 / pace:.0f} edits/s each, "
-          f"{app_wall:.0f} s): median {pct(latencies, 0.5):.1f} ms, p99 {pct(latencies, 0.99):.1f} ms; "
-          f"raw INSERT+commit per edit: median {pct(raw_latencies, 0.5):.2f} ms, p99 {pct(raw_latencies, 0.99):.2f} ms")
+    print(f"edit-to-colleague latency (window settings: push {PUSH_DELAY:g} s after the last edit, sync every "
+          f"{SYNC_INTERVAL:g} s; {args.analysts} analysts, an edit every {pace:g} s on average each, {len(seen):,} of "
+          f"{len(edited):,} edits seen by the colleague sharing the document, {syncs:,} syncs, {wall:.0f} s): "
+          f"median {pct(seen, 0.5):.0f} ms, p90 {pct(seen, 0.9):.0f} ms, p99 {pct(seen, 0.99):.0f} ms")
 
-    # 5. throughput
-    app_rates, raw_rates = [], []
-    total = args.analysts * args.edits
-    for _ in range(args.runs):
-        for mode in ("app", "raw"):
-            barrier = context.Manager().Barrier(args.analysts + 1)
-            target = [
-                (str(work / f"{u}.db") if mode == "app" else server.url(u, database), u, args.edits, barrier, mode)
-                for u in _analysts(args.analysts)
-            ]
-            with context.Pool(args.analysts) as pool:
-                result = pool.map_async(throughput_worker, target)
-                barrier.wait()
-                start = time.time()
-                ends = result.get()
-            (app_rates if mode == "app" else raw_rates).append(total / (max(ends) - start))
-    print(f"throughput ({total:,} edits from {args.analysts} processes at once): app {_stats(app_rates)} edits/s; "
-          f"raw executemany {_stats(raw_rates)} edits/s; ratio app/raw {statistics.median(app_rates) / statistics.median(raw_rates):.2f}")
+    # 5. throughput: everyone at once, and one client alone, each against raw psycopg writing the same rows
+    def rates(analysts: list[str]) -> tuple[list[float], list[float]]:
+        app_rates, raw_rates = [], []
+        total = len(analysts) * args.edits
+        for _ in range(args.runs):
+            for mode in ("app", "raw"):
+                barrier = context.Manager().Barrier(len(analysts) + 1)
+                target = [
+                    (str(work / f"{u}.db") if mode == "app" else server.url(u, database), u, args.edits, barrier, mode)
+                    for u in analysts
+                ]
+                with context.Pool(len(analysts)) as pool:
+                    result = pool.map_async(throughput_worker, target)
+                    barrier.wait()
+                    start = time.time()
+                    ends = result.get()
+                (app_rates if mode == "app" else raw_rates).append(total / (max(ends) - start))
+        return app_rates, raw_rates
+
+    everyone = _analysts(args.analysts)
+    one_app, one_raw = rates(everyone[:1])
+    all_app, all_raw = rates(everyone)
+    print(f"throughput, one client alone ({args.edits} edits): app {_stats(one_app)} edits/s; raw executemany "
+          f"{_stats(one_raw)} edits/s; ratio app/raw {statistics.median(one_app) / statistics.median(one_raw):.2f}")
+    print(f"throughput ({len(everyone) * args.edits:,} edits from {len(everyone)} processes at once, each pushing then "
+          f"pulling): app {_stats(all_app)} edits/s; raw executemany {_stats(all_raw)} edits/s; ratio app/raw "
+          f"{statistics.median(all_app) / statistics.median(all_raw):.2f}; "
+          f"{statistics.median(all_app) / statistics.median(one_app):.1f}x one client alone")
+
+    # 6. the lead's views over the whole team: statuses for every assignment (half done), then
+    # assignment (a second run: nothing new), progress and the Team window's two queries.
+    with server.admin(database) as conn:
+        conn.execute(
+            "INSERT INTO statuses (layer, document, status, created_at, updated_at) "
+            "SELECT analyst, document, CASE WHEN hashtext(document) % 2 = 0 THEN 'done' ELSE 'in_progress' END, 'x', 'x' "
+            "FROM assignments ON CONFLICT DO NOTHING"
+        )
+        conn.execute("ANALYZE")
+    from annotator.hub.admin import progress
+    from annotator.hub.team import _ANALYSTS, _DOCUMENTS, team_progress
+
+    lead_url = server.url("lead", database)
+    for label, call in (
+        ("assign (nothing new)", lambda: assign(lead_url, 2, everyone)),
+        ("hub progress", lambda: progress(lead_url)),
+        ("Team window (both tables)", lambda: team_progress(lead_url)),
+    ):
+        times = []
+        for _ in range(max(args.runs, 5)):
+            t = time.perf_counter(); call(); times.append(time.perf_counter() - t)
+        print(f"{label:26} {_stats(times)} s")
+    with server.admin(database) as conn:
+        for label, query in (("per analyst", _ANALYSTS), ("per document", _DOCUMENTS)):
+            plan_ = [r[0] for r in conn.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + query)]
+            print(f"EXPLAIN ANALYZE Team window {label}: {plan_[-1].strip()}")
 
 
 if __name__ == "__main__":

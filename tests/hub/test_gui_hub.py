@@ -96,3 +96,25 @@ def test_connect_to_team_hub_from_the_file_menu(qtbot, hub, analyst_file: Path, 
         assert "password" not in hub_local.get_link(window.store).url  # type: ignore[union-attr]
     finally:
         _dispose(window)
+
+
+def test_an_edit_is_sent_shortly_after_without_waiting_for_the_timer(qtbot, hub, analyst_file: Path) -> None:
+    window = _window(qtbot, analyst_file, "ann1")
+    try:
+        qtbot.waitUntil(lambda: window.hub.indicator.text() == "Hub: synced", timeout=20000)
+        window.hub.timer.stop()  # no background tick: only the edit can start the sync
+        document = window.store.document_ids()[0]
+        window.open_document(document)
+        assert window.session.set_status(DocStatus.DONE) is None  # a user action in the window
+        assert window.hub.push_soon.isActive()
+        content_hash = window.store.document(document).content_hash  # type: ignore[union-attr]
+
+        def on_hub() -> bool:
+            with hub.admin() as conn:
+                return conn.execute(
+                    "SELECT status FROM statuses WHERE layer = 'ann1' AND document = %s", (content_hash,)
+                ).fetchone() == ("done",)
+
+        qtbot.waitUntil(on_hub, timeout=20000)
+    finally:
+        _dispose(window)
