@@ -287,6 +287,9 @@ class ScoresDialog(QDialog):
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll)
+        from annotator.gui.model_savings import savings_panel  # issue 19: what the model saves
+
+        layout.addWidget(savings_panel(report, parent))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.resuggest_button = QPushButton("Re-suggest documents not done")
         self.resuggest_button.setToolTip("Suggest again, with the new model, for every document you have not marked done; your decisions stay as they are")

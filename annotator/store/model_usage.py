@@ -167,3 +167,17 @@ def model_usage(
         _summary(working_times(store, until=since, documents=documents, idle_seconds=idle_seconds)),
         idle_seconds,
     )
+
+
+def usage_before(store: ProjectStore, model_name: str | None) -> tuple[str, dict, ModelUsage] | None:
+    """For a training result: the usage of the model stored just before ``model_name`` (the one the
+    analysts have been working with), as ``(its name, its stored scores, usage)``; or, without one,
+    that of ``model_name`` itself; None when the project stores no model."""
+    from annotator.store.models import list_models
+
+    models = list_models(store)
+    if not models:
+        return None
+    index = next((n for n, m in enumerate(models) if m.name == model_name), len(models))
+    chosen = models[index - 1] if index > 0 else models[0]
+    return chosen.name, chosen.scores, model_usage(store, chosen.name, chosen.created_at)
