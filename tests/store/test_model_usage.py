@@ -74,3 +74,21 @@ def test_working_seconds_leaves_out_gaps_over_the_idle_limit() -> None:
     assert working_seconds([0, 60, 400, 460], idle_seconds=300) == 120
     assert working_seconds([5]) == 0.0
     assert working_seconds([0, 300, 601], idle_seconds=300) == 300
+
+
+def test_annotator_models_prints_the_decisions_and_the_working_time(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+    from annotator.store.models import save_model
+
+    db = tmp_path / "p.db"
+    _project(db)
+    with ProjectStore.open(db) as store:
+        save_model(store, "ann", 2, "base", {"trained": {"event_triggers": 0.5}}, b"")
+        store.db.execute("UPDATE models SET created_at = ?", (MADE,))
+    result = CliRunner().invoke(main, ["--db", str(db), "models"])
+    assert result.exit_code == 0, result.output
+    assert "analysts decided 6 of its suggestions: 3 accepted unedited, 1 corrected, 2 rejected" in result.output
+    assert "event Conflict:Attack" in result.output and "entity PERSON" in result.output
+    assert "median 1.8 min" in result.output and "pauses over 5 min left out" in result.output
