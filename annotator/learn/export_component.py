@@ -104,6 +104,7 @@ class AnnotatorEvents:
         self.events_bytes = (path / EVENTS_FILE).read_bytes()
         self.settings = json.loads((path / SETTINGS_FILE).read_text(encoding="utf-8"))
         self._ready = None
+        self._loaded()  # at load time, not on the first text: a broken folder fails in spacy.load
         return self
 
 
