@@ -134,10 +134,16 @@ def _order_effect(store: Any) -> list[str]:
 @click.command("models")
 @click.option("--use", "use", metavar="NAME", help="Make NAME (trained:N, or 'default' for the untrained suggester) the project's suggester.")
 @click.option("--retrain-every", type=click.IntRange(0, None), metavar="N", help="The window retrains from gold in the background after every N documents marked done (0: never, the default).")
+@click.option("--export", "export", nargs=2, metavar="NAME DIR", help="Write stored model NAME as a spaCy pipeline folder DIR (new or empty): spacy.load(DIR) gives its entities and events.")
 @click.pass_obj
-def models_command(project: Any, use: str | None, retrain_every: int | None) -> None:
-    """List the trained models stored in the project, with their held-out F1 (trained / untrained)."""
+def models_command(project: Any, use: str | None, retrain_every: int | None, export: tuple[str, str] | None) -> None:
+    """List the trained models stored in the project, with their held-out F1 (trained / untrained),
+    and what each saved: the analysts' decisions on its suggestions and their working time."""
+    if export:
+        _export(project, export[0], export[1])
+        return
     from annotator.store.models import UNTRAINED, current_model, list_models, set_current_model
+    from annotator.store.model_usage import model_usage
     from annotator.store.retrain import done_since_last_model, retrain_every as every_setting, set_retrain_every
 
     with project.open(create=False) as store:
@@ -150,6 +156,7 @@ def models_command(project: Any, use: str | None, retrain_every: int | None) -> 
         current = current_model(store)
         every, done = every_setting(store), done_since_last_model(store)
         order_lines = _order_effect(store)
+        usage = {m.name: model_usage(store, m.name, m.created_at) for m in models}
     if every:
         click.echo(f"The window retrains in the background after every {every} documents marked done ({done} since the last model).")
     else:
@@ -167,3 +174,48 @@ def models_command(project: Any, use: str | None, retrain_every: int | None) -> 
         figures = "  ".join(f"{title} {scores.get(key, 0):.2f}/{base.get(key, 0):.2f}" for key, title in MEASURES)
         click.echo(f"{mark}{model.name:<12}{model.created_at:<22}{model.layer[:13]:<14}{model.documents:>5}{model.size / 1e6:>9.1f}   {figures}")
     click.echo(f"(* the project's suggester; `annotator suggest --model {UNTRAINED}` uses the untrained one)")
+    for model in models:
+        click.echo("\n" + format_usage(usage[model.name]))
+
+
+def format_usage(usage: Any) -> str:
+    """A model's suggestions as the analysts decided them, per label and type, and working time."""
+    total = usage.total
+    lines = [
+        f"{usage.suggester}: since {usage.since}, analysts decided {total.decided} of its suggestions: "
+        f"{total.accepted} accepted unedited, {total.corrected} corrected, {total.rejected} rejected."
+    ]
+    rows = [("entity " + k, v) for k, v in usage.labels.items()] + [("event " + k, v) for k, v in usage.event_types.items()]
+    if rows:
+        lines.append(f"  {'':<30}{'accepted':>9}{'corrected':>10}{'rejected':>9}")
+        lines.extend(f"  {name[:29]:<30}{o.accepted:>9}{o.corrected:>10}{o.rejected:>9}" for name, o in rows)
+    minutes = usage.idle_seconds // 60
+    for title, time in (("since the model", usage.time_since), ("before it", usage.time_before)):
+        if time.documents:
+            lines.append(
+                f"  Working time per document {title}: median {time.median_seconds / 60:.1f} min, mean "
+                f"{time.mean_seconds / 60:.1f} min over {time.documents} document(s) (pauses over {minutes} min left out)"
+            )
+        else:
+            lines.append(f"  Working time per document {title}: no timed edits")
+    return "\n".join(lines)
+
+
+def _export(project: Any, name: str, folder: str) -> None:
+    from pathlib import Path
+
+    from annotator.learn.data import TrainingError
+    from annotator.learn.export_pipeline import export_model
+    from annotator.suggest.pipeline import ModelError
+    from annotator.suggest.suggester import SuggestError
+
+    with project.open(create=False) as store:
+        try:
+            report = export_model(store, name, Path(folder))
+        except (TrainingError, ModelError, SuggestError) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Exported {report.model} to {report.folder} ({report.bytes / 1e6:.1f} MB; components: {', '.join(report.components)}). "
+        f"Load it with spacy.load({str(report.folder)!r}) where annotator is installed; "
+        "events are on doc._.annotator_events."
+    )

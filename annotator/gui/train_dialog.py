@@ -393,6 +393,9 @@ class ScoresDialog(QDialog):
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll)
+        from annotator.gui.model_savings import savings_panel  # issue 19: what the model saves
+
+        layout.addWidget(savings_panel(report, parent))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.resuggest_button = QPushButton(f"Use {name} and re-suggest documents not done")
         self.resuggest_button.setObjectName("use_new")
