@@ -433,9 +433,12 @@ class MainWindow(QMainWindow):
             self.editor.decide_all(accepting=True)
 
     def show_agreement(self) -> None:
+        self.review.ask_agreement_layers(self._open_agreement)  # which annotators: as Start review asks
+
+    def _open_agreement(self, layers: list[str]) -> None:
         from annotator.gui.agreement_view import AgreementDialog
 
-        dialog = AgreementDialog(self.store.path, self.review.layers or None, self)
+        dialog = AgreementDialog(self.store.path, layers, self)
         dialog.label_chosen.connect(
             lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
         )

@@ -45,17 +45,19 @@ ITEM_PREFIX = "item:"
 
 
 class LayerPicker(QDialog):
-    """Which annotators to compare (every annotator layer is offered, all ticked)."""
+    """Which annotators to compare: every annotator layer is offered, all ticked but ``unticked``
+    (the reviewer's own layer: comparing it with the others skews their agreement)."""
 
-    def __init__(self, names: list[str], parent: QWidget | None = None):
+    def __init__(self, names: list[str], parent: QWidget | None = None, unticked: str | None = None,
+                 title: str = "Start review", prompt: str = "Compare these annotators; your decisions go to the <b>gold</b> layer:"):
         super().__init__(parent)
         self.setObjectName("review_picker")
-        self.setWindowTitle("Start review")
+        self.setWindowTitle(title)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Compare these annotators; your decisions go to the <b>gold</b> layer:"))
+        layout.addWidget(QLabel(prompt))
         self.boxes = [QCheckBox(name) for name in names]
         for box in self.boxes:
-            box.setChecked(True)
+            box.setChecked(box.text() != unticked)
             layout.addWidget(box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -120,6 +122,40 @@ class ReviewMode:
     def annotator_layers(self) -> list[str]:
         return [layer.name for layer in self.window.store.layers() if layer.kind is LayerKind.ANNOTATOR]
 
+    def pick_layers(self, names: list[str], title: str = "Start review", prompt: str | None = None) -> list[str] | None:
+        """Ask which of ``names`` to compare, the reviewer's own layer unticked; None: cancelled."""
+        extra = {"prompt": prompt} if prompt else {}
+        picker = LayerPicker(names, self.window, unticked=self.window.session.annotator, title=title, **extra)
+        if picker.exec() != QDialog.DialogCode.Accepted or not picker.chosen():
+            return None
+        return picker.chosen()
+
+    def ask_agreement_layers(self, then: Callable[[list[str]], None]) -> None:
+        """Review > Agreement: call ``then`` with the layers to compare: those of the running
+        review, else the ones the user ticks (the reviewer's own unticked). The picker opens
+        without blocking, so the window stays responsive and tests can answer it."""
+        window = self.window
+        if self.active:
+            then(list(self.layers))
+            return
+        names = self.annotator_layers()
+        if len(names) < 2:
+            window.say("Agreement needs two annotator layers; this project has " + (", ".join(names) or "none") + ".", error=True)
+            return
+        picker = LayerPicker(names, window, unticked=window.session.annotator, title="Agreement",
+                             prompt="Agreement between these annotators:")
+
+        def accepted() -> None:
+            chosen = picker.chosen()
+            if len(chosen) < 2:
+                window.say("Tick at least two annotators to compare.", error=True)
+                return
+            then(chosen)
+
+        picker.accepted.connect(accepted)
+        window._chooser = picker
+        picker.open()
+
     def start(self, layers: list[str] | None = None) -> bool:
         window = self.window
         if layers is None:
@@ -127,10 +163,10 @@ class ReviewMode:
             if not names:
                 window.say("There is nothing to review: no annotator layers in this project yet.", error=True)
                 return False
-            picker = LayerPicker(names, window)
-            if picker.exec() != QDialog.DialogCode.Accepted or not picker.chosen():
+            chosen = self.pick_layers(names)
+            if not chosen:
                 return False
-            layers = picker.chosen()
+            layers = chosen
         store = window.store
         self.layers = list(layers)
         self._versions.clear()

@@ -26,6 +26,9 @@ def team_project(tmp_path: Path, data: Path) -> Path:
 
 def open_panel(qtbot, window):
     window.actions_by_id["agreement"].trigger()
+    picker = window._chooser  # which annotators (all ticked but the reviewer's own)
+    qtbot.waitUntil(picker.isVisible, timeout=2000)
+    picker.accept()
     dialog = window._chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     return dialog
@@ -87,3 +90,29 @@ def test_a_labels_bar_leads_to_its_disagreements(qtbot, make_window, team_projec
     assert found is not None
     labels = {getattr(a, "label", None) or a.type for version in found[1].versions.values() for a in version}
     assert label in labels
+
+
+def test_agreement_asks_which_annotators_and_leaves_the_reviewer_unticked(qtbot, make_window, tmp_path: Path, data: Path) -> None:
+    """Issue 23 item 7: the reviewer's own spans must not join the comparison unasked."""
+    path = tmp_path / "three.db"
+    with create_project(path) as store:
+        for name in ("alice", "bob", "rita"):  # rita, the reviewer, has a layer of her own
+            import_paths(store, [data / "review" / f"{'bob' if name == 'rita' else name}.jsonl"], layer_name=name)
+    window = make_window(path, annotator="rita", worker=None)
+    window.actions_by_id["agreement"].trigger()
+    picker = window._chooser
+    qtbot.waitUntil(picker.isVisible, timeout=2000)
+    assert {box.text(): box.isChecked() for box in picker.boxes} == {"alice": True, "bob": True, "rita": False}
+    picker.accept()
+    dialog = window._chooser
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert dialog.report["annotators"] == ["alice", "bob"]
+    with ProjectStore.open(path) as store:
+        assert dialog.report["pairs"] == agreement_counter(store, ["alice", "bob"]).to_dict()["pairs"]
+    dialog.reject()
+    # Start review asks the same way.
+    from annotator.gui.review_mode import LayerPicker
+
+    start = LayerPicker(["alice", "bob", "rita"], window, unticked="rita")
+    qtbot.addWidget(start)
+    assert start.chosen() == ["alice", "bob"]
