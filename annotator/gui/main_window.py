@@ -32,6 +32,7 @@ from annotator.gui.hub_panel import HubPanel
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.relation_actions import RelationActions
+from annotator.gui.schema_editor import SchemaEditor
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
 from annotator.gui.view_menu import ViewOptions
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.view_options.install()
         self._install_labels()
         self.relations = RelationActions(self)
+        self.schema_editor = SchemaEditor(self)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
