@@ -53,7 +53,9 @@ def paint_tags(
             width = widths[text] = metrics.horizontalAdvance(text) + 4
         return width
 
-    tags.sort(key=lambda t: (t[0].top(), t[0].left()))
+    # Where two tags start at one place the later one is drawn and the earlier gives way: the
+    # accepted span's, never a pending suggestion's over it (pale ones sort first).
+    tags.sort(key=lambda t: (t[0].top(), t[0].left(), not t[3]))
     for i, (rect, text, color, pale) in enumerate(tags):
         limit = right_edge
         if i + 1 < len(tags) and tags[i + 1][0].top() == rect.top():
