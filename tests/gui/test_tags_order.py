@@ -25,3 +25,10 @@ def test_the_accepted_tag_wins_whichever_comes_first(qapp) -> None:
     for order in ([True, False], [False, True]):
         colour = _painted(order)
         assert colour.blue() > 200 and colour.red() < 60, (order, colour.name())
+
+
+def test_a_shortened_event_type_disagreement_keeps_both_sides() -> None:
+    from annotator.gui.tags import short_caption
+
+    assert short_caption("Movement:Transport") == "Transport"
+    assert short_caption("Conflict:Attack ≠ Movement:Transport") == "Attack ≠ Transport"
