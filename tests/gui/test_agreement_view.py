@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.formats.importer import import_paths
@@ -116,3 +116,20 @@ def test_agreement_asks_which_annotators_and_leaves_the_reviewer_unticked(qtbot,
     start = LayerPicker(["alice", "bob", "rita"], window, unticked="rita")
     qtbot.addWidget(start)
     assert start.chosen() == ["alice", "bob"]
+
+
+def test_values_are_upright_on_wide_bars_and_long_labels_are_not_cut(qtbot) -> None:
+    """Issue 23 item 8: values were written at 90° even on wide bars, long labels elided."""
+    from PySide6.QtGui import QFontMetricsF
+
+    report = {"pairs": [{"a": "alice", "b": "bob", "per_label": {"WORK_OF_ART": {"span_f1_exact": 0.5}, "GPE": {"span_f1_exact": 1.0}}}]}
+    chart = LabelBarChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 320)
+    chart.set_report(report, {("alice", "bob"): {"GPE": (2, 2, 2), "WORK_OF_ART": (2, 2, 1)}})
+    metrics = QFontMetricsF(chart.font())
+    for _, _, value, rect in chart.bars():
+        assert chart.upright(rect, [f"{value:.2f}", "1/2/2"], metrics)
+    narrow = LabelBarChart.upright(QRectF(0, 0, 6, 100), ["0.50"], metrics)
+    assert not narrow  # a thin bar still writes up its column
+    chart.grab()  # paints without error
