@@ -15,18 +15,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QWidget
 
 from annotator.gui.background import TaskThread
+from annotator.gui.layer_picker import LayerPicker, ask_agreement_layers
 from annotator.gui.review_details import EventGroup, argument_lines, versions_table
 from annotator.gui.text_view import Mark, Style
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
@@ -42,30 +34,6 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 ITEM_PREFIX = "item:"
-
-
-class LayerPicker(QDialog):
-    """Which annotators to compare: every annotator layer is offered, all ticked but ``unticked``
-    (the reviewer's own layer: comparing it with the others skews their agreement)."""
-
-    def __init__(self, names: list[str], parent: QWidget | None = None, unticked: str | None = None,
-                 title: str = "Start review", prompt: str = "Compare these annotators; your decisions go to the <b>gold</b> layer:"):
-        super().__init__(parent)
-        self.setObjectName("review_picker")
-        self.setWindowTitle(title)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(prompt))
-        self.boxes = [QCheckBox(name) for name in names]
-        for box in self.boxes:
-            box.setChecked(box.text() != unticked)
-            layout.addWidget(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> list[str]:
-        return [box.text() for box in self.boxes if box.isChecked()]
 
 
 class ReviewQueue(QTableWidget):
@@ -131,30 +99,11 @@ class ReviewMode:
         return picker.chosen()
 
     def ask_agreement_layers(self, then: Callable[[list[str]], None]) -> None:
-        """Review > Agreement: call ``then`` with the layers to compare: those of the running
-        review, else the ones the user ticks (the reviewer's own unticked). The picker opens
-        without blocking, so the window stays responsive and tests can answer it."""
-        window = self.window
+        """Review > Agreement: ``then`` gets the running review's layers, else the ticked ones."""
         if self.active:
             then(list(self.layers))
             return
-        names = self.annotator_layers()
-        if len(names) < 2:
-            window.say("Agreement needs two annotator layers; this project has " + (", ".join(names) or "none") + ".", error=True)
-            return
-        picker = LayerPicker(names, window, unticked=window.session.annotator, title="Agreement",
-                             prompt="Agreement between these annotators:")
-
-        def accepted() -> None:
-            chosen = picker.chosen()
-            if len(chosen) < 2:
-                window.say("Tick at least two annotators to compare.", error=True)
-                return
-            then(chosen)
-
-        picker.accepted.connect(accepted)
-        window._chooser = picker
-        picker.open()
+        ask_agreement_layers(self.window, self.annotator_layers(), then)
 
     def start(self, layers: list[str] | None = None) -> bool:
         window = self.window
