@@ -335,6 +335,12 @@ class Session:
         layers = [self.layer_id, self.suggestion_layer.id if self.suggestion_layer else None]
         return self.store.fingerprint(layers, self.current.id)  # type: ignore[arg-type]
 
+    def set_schema(self, schema: LabelSchema) -> None:
+        """Save ``schema`` as the project's (the window's schema editor) and tell the window."""
+        self.store.set_schema(schema)
+        self.schema = self.store.schema() or schema
+        self._notify("project")
+
     def check_external_changes(self) -> bool:
         """Catch up with what another connection (window, suggester, command) wrote since we last
         looked; SQLite's data_version does not count this connection's own commits. The open

@@ -83,7 +83,7 @@ class LabelBarChart(QWidget):
         return self.values.get((label, pair))
 
     def _frame(self) -> tuple[float, float, float, float]:
-        left, top, bottom = 40.0, 24.0, 44.0
+        left, top, bottom = 40.0, 24.0, 62.0  # room below for two lines of label and the note
         return left, top, max(1.0, self.width() - left - 10), max(1.0, self.height() - top - bottom)
 
     def bars(self) -> list[tuple[str, str, float | None, QRectF]]:
@@ -145,10 +145,23 @@ class LabelBarChart(QWidget):
                 hatch.setAlpha(70)
                 painter.fillRect(rect, QBrush(hatch, Qt.BrushStyle.BDiagPattern))
                 painter.setPen(ink)
-                self._vertical_text(painter, rect, "no data", metrics)
+                if self.upright(rect, ["no data"], metrics):
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, "no data")
+                else:
+                    self._vertical_text(painter, rect, "no data", metrics)
                 continue
             painter.fillRect(rect, colour)
-            text = f"{value:.2f}" + (f"  {counts[2]}/{counts[0]}/{counts[1]}" if counts else "")
+            lines = [f"{value:.2f}"] + ([f"{counts[2]}/{counts[0]}/{counts[1]}"] if counts else [])
+            if self.upright(rect, lines, metrics):
+                # Upright where the bar is wide enough: inside its top in white when it is tall
+                # enough, else just above it.
+                tall = rect.height() > metrics.height() * len(lines) + 6
+                painter.setPen(QColor("white") if tall else ink)
+                box_top = rect.top() + 2 if tall else rect.top() - metrics.height() * len(lines) - 2
+                box = QRectF(rect.left(), box_top, rect.width(), metrics.height() * len(lines))
+                painter.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, "\n".join(lines))
+                continue
+            text = "  ".join(lines)
             # White on the bar where the bar is tall enough to hold the text, else the ink colour.
             painter.setPen(QColor("white") if rect.height() > metrics.horizontalAdvance(text) + 6 else ink)
             self._vertical_text(painter, QRectF(rect.left(), top, rect.width(), height), text, metrics)
@@ -157,15 +170,21 @@ class LabelBarChart(QWidget):
         group = width / len(self.labels)
         painter.setPen(ink)
         for i, label in enumerate(self.labels):
-            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, group - 2)
-            painter.drawText(QRectF(left + i * group, top + height + 4, group, 18), Qt.AlignmentFlag.AlignHCenter, text)
+            # Wrapped onto a second line rather than cut (WORK_OF_ART has no space to wrap at).
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWrapAnywhere
+            painter.drawText(QRectF(left + i * group, top + height + 3, group, 2 * metrics.height()), flags, label)
         note = "on each bar: F1, then matched/first/second annotator's spans of the label"
-        painter.drawText(QRectF(left, top + height + 22, width, 18), Qt.AlignmentFlag.AlignLeft, note)
+        painter.drawText(QRectF(left, top + height + 4 + 2 * metrics.height(), width, 18), Qt.AlignmentFlag.AlignLeft, note)
         x = left
         for j, pair in enumerate(self.pairs):
             painter.fillRect(QRectF(x, 4, 10, 10), QColor(PAIR_COLOURS[j % len(PAIR_COLOURS)]))
             painter.drawText(QRectF(x + 14, 0, metrics.horizontalAdvance(pair) + 8, 18), Qt.AlignmentFlag.AlignLeft, pair)
             x += 24 + metrics.horizontalAdvance(pair)
+
+    @staticmethod
+    def upright(rect: QRectF, lines: list[str], metrics: QFontMetricsF) -> bool:
+        """Whether a bar's text is written upright (it fits the bar's width); else up its column."""
+        return rect.width() >= max(metrics.horizontalAdvance(line) for line in lines) + 4
 
     @staticmethod
     def _vertical_text(painter: QPainter, rect: QRectF, text: str, metrics: QFontMetricsF) -> None:

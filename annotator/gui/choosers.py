@@ -24,9 +24,18 @@ class Option:
     hint: str = ""
 
 
+NEW = "\x00new"
+"""The data of the "New …" entry: never an option's name (names hold no control characters)."""
+
+
 class Chooser(QDialog):
-    def __init__(self, parent: QWidget, title: str, options: list[Option], chosen: Callable[[str], None]):
+    """``new``: the title of an entry that calls ``on_new`` with the filter's text (a name to add
+    to the schema), shown last and whenever the filter matches nothing."""
+
+    def __init__(self, parent: QWidget, title: str, options: list[Option], chosen: Callable[[str], None],
+                 new: str = "", on_new: Callable[[str], None] | None = None):
         super().__init__(parent)
+        self._new, self._on_new = new, on_new
         self.setObjectName("chooser")
         self.setWindowTitle(title)
         self.options = options
@@ -63,11 +72,19 @@ class Chooser(QDialog):
             if option.hint:
                 item.setToolTip(option.hint)
             self.list.addItem(item)
+        if self._new and self._on_new is not None:
+            item = QListWidgetItem(f"      {self._new}" + (f" “{text.strip()}”" if text.strip() else ""))
+            item.setData(Qt.ItemDataRole.UserRole, NEW)
+            self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
 
     def _choose(self, name: str) -> None:
+        typed = self.filter.text().strip()
         self.accept()
+        if name == NEW and self._on_new is not None:
+            self._on_new(typed)
+            return
         self._chosen(name)
 
     def eventFilter(self, watched: object, event: object) -> bool:

@@ -33,6 +33,7 @@ from annotator.gui.hub_panel import HubPanel
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.relation_actions import RelationActions
+from annotator.gui.schema_editor import SchemaEditor
 from annotator.gui.side_panel import SidePanel
 from annotator.gui.text_view import AnnotatedTextView, Mark, Style
 from annotator.gui.view_menu import ViewOptions
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.view_options.install()
         self._install_labels()
         self.relations = RelationActions(self)
+        self.schema_editor = SchemaEditor(self)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
@@ -437,9 +439,12 @@ class MainWindow(QMainWindow):
             self.editor.decide_all(accepting=True)
 
     def show_agreement(self) -> None:
+        self.review.ask_agreement_layers(self._open_agreement)  # which annotators: as Start review asks
+
+    def _open_agreement(self, layers: list[str]) -> None:
         from annotator.gui.agreement_view import AgreementDialog
 
-        dialog = AgreementDialog(self.store.path, self.review.layers or None, self)
+        dialog = AgreementDialog(self.store.path, layers, self)
         dialog.label_chosen.connect(
             lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
         )

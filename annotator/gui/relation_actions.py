@@ -103,15 +103,16 @@ class RelationActions:
                 return
             self.head = end
             key = self.actions["relation_link"].shortcut().toString()
+            if not window.session.schema.relations:
+                # Said at once, not after the second end is picked: the chooser will offer to add one.
+                window.say(f"The schema has no relation types yet: select the other span, press {key} and name the first one.")
+                return
             window.say(f"Relation from {self._quote(end)}: select the other span (click it or press Tab), then {key}.")
             return
         head, head_label = self.head, self._label_of(self.head)
         self.head = None
         schema = window.session.schema
         allowed = schema.relation_types_for(head_label, label) or list(schema.relations)
-        if not allowed:
-            window.say("The schema declares no relation types; import a corpus with relations or add [relations] to the schema.")
-            return
         options = [Option(t.name, t.key, t.color, f"{', '.join(t.heads) or 'any'} → {', '.join(t.children) or 'any'}") for t in allowed]
 
         def chosen(name: str) -> None:
@@ -124,7 +125,16 @@ class RelationActions:
             self.selected = made.uid if made else None
             self.refresh("annotations")
 
-        window.open_chooser(Chooser(window, f"Relation {head_label} → {label}", options, chosen))
+        def new_type(typed: str) -> None:
+            # A name typed into the chooser is the new type's; else ask for one.
+            if typed:
+                added = window.schema_editor.add_relation_type(typed)
+                if added:
+                    chosen(added)
+            else:
+                window.schema_editor.new_relation_type(chosen)
+
+        window.open_chooser(Chooser(window, f"Relation {head_label} → {label}", options, chosen, "New relation type…", new_type))
 
     def _decide(self, decision: Decision | None) -> None:
         relation = self.relation(self.selected)

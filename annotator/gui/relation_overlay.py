@@ -1,8 +1,12 @@
 """Relations drawn over the article: an arc from head to child with the type's name on it.
 
-The overlay is a transparent child of the article's viewport that lets every mouse event through
-and repaints whenever the article does (``updateRequest``), so the article itself needs no
-change. Arcs rise above the line of their ends; each relation on screen gets its own height
+The arcs are a paint layer of the article itself (its ``paint_hooks``), drawn on the viewport
+after the text in the same paint. They used to be a see-through child widget of the viewport:
+Qt scrolls a viewport by moving its children with the pixels, so that widget slid away with
+every scroll (an arc of a document opened further down sat a screenful too high and vanished
+after one wheel notch; in review, after F8 scrolled). Painted in the view's own paint, an arc
+is placed from the cursor rectangles of that moment, in viewport coordinates, at every scroll
+position. Arcs rise above the line of their ends; each relation on screen gets its own height
 (staggered in text order) so that many overlapping arcs and their captions stay readable. The
 selected relation is drawn thicker. Positions arrive in Qt's UTF-16 units.
 """
@@ -11,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+
+from annotator.gui.text_view import AnnotatedTextView
 
 
 @dataclass(frozen=True)
@@ -28,34 +33,29 @@ class Arc:
     symmetric: bool = False
 
 
-class RelationOverlay(QWidget):
-    def __init__(self, view: QPlainTextEdit):
-        super().__init__(view.viewport())
+class RelationOverlay:
+    """The arcs of the open document, painted by the article (see the module's docstring)."""
+
+    def __init__(self, view: AnnotatedTextView):
         self.view = view
         self.arcs: list[Arc] = []
         self.selected: str | None = None
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self._font = QFont(view.font())
         self._font.setPointSizeF(max(6.0, view.font().pointSizeF() * 0.7))
-        view.viewport().installEventFilter(self)
-        view.updateRequest.connect(lambda *_: self.update())
-        self.resize(view.viewport().size())
-        self.show()
+        view.paint_hooks.append(self._paint)
 
     def set_arcs(self, arcs: list[Arc], selected: str | None) -> None:
         if arcs == self.arcs and selected == self.selected:
-            # The window refreshes on every outside change (the suggester's writes): an update of
-            # this see-through widget repaints the whole article under it (15 ms and more).
+            # The window refreshes on every outside change (the suggester's writes): a repaint
+            # of the article for nothing costs 15 ms and more.
             return
         self.arcs = arcs
         self.selected = selected
-        self.update()
+        self.view.viewport().update()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
-            self.resize(self.view.viewport().size())
-        return False
+    def repaint(self) -> None:
+        """Paint the article (and its arcs) now."""
+        self.view.viewport().repaint()
 
     def _anchor(self, start: int, end: int) -> QPointF | None:
         """Top centre of a range's first line, in viewport coordinates (None when off the text)."""
@@ -71,17 +71,19 @@ class RelationOverlay(QWidget):
         return QPointF((first.left() + right) / 2, first.top())
 
     def anchors(self, arc: Arc) -> tuple[QPointF, QPointF] | None:
+        """Where ``arc`` starts and ends on the viewport now (None when an end is off the text)."""
         head, child = self._anchor(*arc.head), self._anchor(*arc.child)
         return (head, child) if head is not None and child is not None else None
 
-    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt's name
+    def _paint(self, view: AnnotatedTextView, painter: QPainter, blocks: list) -> None:
         if not self.arcs:
             return
-        painter = QPainter(self)
+        painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(self._font)
         metrics = QFontMetricsF(self._font)
-        visible = QRectF(self.rect()).adjusted(-40, -200, 40, 200)
+        # The whole viewport, not the paint's region: an arc's level depends on the arcs before it.
+        visible = QRectF(view.viewport().rect()).adjusted(-40, -200, 40, 200)
         level = 0
         for arc in self.arcs:
             ends = self.anchors(arc)
@@ -96,6 +98,7 @@ class RelationOverlay(QWidget):
             if arc.symmetric:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             path = QPainterPath(head)
             path.cubicTo(QPointF(head.x(), top), QPointF(child.x(), top), child)
             painter.drawPath(path)
@@ -109,4 +112,4 @@ class RelationOverlay(QWidget):
             painter.fillRect(box, QColor(255, 255, 255, 215))
             painter.setPen(color)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, arc.caption)
-        painter.end()
+        painter.restore()

@@ -46,6 +46,8 @@ def _cell(annotations: tuple, text: str) -> dict[str, str]:
             rows["text"] = text[a.trigger.start:a.trigger.end]
             for argument in a.arguments:
                 filler = text[argument.span.start:argument.span.end] if argument.span else "(an event)"
+                if argument.span is not None and argument.span.label != argument.role:
+                    filler += f" ({argument.span.label})"  # a filler differing only by label must show it
                 key = f"role:{argument.role}"
                 rows[key] = (rows[key] + "; " if key in rows else "") + filler
         elif isinstance(a, Relation):

@@ -15,18 +15,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QWidget
 
 from annotator.gui.background import TaskThread
+from annotator.gui.layer_picker import LayerPicker, ask_agreement_layers
 from annotator.gui.review_details import EventGroup, argument_lines, versions_table
 from annotator.gui.text_view import Mark, Style
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
@@ -42,28 +34,6 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 ITEM_PREFIX = "item:"
-
-
-class LayerPicker(QDialog):
-    """Which annotators to compare (every annotator layer is offered, all ticked)."""
-
-    def __init__(self, names: list[str], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("review_picker")
-        self.setWindowTitle("Start review")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Compare these annotators; your decisions go to the <b>gold</b> layer:"))
-        self.boxes = [QCheckBox(name) for name in names]
-        for box in self.boxes:
-            box.setChecked(True)
-            layout.addWidget(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> list[str]:
-        return [box.text() for box in self.boxes if box.isChecked()]
 
 
 class ReviewQueue(QTableWidget):
@@ -120,6 +90,21 @@ class ReviewMode:
     def annotator_layers(self) -> list[str]:
         return [layer.name for layer in self.window.store.layers() if layer.kind is LayerKind.ANNOTATOR]
 
+    def pick_layers(self, names: list[str], title: str = "Start review", prompt: str | None = None) -> list[str] | None:
+        """Ask which of ``names`` to compare, the reviewer's own layer unticked; None: cancelled."""
+        extra = {"prompt": prompt} if prompt else {}
+        picker = LayerPicker(names, self.window, unticked=self.window.session.annotator, title=title, **extra)
+        if picker.exec() != QDialog.DialogCode.Accepted or not picker.chosen():
+            return None
+        return picker.chosen()
+
+    def ask_agreement_layers(self, then: Callable[[list[str]], None]) -> None:
+        """Review > Agreement: ``then`` gets the running review's layers, else the ticked ones."""
+        if self.active:
+            then(list(self.layers))
+            return
+        ask_agreement_layers(self.window, self.annotator_layers(), then)
+
     def start(self, layers: list[str] | None = None) -> bool:
         window = self.window
         if layers is None:
@@ -127,10 +112,10 @@ class ReviewMode:
             if not names:
                 window.say("There is nothing to review: no annotator layers in this project yet.", error=True)
                 return False
-            picker = LayerPicker(names, window)
-            if picker.exec() != QDialog.DialogCode.Accepted or not picker.chosen():
+            chosen = self.pick_layers(names)
+            if not chosen:
                 return False
-            layers = picker.chosen()
+            layers = chosen
         store = window.store
         self.layers = list(layers)
         self._versions.clear()

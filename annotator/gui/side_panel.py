@@ -208,7 +208,9 @@ class SidePanel(QWidget):
                 self.events.insertTopLevelItem(i, item)
                 self._items[event.uid] = item
         self._shown_events = {e.uid: e for e in events}
-        if self._marked is not None and self._marked[0] not in self._items:
+        if self._marked is not None and (self._marked[0] in gone or self._marked[0] not in self._items):
+            # Its item was replaced (an argument added): Qt made the next event current when it
+            # went, so the edited one must be marked again, not taken as marked already.
             self._marked = None
 
     def _event_item(self, event: Event, text: str, schema: LabelSchema, icons: dict[str, QIcon]) -> QTreeWidgetItem:

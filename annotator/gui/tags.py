@@ -53,14 +53,16 @@ def paint_tags(
             width = widths[text] = metrics.horizontalAdvance(text) + 4
         return width
 
-    tags.sort(key=lambda t: (t[0].top(), t[0].left()))
+    # Where two tags start at one place the later one is drawn and the earlier gives way: the
+    # accepted span's, never a pending suggestion's over it (pale ones sort first).
+    tags.sort(key=lambda t: (t[0].top(), t[0].left(), not t[3]))
     for i, (rect, text, color, pale) in enumerate(tags):
         limit = right_edge
         if i + 1 < len(tags) and tags[i + 1][0].top() == rect.top():
             limit = tags[i + 1][0].left() - 1
         room = limit - rect.left()
         if width_of(text) > room and ":" in text:
-            text = text.rsplit(":", 1)[1]  # "Movement:Transport" -> "Transport", as brat abbreviates
+            text = short_caption(text)
         width = min(width_of(text), room)
         if width < 8:
             continue
@@ -73,6 +75,12 @@ def paint_tags(
         painter.setPen(readable_on(fill) if not pale else text_colour)
         baseline = chip.top() + (chip.height() + metrics.capHeight()) / 2
         painter.drawText(QPointF(chip.left() + 2, baseline), text)
+
+def short_caption(text: str) -> str:
+    """A tag's caption with event types shortened to their subtype, as brat abbreviates:
+    "Movement:Transport" -> "Transport"; a disagreement keeps both sides, "Transport ≠ Attack"."""
+    return " ≠ ".join(part.rsplit(":", 1)[-1] for part in text.split(" ≠ "))
+
 
 def outline_rect(rect: QRectF, pen_width: float) -> QRectF:
     """Where to stroke an outline around ``rect`` (the letters' box) so that the whole stroke lies

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from annotator.model.keys import free_key
+
 EVENT_END = "<EVENT>"
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -77,7 +79,8 @@ def extend_relation_types(
     for name, (heads, children, symmetric) in sorted(seen.items()):
         index = next((i for i, t in enumerate(kept) if t.name == name), None)
         if index is None:
-            kept.append(RelationType(name, tuple(sorted(set(heads))), tuple(sorted(set(children))), symmetric))
+            key = free_key(t.key for t in kept)  # picks it in the relation chooser
+            kept.append(RelationType(name, tuple(sorted(set(heads))), tuple(sorted(set(children))), symmetric, key=key))
             added.append(f"relation type {name}")
             continue
         old = kept[index]

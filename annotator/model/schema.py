@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from annotator.model.keys import ENTITY_RESERVED, free_key
 from annotator.model.relation_schema import RelationType, extend_relation_types, relation_type
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -243,7 +244,9 @@ class LabelSchema:
         used = len(self.entities) + len(self.events)
         for name in sorted(set(entity_labels)):
             if self.entity(name) is None and self.event_type(name) is None:
-                entities.append(EntityLabel(name, _PALETTE[used % len(_PALETTE)]))
+                # A key of its own, so an imported label (brat's, CoNLL's) is as quick to apply.
+                key = free_key([e.key for e in entities], ENTITY_RESERVED)
+                entities.append(EntityLabel(name, _PALETTE[used % len(_PALETTE)], key))
                 used += 1
                 added.append(f"entity label {name}")
         known = {label.name for label in entities}

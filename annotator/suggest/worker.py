@@ -257,16 +257,22 @@ def _serve(db_path: str, model: str | None, requests: Any, messages: Any) -> Non
         return
     try:
         server.send("ready", message=name)
-        while True:
-            for request in _take(requests, block=not server.busy()):
-                if not server.handle(request):
-                    return
-            if server.busy():
-                server.step()
-            elif not _parent_alive():
-                return
+        _serve_requests(server, requests)
     finally:
         store.close()
+
+
+def _serve_requests(server: Any, requests: Any) -> None:
+    """Serve until told to stop or until the window's process is gone, which is checked between
+    batches too: a bulk run once went on for 17 minutes after the window had died."""
+    while True:
+        for request in _take(requests, block=not server.busy()):
+            if not server.handle(request):
+                return
+        if not _parent_alive():
+            return
+        if server.busy():
+            server.step()
 
 
 def _take(requests: Any, block: bool) -> list[tuple[str, Any]]:

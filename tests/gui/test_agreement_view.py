@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.formats.importer import import_paths
@@ -26,6 +26,9 @@ def team_project(tmp_path: Path, data: Path) -> Path:
 
 def open_panel(qtbot, window):
     window.actions_by_id["agreement"].trigger()
+    picker = window._chooser  # which annotators (all ticked but the reviewer's own)
+    qtbot.waitUntil(picker.isVisible, timeout=2000)
+    picker.accept()
     dialog = window._chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     return dialog
@@ -87,3 +90,46 @@ def test_a_labels_bar_leads_to_its_disagreements(qtbot, make_window, team_projec
     assert found is not None
     labels = {getattr(a, "label", None) or a.type for version in found[1].versions.values() for a in version}
     assert label in labels
+
+
+def test_agreement_asks_which_annotators_and_leaves_the_reviewer_unticked(qtbot, make_window, tmp_path: Path, data: Path) -> None:
+    """Issue 23 item 7: the reviewer's own spans must not join the comparison unasked."""
+    path = tmp_path / "three.db"
+    with create_project(path) as store:
+        for name in ("alice", "bob", "rita"):  # rita, the reviewer, has a layer of her own
+            import_paths(store, [data / "review" / f"{'bob' if name == 'rita' else name}.jsonl"], layer_name=name)
+    window = make_window(path, annotator="rita", worker=None)
+    window.actions_by_id["agreement"].trigger()
+    picker = window._chooser
+    qtbot.waitUntil(picker.isVisible, timeout=2000)
+    assert {box.text(): box.isChecked() for box in picker.boxes} == {"alice": True, "bob": True, "rita": False}
+    picker.accept()
+    dialog = window._chooser
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert dialog.report["annotators"] == ["alice", "bob"]
+    with ProjectStore.open(path) as store:
+        assert dialog.report["pairs"] == agreement_counter(store, ["alice", "bob"]).to_dict()["pairs"]
+    dialog.reject()
+    # Start review asks the same way.
+    from annotator.gui.review_mode import LayerPicker
+
+    start = LayerPicker(["alice", "bob", "rita"], window, unticked="rita")
+    qtbot.addWidget(start)
+    assert start.chosen() == ["alice", "bob"]
+
+
+def test_values_are_upright_on_wide_bars_and_long_labels_are_not_cut(qtbot) -> None:
+    """Issue 23 item 8: values were written at 90° even on wide bars, long labels elided."""
+    from PySide6.QtGui import QFontMetricsF
+
+    report = {"pairs": [{"a": "alice", "b": "bob", "per_label": {"WORK_OF_ART": {"span_f1_exact": 0.5}, "GPE": {"span_f1_exact": 1.0}}}]}
+    chart = LabelBarChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 320)
+    chart.set_report(report, {("alice", "bob"): {"GPE": (2, 2, 2), "WORK_OF_ART": (2, 2, 1)}})
+    metrics = QFontMetricsF(chart.font())
+    for _, _, value, rect in chart.bars():
+        assert chart.upright(rect, [f"{value:.2f}", "1/2/2"], metrics)
+    narrow = LabelBarChart.upright(QRectF(0, 0, 6, 100), ["0.50"], metrics)
+    assert not narrow  # a thin bar still writes up its column
+    chart.grab()  # paints without error

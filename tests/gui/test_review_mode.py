@@ -116,10 +116,13 @@ def test_agreement_panel_shows_the_figures_and_a_chart(qtbot, make_window, team_
 
     window = make_window(team_project, annotator="rita", worker=None)
     window.actions_by_id["agreement"].trigger()
+    picker = window._chooser  # which annotators: both ticked
+    qtbot.waitUntil(picker.isVisible, timeout=2000)
+    picker.accept()
     dialog = window._chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     with ProjectStore.open(team_project) as store:
-        expected = project_agreement(store, None)
+        expected = project_agreement(store, ["alice", "bob"])
     assert dialog.report == expected
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == f"{expected['pairs'][0]['span_f1_exact']:.3f}"
     bars = dialog.chart.bars()
