@@ -82,6 +82,10 @@ def run_check(path: Path, full: bool = False) -> str:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         finally:
             conn.close()
+    except sqlite3.DatabaseError as error:
+        if "malformed" in str(error):
+            return str(error)  # damage SQLite met before its check could run (e.g. in the schema's pages)
+        return f"cannot be read: {error}"
     except sqlite3.Error as error:
         return f"cannot be read: {error}"
     return "\n".join(str(r[0]) for r in rows)

@@ -26,7 +26,7 @@ def _p(decision: Decision, at: str) -> Provenance:
 def _report(name: str) -> SimpleNamespace:
     empty = {"precision": 0.0, "recall": 0.0, "f1": 0.5, "gold": 1}
     measures = {"spans_exact": empty, "event_triggers": empty, "event_arguments": empty, "per_label": {}, "per_event_type": {}}
-    return SimpleNamespace(model=SimpleNamespace(name=name), layer="gold", documents=8, seconds=12.0, trained={**measures, "documents": 8}, untrained=measures)
+    return SimpleNamespace(model=SimpleNamespace(name=name), layer="gold", status="done", documents=8, seconds=12.0, trained={**measures, "documents": 8}, untrained=measures)
 
 
 def test_the_training_result_shows_the_previous_models_decisions_and_working_time(tmp_path: Path, qtbot) -> None:

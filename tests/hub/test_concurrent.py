@@ -30,7 +30,9 @@ def _writer(hub, path: Path, user: str, seed: int, log: list, inside: list, erro
             documents = store.document_ids()
             go.wait()
             for round_ in range(ROUNDS):
-                uids = [annotate(store, user, rng.choice(documents), i, i + 4, "ORG").uid for i in range(SPANS)]
+                # Distinct offsets each round: the same analyst adding the same span twice is refused.
+                starts = [round_ * SPANS + i for i in range(SPANS)]
+                uids = [annotate(store, user, rng.choice(documents), start, start + 4, "ORG").uid for start in starts]
                 started = time.monotonic()
 
 
