@@ -20,6 +20,7 @@ import click
 
 from annotator import __version__
 from annotator.cli_open import project_argument
+from annotator.cli_accept import register as register_accept_command
 from annotator.cli_hub import register as register_hub_commands
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.records import problem_count
@@ -449,6 +450,7 @@ from annotator.cli_safety import register as _register_safety  # noqa: E402 - ne
 
 _register_safety(main)
 register_hub_commands(main)
+register_accept_command(main)
 from annotator.cli_learn import register as _register_learn  # noqa: E402  (train, models)
 
 _register_learn(main)
