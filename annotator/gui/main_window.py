@@ -432,6 +432,14 @@ class MainWindow(QMainWindow):
         else:
             self.editor.decide_all(accepting=True)
 
+    def accept_above(self) -> None:
+        from annotator.gui.accept_above import AcceptAboveDialog
+
+        dialog = AcceptAboveDialog(self.session.schema, self)
+        dialog.chosen.connect(self.editor.accept_above)
+        self._chooser = dialog
+        dialog.open()
+
     def show_agreement(self) -> None:
         from annotator.gui.agreement_view import AgreementDialog
 
