@@ -28,6 +28,8 @@ def test_accept_above_accepts_what_qualifies_and_one_undo_takes_it_back(qtbot, m
     window = make_window(gui_project)
     window.open_document(document_id)
     qtbot.waitUntil(lambda: len(window.session.current.pending.spans) == 4, timeout=5000)
+    window.editor.select("s2")  # an entity suggestion shows its confidence as an event's does
+    assert "model confidence: <b>75%</b>" in window.side.details.text()
     window.actions_by_id["accept_above"].trigger()
     dialog = window._chooser
     assert isinstance(dialog, AcceptAboveDialog) and dialog.isVisible()
@@ -38,6 +40,8 @@ def test_accept_above_accepts_what_qualifies_and_one_undo_takes_it_back(qtbot, m
     own = window.session.current.own.spans
     assert [(a.provenance.source_uid, a.provenance.accepted_above) for a in own] == [("s1", 0.9)]
     assert {a.uid for a in window.session.current.pending.spans} == {"s2", "s3", "s4"}
+    window.editor.select(own[0].uid)
+    assert "accepted above 90%" in window.side.details.text()
     with ProjectStore.open(gui_project) as store:
         stored = store.annotations(store.layer(window.session.layer_name).id, document_id)
         assert [(a.provenance.source_uid, a.provenance.accepted_above) for a in stored.spans] == [("s1", 0.9)]
