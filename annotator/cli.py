@@ -21,6 +21,7 @@ import click
 
 from annotator import __version__
 from annotator.cli_open import project_argument
+from annotator.cli_accept import register as register_accept_command
 from annotator.cli_hub import register as register_hub_commands
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.records import problem_count
@@ -308,14 +309,22 @@ def agreement_command(project: Project, annotators: str | None, output: str) -> 
 @click.option("--gold", "gold", default="gold", show_default=True, callback=_layer_name, help="Layer taken as correct.")
 @click.option("--pred", "pred", required=True, callback=_layer_name, help="Layer to score, e.g. a suggester's layer.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--thresholds", default="0.5,0.7,0.8,0.9,0.95,0.99", show_default=True,
+              help="Confidences at which to report the precision of the suggestions at or above them.")
 @click.pass_obj
-def evaluate_command(project: Project, gold: str, pred: str, output: str) -> None:
-    """Precision, recall and F1 of one layer against gold: spans, event triggers and arguments, per label."""
+def evaluate_command(project: Project, gold: str, pred: str, output: str, thresholds: str) -> None:
+    """Precision, recall and F1 of one layer against gold: spans, event triggers and arguments, per label;
+    for a suggester's layer, also precision at confidence thresholds (to choose one for accept-above)."""
+    from annotator.review.confidence_thresholds import parse_thresholds
     from annotator.review.evaluate import format_evaluation, project_evaluation
 
+    try:
+        levels = parse_thresholds(thresholds)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--thresholds") from None
     with project.open(create=False) as store:
         try:
-            report = project_evaluation(store, gold, pred)
+            report = project_evaluation(store, gold, pred, levels)
         except ValueError as error:
             raise click.ClickException(str(error)) from None
     click.echo(json.dumps(report, indent=2, ensure_ascii=False) if output == "json" else format_evaluation(report))
@@ -460,6 +469,7 @@ from annotator.cli_safety import register as _register_safety  # noqa: E402 - ne
 
 _register_safety(main)
 register_hub_commands(main)
+register_accept_command(main)
 from annotator.cli_learn import register as _register_learn  # noqa: E402  (train, models)
 
 _register_learn(main)

@@ -53,6 +53,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("reject", "Re&ject", "reject_selected", "Annotate", ("X",), "Reject the selected suggestion", True, True),
     ActionSpec("delete", "&Delete", "delete_selected", "Annotate", ("Delete", "Backspace"), "Delete the selected span, event or argument", False, True),
     ActionSpec("accept_all", "Accept a&ll suggestions", "accept_all", "Annotate", ("Ctrl+Shift+A",), "Accept every pending suggestion of this article (in review: everything all annotators agree on)", True),
+    ActionSpec("accept_above", "Accept suggestions a&bove…", "accept_above", "Annotate", ("Ctrl+Alt+Shift+A",), "Accept this article's pending suggestions the model is at least N % sure of, for one label or all"),
     ActionSpec("reject_all", "Reject all &remaining", "reject_all", "Annotate", ("Ctrl+Shift+X",), "Reject every pending suggestion of this article"),
     ActionSpec("next_annotation", "Select next annotation", "select_next", "Annotate", ("Tab",), view_only=True),
     ActionSpec("previous_annotation", "Select previous annotation", "select_previous", "Annotate", ("Shift+Tab",), view_only=True),

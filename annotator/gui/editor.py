@@ -186,6 +186,26 @@ class Editor:
         self.clear()
         self.window.refresh("selection")
 
+    def accept_above(self, threshold: float, label: str | None = None) -> None:
+        """Accept the open article's pending suggestions at or above ``threshold``: one undo step."""
+        from annotator.model.auto_accept import accept_above
+
+        current = self.session.current
+        if current is None:
+            return
+        edit = accept_above(current.pending, threshold, self.author, label)
+        what = f"{label} suggestions" if label else "suggestions"
+        if not edit.changes:
+            self.window.say(f"No pending {what} of {threshold:.0%} confidence or more in this article.")
+            return
+        problem = self.session.apply(edit)
+        if problem:
+            self.window.say(problem, error=True)
+        else:
+            self.window.say(f"Accepted {len(edit.changes)} {what} of {threshold:.0%} confidence or more.")
+        self.clear()
+        self.window.refresh("selection")
+
     def delete_selected(self) -> None:
         event = self.current_event()
         if event is not None and self.argument >= 0 and self.selected == event.uid:

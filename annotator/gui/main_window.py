@@ -438,6 +438,14 @@ class MainWindow(QMainWindow):
         else:
             self.editor.decide_all(accepting=True)
 
+    def accept_above(self) -> None:
+        from annotator.gui.accept_above import AcceptAboveDialog
+
+        dialog = AcceptAboveDialog(self.session.schema, self)
+        dialog.chosen.connect(self.editor.accept_above)
+        self._chooser = dialog
+        dialog.open()
+
     def show_agreement(self) -> None:
         self.review.ask_agreement_layers(self._open_agreement)  # which annotators: as Start review asks
 

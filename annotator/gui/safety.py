@@ -43,7 +43,7 @@ BACKUP_DELAY_MS = 1500
 """The backup at open starts this long after the window opened."""
 
 EDIT_ACTIONS = (
-    "accept", "reject", "delete", "accept_all", "reject_all", "grow_end", "shrink_end", "grow_start",
+    "accept", "reject", "delete", "accept_all", "accept_above", "reject_all", "grow_end", "shrink_end", "grow_start",
     "shrink_start", "mark_trigger", "add_argument", "change_event_type", "done_next", "undo", "redo",
     "import_files", "suggest_all", "start_review", "take_none",
 )

@@ -46,6 +46,8 @@ def _provenance_html(p: Provenance) -> str:
     parts.append(escape(p.decision.value))
     if p.author:
         parts.append(f"by {escape(p.author)}")
+    if p.accepted_above is not None:
+        parts.append(f"(accepted above {p.accepted_above:.0%})")
     parts.append(f"at {escape(p.updated_at or p.created_at)}")
     return " · ".join(parts)
 

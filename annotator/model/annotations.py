@@ -60,6 +60,8 @@ class Provenance:
     source_uid: str | None = None
     created_at: str = field(default_factory=now_iso)
     updated_at: str | None = None
+    accepted_above: float | None = None
+    """For a suggestion accepted by *Accept all above N %*: that threshold (0..1); else None."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "origin", Origin(self.origin))

@@ -12,9 +12,10 @@ label), recall the share of gold that the prediction matches.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from annotator.model.annotations import AnnotationSet
+from annotator.review.confidence_thresholds import DEFAULT_THRESHOLDS, ThresholdCounter, format_thresholds
 from annotator.review.metrics import OverlapCounts, SetCounts
 from annotator.review.relation_units import by_type, relation_keys
 from annotator.review.units import argument_keys, span_keys, trigger_keys
@@ -42,8 +43,10 @@ class _Counts:
 class EvaluationCounter:
     """Scores of ``pred`` against ``gold``, accumulated one document at a time."""
 
-    def __init__(self, gold: str = "gold", pred: str = "pred"):
+    def __init__(self, gold: str = "gold", pred: str = "pred", thresholds: Sequence[float] = DEFAULT_THRESHOLDS):
         self.gold, self.pred = gold, pred
+        self.by_confidence = ThresholdCounter(thresholds)
+        """Precision of the prediction's scored suggestions at confidence thresholds."""
         self.documents = 0
         self.total = _Counts()
         self.labels: dict[str, _Counts] = {}
@@ -52,6 +55,7 @@ class EvaluationCounter:
 
     def add_document(self, gold: AnnotationSet, pred: AnnotationSet) -> None:
         self.documents += 1
+        self.by_confidence.add_document(gold, pred)
         spans_g, spans_p = span_keys(gold), span_keys(pred)
         triggers_g, triggers_p = trigger_keys(gold), trigger_keys(pred)
         arguments_g, arguments_p = argument_keys(gold), argument_keys(pred)
@@ -94,6 +98,7 @@ class EvaluationCounter:
             "per_relation_type": {
                 kind: {"relations": self.relation_types[kind].relations.prf().to_dict()} for kind in sorted(self.relation_types)
             },
+            "by_confidence": self.by_confidence.to_dict() if self.by_confidence.has_scores() else None,
         }
 
 
@@ -102,12 +107,15 @@ def _add_spans(counts: _Counts, gold: set, pred: set) -> None:
     counts.spans_overlap.add(gold, pred)
 
 
-def project_evaluation(store: ProjectStore, gold: str, pred: str) -> dict[str, Any]:
-    """Scores of layer ``pred`` against layer ``gold`` over the documents both contain."""
+def project_evaluation(
+    store: ProjectStore, gold: str, pred: str, thresholds: Sequence[float] = DEFAULT_THRESHOLDS
+) -> dict[str, Any]:
+    """Scores of layer ``pred`` against layer ``gold`` over the documents both contain; with
+    ``by_confidence``, precision at each of ``thresholds`` where the prediction has confidences."""
     if gold == pred:
         raise ValueError(f"--gold and --pred name the same layer ({gold!r}); compare two different layers")
     gold_layer, pred_layer = resolve_layers(store, [gold, pred])
-    counter = EvaluationCounter(gold, pred)
+    counter = EvaluationCounter(gold, pred, thresholds)
     for ids in chunks(common_documents(store, [gold_layer.id, pred_layer.id])):  # type: ignore[list-item]
         golds = layer_annotations(store, gold_layer.id, ids)  # type: ignore[arg-type]
         preds = layer_annotations(store, pred_layer.id, ids)  # type: ignore[arg-type]
@@ -135,6 +143,8 @@ def format_evaluation(report: Mapping[str, Any]) -> str:
         lines += ["", "Relations per type (exact ends and type):", header]
         for kind, scores in report["per_relation_type"].items():
             lines.append(_row(kind, scores["relations"]))
+    if report.get("by_confidence"):
+        lines += ["", format_thresholds(report["by_confidence"])]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
 from annotator.model.annotations import Argument, Event, Provenance, Span, SpanAnnotation
@@ -48,8 +49,11 @@ def _data(
     attributes: Mapping[str, Any] | None = None,
     note: str = "",
     confidence: float | None = None,
+    accepted_above: float | None = None,
 ) -> str | None:
     data: dict[str, Any] = {}
+    if accepted_above is not None:
+        data["accepted_above"] = float(accepted_above)  # the provenance of an auto-accepted suggestion
     if confidence is not None:
         # A suggestion's score lives in the JSON column: the document list sorts on it with json_extract.
         data["confidence"] = round(float(confidence), 4)
@@ -79,6 +83,11 @@ def _provenance(row: tuple) -> Provenance:
     return Provenance(origin, decision, author, suggester, source_uid, created_at, updated_at)
 
 
+def _with_threshold(provenance: Provenance, data: Mapping[str, Any]) -> Provenance:
+    threshold = data.get("accepted_above")
+    return provenance if threshold is None else replace(provenance, accepted_above=float(threshold))
+
+
 def span_row(layer_id: int, document_id: int, a: SpanAnnotation) -> dict[str, Any]:
     return {
         "uid": a.uid,
@@ -88,7 +97,7 @@ def span_row(layer_id: int, document_id: int, a: SpanAnnotation) -> dict[str, An
         "end_char": a.end,
         "label": a.label,
         **provenance_columns(a.provenance),
-        "data": _data(a.fragments, a.attributes, a.note, a.confidence),
+        "data": _data(a.fragments, a.attributes, a.note, a.confidence, a.provenance.accepted_above),
     }
 
 
@@ -98,7 +107,7 @@ def span_from_row(row: tuple) -> SpanAnnotation:
     return SpanAnnotation(
         Span(start, end, label),
         uid,
-        _provenance(row[4:11]),
+        _with_threshold(_provenance(row[4:11]), data),
         tuple(tuple(f) for f in data.get("fragments", ())),
         data.get("attributes", {}),
         data.get("note", ""),
@@ -143,7 +152,7 @@ def _span_with_data(row: tuple, provenance: Provenance) -> SpanAnnotation:
     return SpanAnnotation(
         Span(row[1], row[2], row[3]),
         row[0],
-        provenance,
+        _with_threshold(provenance, data),
         tuple(tuple(f) for f in data.get("fragments", ())),
         data.get("attributes", {}),
         data.get("note", ""),
@@ -160,7 +169,7 @@ def event_row(layer_id: int, document_id: int, e: Event) -> dict[str, Any]:
         "trigger_start": e.trigger.start,
         "trigger_end": e.trigger.end,
         **provenance_columns(e.provenance),
-        "data": _data((), e.attributes, e.note, e.confidence),
+        "data": _data((), e.attributes, e.note, e.confidence, e.provenance.accepted_above),
     }
 
 
@@ -193,7 +202,7 @@ def event_from_row(row: tuple, arguments: Iterable[Argument]) -> Event:
         Span(start, end, type_),
         tuple(arguments),
         uid,
-        _provenance(row[5:12]),
+        _with_threshold(_provenance(row[5:12]), data),
         data.get("attributes", {}),
         data.get("note", ""),
         data.get("confidence"),

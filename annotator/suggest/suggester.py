@@ -22,6 +22,7 @@ from annotator import __version__
 from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, Span, SpanAnnotation, now_iso
 from annotator.model.schema import LabelSchema
 from annotator.suggest.chunks import chunk_limit, split_text
+from annotator.suggest.entity_scores import EntityScores, EntityScorer
 from annotator.suggest.events import extract_events
 from annotator.suggest.memory import keep_freed_memory
 from annotator.suggest.pipeline import ModelError, choose_model, describe, load_pipeline
@@ -84,6 +85,8 @@ class Suggester:
         self.events_model: Any = None
         """A learned :class:`~annotator.suggest.learned.EventModel`, for a trained suggester."""
         self.trained_meta: dict[str, Any] = {}
+        self.entity_scorer = EntityScorer.for_pipeline(nlp)
+        """Gives entity suggestions their confidence (None: this pipeline cannot; see :mod:`annotator.suggest.entity_scores`)."""
 
     def use_trained(self, events_model: Any, layer_name: str, entity_labels: Iterable[str], meta: dict[str, Any]) -> None:
         """Suggest events with ``events_model`` and keep the recognizer's ``entity_labels`` as they are
@@ -129,9 +132,13 @@ class Suggester:
         speed; ``tokens`` is the stored form of the text's tokens where wanted, else None."""
         pending: deque[_Pending] = deque()
         for batch in self._batches(items, pending, max(1, batch_size)):
-            docs = self.nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
-            for (state, offset, _piece), doc in zip(batch, docs):
-                self._collect(state, doc, offset)
+            texts = [piece for _, _, piece in batch]
+            if self.entity_scorer is not None:
+                docs, scores = self.entity_scorer.pipe(self.nlp, texts)
+            else:
+                docs, scores = self.nlp.pipe(texts, batch_size=len(batch)), [{} for _ in texts]
+            for (state, offset, _piece), doc, entity_scores in zip(batch, docs, scores):
+                self._collect(state, doc, offset, entity_scores)
                 if state.text is not None:
                     state.tokens, state.text = doc_token_blob(state.text, doc), None
                 state.remaining -= 1
@@ -165,7 +172,7 @@ class Suggester:
         if batch:
             yield batch
 
-    def _collect(self, state: _Pending, doc: Any, offset: int) -> None:
+    def _collect(self, state: _Pending, doc: Any, offset: int, entity_scores: EntityScores) -> None:
         provenance = Provenance(Origin.SUGGESTED, Decision.PENDING, suggester=self.layer_name, created_at=now_iso())
         entities = []
         for ent in doc.ents:
@@ -175,10 +182,10 @@ class Suggester:
             entities.append((ent.start, ent.end, label))
             start, end = ent.start_char + offset, ent.end_char + offset
             uid = suggestion_uid(self.layer_name, state.content_hash, "span", start, end, label)
-            state.spans.append(SpanAnnotation(Span(start, end, label), uid, provenance))
+            confidence = entity_scores.get((ent.start, ent.end, ent.label_))
+            state.spans.append(SpanAnnotation(Span(start, end, label), uid, provenance, confidence=confidence))
         rule_found = extract_events(doc, entities, self.lexicon, self.argument_rules, self.schema, offset)
         # Rule suggestions have no score; the learned trigger classifier gives its probability.
-        # Entities carry none: spaCy's greedy recognizer gives no per-entity probability.
         found: list[tuple[Span, Any, float | None]] = [(t, a, None) for t, a in rule_found]
         if self.events_model is not None:
             found = self.events_model.predict(doc, entities, rule_found, offset)

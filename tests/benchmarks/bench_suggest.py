@@ -22,6 +22,11 @@ disturbs far less than wall time; the load average is printed before and after. 
 each of ``--sizes`` (a project of that many articles), system time and page faults per document of
 ``--processes 1`` and raw, which should stay flat as the project grows. Last, unless
 ``--skip-long``, one 1,000,000-character document with the real pipeline: time and peak memory.
+
+``--scoring N`` instead times, in this process, what entity confidences cost: the suggester over
+N articles with its entity scorer (:mod:`annotator.suggest.entity_scores`) against the same
+suggester without it (spaCy's greedy ``ner`` in C) and a raw ``nlp.pipe``, alternating, and
+checks that both give the same entities.
 """
 
 from __future__ import annotations
@@ -164,6 +169,36 @@ def stored_texts(db: Path) -> list[str]:
         return [document.text for document in store.documents()]
 
 
+def scoring_cost(model: str, count: int, runs: int, batch_size: int) -> None:
+    """Suggestions with and without entity confidences, and a raw nlp.pipe, over ``count`` articles."""
+    from annotator.formats.schema_toml import default_schema
+    from annotator.suggest.suggester import Suggester
+
+    texts = derive_articles(count)
+    items = [(text, str(n)) for n, text in enumerate(texts)]
+    suggester = Suggester.load(model, default_schema())
+    scorer = suggester.entity_scorer
+    made: dict[str, list] = {}
+
+    def run(name: str, with_scores: bool) -> None:
+        suggester.entity_scorer = scorer if with_scores else None
+        made[name] = list(suggester.suggest_many(items, batch_size=batch_size))
+
+    def raw() -> None:
+        for _doc in suggester.nlp.pipe(texts, batch_size=batch_size):
+            pass
+
+    print(f"{count} articles, model {model}, batch size {batch_size}, {runs} runs each, alternating; {load_average()}", flush=True)
+    times = alternate(runs, scored=lambda: run("scored", True), greedy=lambda: run("greedy", False), raw=raw)
+    print(f"  raw nlp.pipe:                      {spread(times['raw'], 's')}")
+    print(f"  suggest, greedy ner (no scores):   {spread(times['greedy'], 's')}; ratio raw/app {ratio(times['raw'], times['greedy']):.3f}")
+    print(f"  suggest, entity confidences:       {spread(times['scored'], 's')}; ratio raw/app {ratio(times['raw'], times['scored']):.3f}; "
+          f"scored/greedy {ratio(times['scored'], times['greedy']):.3f}")
+    same = [[(a.span, a.uid) for a in s.spans] for s in made["scored"]] == [[(a.span, a.uid) for a in s.spans] for s in made["greedy"]]
+    scores = [a.confidence for s in made["scored"] for a in s.spans]
+    print(f"  same entities: {same}; {len(scores)} entities, {sum(c is not None for c in scores)} with a confidence; {load_average()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=300)
@@ -172,9 +207,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--skip-processes", action="store_true", help="only the project sizes (and the long document)")
+    parser.add_argument("--scoring", type=int, default=0, metavar="N", help="only: entity scoring's cost over N articles")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-13/suggest"), help="where projects are built and kept")
     args = parser.parse_args()
     model = choose_model(None)
+    if args.scoring:
+        scoring_cost(model, args.scoring, args.runs, args.batch_size)
+        return
     args.dir.mkdir(parents=True, exist_ok=True)
     folder = args.dir
 
