@@ -296,6 +296,8 @@ class EventModel:
     F1 0.45 against 0.28 for plain argmax, whose recall is low with few examples per type."""
     rule_argument_types: list[str] = field(default_factory=list)
     """Event types whose arguments come from the rules where the rules found the same trigger."""
+    rule_argument_roles: list[str] = field(default_factory=list)
+    """``"Type|Role"``: on a trigger the rules found too, that role's fillers come from the rules."""
 
     def predict(
         self,
@@ -354,6 +356,13 @@ class EventModel:
             events = [
                 (t, by_trigger.get((t.start, t.end, t.label), a) if t.label in chosen else a, p) for t, a, p in events
             ]
+        if self.rule_argument_roles:
+            by_trigger = {(t.start, t.end, t.label): a for t, a in rule_events}
+            roles = set(self.rule_argument_roles)
+            events = [
+                (t, _mix_roles(t.label, a, by_trigger[(t.start, t.end, t.label)], roles) if (t.start, t.end, t.label) in by_trigger else a, p)
+                for t, a, p in events
+            ]
         taken = {(t.start, t.end) for t, _a, _p in events}
         kept = set(self.rule_types)
         for trigger, arguments in rule_events:
@@ -371,6 +380,7 @@ class EventModel:
             "trigger_threshold": self.trigger_threshold,
             "role_threshold": self.role_threshold,
             "rule_argument_types": self.rule_argument_types,
+            "rule_argument_roles": self.rule_argument_roles,
             "has_roles": self.roles is not None,
         }
         arrays["meta"] = np.array(json.dumps(meta))
@@ -393,7 +403,14 @@ class EventModel:
             float(meta["trigger_threshold"]),
             float(meta["role_threshold"]),
             list(meta.get("rule_argument_types", [])),
+            list(meta.get("rule_argument_roles", [])),
         )
+
+
+def _mix_roles(kind: str, learned: tuple[Argument, ...], rules: tuple[Argument, ...], roles: set[str]) -> tuple[Argument, ...]:
+    """The learned arguments but those of ``roles`` (``"Type|Role"``), taken from the rules' event."""
+    mine = tuple(a for a in learned if f"{kind}|{a.role}" not in roles)
+    return mine + tuple(a for a in rules if f"{kind}|{a.role}" in roles)
 
 
 def _rule_types_by_token(doc: Any, rule_events: Sequence[tuple[Span, tuple[Argument, ...]]], offset: int) -> dict[int, str]:
