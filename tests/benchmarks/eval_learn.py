@@ -179,6 +179,7 @@ def casie_one(size: int, test: int, repeat: int, minutes: float, folds: int) -> 
     return {
         "size": size, "repeat": repeat, "seconds": seconds, "peak_mb": peak, "load": load, "epochs": result.epochs,
         "folds_skipped": result.folds_skipped, "rule_types": result.rule_types, "rule_argument_types": result.rule_argument_types,
+        "held_out": {title: result.trained[key]["f1"] for key, title in MEASURES},
         **scores,
     }
 
@@ -194,7 +195,7 @@ def casie_curve(sizes: Sequence[int], test: int, repeats: int, minutes: float, f
             out = subprocess.run(
                 [sys.executable, __file__, "--casie-one", str(size), "--test", str(test), "--repeat", str(repeat),
                  "--minutes", str(minutes), "--folds", str(folds)],
-                check=True, capture_output=True, text=True,
+                check=True, stdout=subprocess.PIPE, text=True,
             ).stdout
             runs.append(json.loads(out.strip().splitlines()[-1]))
         med = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "peak_mb")}
