@@ -144,7 +144,10 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
             subset = training[: max(1, round(len(training) * share))]
             budget = (deadline - time.monotonic()) / runs_left
             runs_left -= 1
-            phase = f"fold {number}/{folds}" + (f" {share:.0%}" if options.curve else "")
+            # What the progress bar says: which model, trained on how much, counting recognizer epochs
+            # (the recognizer stops early when its held-out F1 stops rising, so the bar may end early).
+            phase = (f"fold {number}/{folds}: training on {len(subset)} documents" + (f" ({share:.0%})" if options.curve else "")
+                     + ", recognizer epochs")
             suggester, _events, epochs = _train_suggester(base, schema, rules, subset, lexicon_types, time.monotonic() + budget, phase, progress)
             report.epochs.append(epochs)
             sets = _suggest(suggester, tested)
@@ -184,7 +187,7 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
     if options.store_model:
         budget = deadline - time.monotonic()
         suggester, events, epochs = _train_suggester(
-            base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, "final model", progress
+            base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, f"final model: training on all {len(docs)} documents, recognizer epochs", progress
         )
         report.epochs.append(epochs)
         events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
@@ -220,7 +223,7 @@ def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress
             pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
         result.append(_Parsed(item, pieces))
         if progress:
-            progress("parsing", n + 1, len(docs))
+            progress("parsing the documents once (for every fold)", n + 1, len(docs))
     return result
 
 
