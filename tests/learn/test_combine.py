@@ -77,3 +77,13 @@ def test_roles_are_compared_only_on_triggers_both_sides_found() -> None:
     rules = AnnotationSet((), (Event(Span(5, 8, "Attack"), (WRONG_PLACE,)),))  # another trigger: nothing to swap
     assert role_counts([(gold, learned, rules)]) == ({}, {})
     assert combine(learned, rules, set(), set(), {"Attack|Place"}).events == learned.events
+
+
+def test_the_roles_kept_from_the_rules_are_stored_with_the_model() -> None:
+    import numpy as np
+
+    from annotator.suggest.learned import NONE, EventModel, LinearModel
+
+    model = EventModel(LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32)), None)
+    model.rule_argument_roles = ["Conflict:Attack|Place"]
+    assert EventModel.from_bytes(model.to_bytes()).rule_argument_roles == ["Conflict:Attack|Place"]
