@@ -19,6 +19,10 @@ from typing import Any, Iterable, Mapping, Sequence
 from annotator.model.annotations import AnnotationSet, Event
 from annotator.review.units import argument_keys
 
+MIN_EVIDENCE = 5
+"""A learned part replaces a rule that finds anything only when it won on at least this many gold
+items of the training folds: on fewer, a tie or a narrow win is chance, and the rules are predictable."""
+
 Counts = dict[str, list[int]]
 """Event type to ``[matched, gold, predicted]``."""
 
@@ -59,9 +63,16 @@ def rules_better(folds: Iterable[FoldCounts]) -> tuple[set[str], set[str]]:
                     counts[1] += g
                     counts[2] += p
     kinds = set(total.triggers[0]) | set(total.triggers[1])
-    triggers = {k for k in kinds if _f1(total.triggers[1], k) > _f1(total.triggers[0], k)}
-    arguments = {k for k in kinds if _f1(total.arguments[1], k) > _f1(total.arguments[0], k)}
+    triggers = {k for k in kinds if _rules_win(total.triggers, k)}
+    arguments = {k for k in kinds if _rules_win(total.arguments, k)}
     return triggers, arguments
+
+
+def _rules_win(counts: tuple[Counts, Counts], kind: str) -> bool:
+    """The rules measured better, or as good as they can be judged on too few gold items."""
+    rules, learned = _f1(counts[1], kind), _f1(counts[0], kind)
+    gold = max(counts[0].get(kind, [0, 0, 0])[1], counts[1].get(kind, [0, 0, 0])[1])
+    return rules > learned or (0.0 < rules and gold < MIN_EVIDENCE)
 
 
 RoleCounts = tuple[Counts, Counts]
@@ -100,7 +111,7 @@ def roles_better(folds: Iterable[RoleCounts]) -> set[str]:
                 counts[1] += g
                 counts[2] += p
     keys = set(total[0]) | set(total[1])
-    return {k for k in keys if _f1(total[1], k) > _f1(total[0], k)}
+    return {k for k in keys if _rules_win(total, k)}
 
 
 def explain(folds: Sequence[FoldCounts], roles: Sequence[RoleCounts], labels: Sequence[RoleCounts] = ()) -> list[str]:
@@ -110,7 +121,7 @@ def explain(folds: Sequence[FoldCounts], roles: Sequence[RoleCounts], labels: Se
     for title, chosen, pick in (("triggers of", rule_types, lambda f: f.triggers), ("arguments of", argument_types, lambda f: f.arguments)):
         for kind in sorted(chosen):
             learned, plain = _sum([pick(f)[0] for f in folds]), _sum([pick(f)[1] for f in folds])
-            lines.append(f"{title} {kind}: rules F1 {_f1(plain, kind):.2f} against learned {_f1(learned, kind):.2f}")
+            lines.append(f"{title} {kind}: rules F1 {_f1(plain, kind):.2f} against learned {_f1(learned, kind):.2f} (gold {plain.get(kind, learned.get(kind, [0, 0, 0]))[1]})")
     for group, title in ((roles, "role"), (labels, "entities")):
         learned, plain = _sum([r[0] for r in group]), _sum([r[1] for r in group])
         for key in sorted(k for k in roles_better(group) if title != "role" or k.split("|")[0] not in argument_types):
