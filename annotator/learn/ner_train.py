@@ -24,6 +24,9 @@ TrainingText = tuple[str, list[tuple[int, int, str]], list[tuple[int, int, str]]
 MAX_EPOCHS = 30
 DROPOUT = 0.2
 PATIENCE = 2
+MIN_EPOCHS = 10
+"""Never stop before this many epochs: a label new to the recognizer scores 0 for the first few
+(measured on BioNLP EPI: stopping at 3 epochs left Protein at F1 0.00, against 0.22 after 30)."""
 """Epochs without a better held-out F1 after which training stops (the best weights are kept)."""
 MIN_HELD_OUT = 10
 """Fewer texts than this train every epoch on all of them (too few to hold some out)."""
@@ -113,11 +116,11 @@ def finetune_ner(
                     best, best_weights, worse = score, ner.to_bytes(), 0
                 else:
                     worse += 1
-                    if worse >= PATIENCE:
+                    if worse >= PATIENCE and done >= MIN_EPOCHS and best > 0:
                         break
             # Stop before an epoch that would end after the deadline.
             if time.monotonic() + (time.monotonic() - started) > deadline:
                 break
-    if best_weights is not None and worse:
+    if best_weights is not None and worse and best > 0:
         ner.from_bytes(best_weights)
     return done
