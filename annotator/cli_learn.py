@@ -70,11 +70,12 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
         "Learned model alone (before keeping the rules where they measured better): "
         + ", ".join(f"{title} F1 {learned[key]['f1']:.3f}" for key, title in MEASURES)
     )
-    if report.rule_types or report.rule_argument_types:
-        click.echo(
-            "Kept from the rules, which did better on held-out documents: "
-            f"triggers of {', '.join(report.rule_types) or 'no type'}; arguments of {', '.join(report.rule_argument_types) or 'no type'}."
-        )
+    if report.rule_reasons:
+        click.echo("Kept from the rules, which did better on held-out documents (F1 summed over the folds):")
+        for line in report.rule_reasons:
+            click.echo(f"  {line}")
+    else:
+        click.echo("Kept from the rules: nothing (the learned parts measured at least as well on held-out documents).")
     if report.curve:
         click.echo("\nLearning curve (held-out F1 by share of the training documents):")
         for share, scores in report.curve.items():

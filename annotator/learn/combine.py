@@ -5,6 +5,10 @@ the untrained suggester's lexicon and rules are summed over held-out folds; a ty
 did better keeps the rules' triggers (or, for arguments, the rules' arguments of the triggers
 both found). To keep the reported figures honest, the choice applied to one fold's documents is
 made from the *other* folds only; the stored model uses the choice made from all folds.
+
+Per role too: among the triggers both sides found, a role (``"Type|Role"``) whose rules' fillers
+measured better than the learned ones keeps the rules' fillers of that role, while the learned
+model keeps the other roles (see :func:`role_counts` and :func:`roles_better`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from annotator.model.annotations import AnnotationSet, Event
+from annotator.review.units import argument_keys
+
+MIN_EVIDENCE = 5
+"""A learned part replaces a rule that finds anything only when it won on at least this many gold
+items of the training folds: on fewer, a tie or a narrow win is chance, and the rules are predictable."""
 
 Counts = dict[str, list[int]]
 """Event type to ``[matched, gold, predicted]``."""
@@ -54,14 +63,94 @@ def rules_better(folds: Iterable[FoldCounts]) -> tuple[set[str], set[str]]:
                     counts[1] += g
                     counts[2] += p
     kinds = set(total.triggers[0]) | set(total.triggers[1])
-    triggers = {k for k in kinds if _f1(total.triggers[1], k) > _f1(total.triggers[0], k)}
-    arguments = {k for k in kinds if _f1(total.arguments[1], k) > _f1(total.arguments[0], k)}
+    triggers = {k for k in kinds if _rules_win(total.triggers, k)}
+    arguments = {k for k in kinds if _rules_win(total.arguments, k)}
     return triggers, arguments
 
 
-def combine(learned: AnnotationSet, untrained: AnnotationSet, rule_types: set[str], rule_argument_types: set[str]) -> AnnotationSet:
-    """``learned`` with the events of ``rule_types`` taken from ``untrained`` instead, and the
-    arguments of ``rule_argument_types`` events taken from the untrained event on the same trigger."""
+def _rules_win(counts: tuple[Counts, Counts], kind: str) -> bool:
+    """The rules measured better, or as good as they can be judged on too few gold items."""
+    rules, learned = _f1(counts[1], kind), _f1(counts[0], kind)
+    gold = max(counts[0].get(kind, [0, 0, 0])[1], counts[1].get(kind, [0, 0, 0])[1])
+    return rules > learned or (0.0 < rules and gold < MIN_EVIDENCE)
+
+
+RoleCounts = tuple[Counts, Counts]
+"""Learned and untrained ``"Type|Role"`` to ``[matched, gold, predicted]``, on shared triggers."""
+
+
+def role_counts(documents: Iterable[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]) -> RoleCounts:
+    """Per role, the argument counts of learned and untrained over ``(gold, learned, untrained)``
+    documents, among the triggers (start, end, type) that learned and untrained both found: the
+    only events where taking a role's fillers from the rules can change anything."""
+    counts: RoleCounts = ({}, {})
+    for gold, learned, plain in documents:
+        gold_keys, keys = argument_keys(gold), (argument_keys(learned), argument_keys(plain))
+        shared = {(e.trigger.start, e.trigger.end, e.type) for e in learned.events} & {
+            (e.trigger.start, e.trigger.end, e.type) for e in plain.events
+        }
+        wanted = {k for k in gold_keys if k[:3] in shared}
+        for which in (0, 1):
+            found = {k for k in keys[which] if k[:3] in shared}
+            for key in wanted | found:
+                total = counts[which].setdefault(f"{key[2]}|{key[3]}", [0, 0, 0])
+                total[0] += key in wanted and key in found
+                total[1] += key in wanted
+                total[2] += key in found
+    return counts
+
+
+def roles_better(folds: Iterable[RoleCounts]) -> set[str]:
+    """``"Type|Role"`` keys whose rules' fillers did better than the learned ones, summed over folds."""
+    total: RoleCounts = ({}, {})
+    for fold in folds:
+        for which in (0, 1):
+            for key, (m, g, p) in fold[which].items():
+                counts = total[which].setdefault(key, [0, 0, 0])
+                counts[0] += m
+                counts[1] += g
+                counts[2] += p
+    keys = set(total[0]) | set(total[1])
+    return {k for k in keys if _rules_win(total, k)}
+
+
+def explain(folds: Sequence[FoldCounts], roles: Sequence[RoleCounts], labels: Sequence[RoleCounts] = ()) -> list[str]:
+    """Why each part kept from the rules was kept: its held-out F1, rules against learned, all folds summed."""
+    lines = []
+    rule_types, argument_types = rules_better(folds)
+    for title, chosen, pick in (("triggers of", rule_types, lambda f: f.triggers), ("arguments of", argument_types, lambda f: f.arguments)):
+        for kind in sorted(chosen):
+            learned, plain = _sum([pick(f)[0] for f in folds]), _sum([pick(f)[1] for f in folds])
+            lines.append(f"{title} {kind}: rules F1 {_f1(plain, kind):.2f} against learned {_f1(learned, kind):.2f} (gold {plain.get(kind, learned.get(kind, [0, 0, 0]))[1]})")
+    for group, title in ((roles, "role"), (labels, "entities")):
+        learned, plain = _sum([r[0] for r in group]), _sum([r[1] for r in group])
+        for key in sorted(k for k in roles_better(group) if title != "role" or k.split("|")[0] not in argument_types):
+            lines.append(f"{title} {key}: rules F1 {_f1(plain, key):.2f} against learned {_f1(learned, key):.2f} (gold {plain.get(key, learned.get(key, [0, 0, 0]))[1]})")
+    return lines
+
+
+def _sum(parts: Iterable[Counts]) -> Counts:
+    total: Counts = {}
+    for part in parts:
+        for key, (m, g, p) in part.items():
+            counts = total.setdefault(key, [0, 0, 0])
+            counts[0] += m
+            counts[1] += g
+            counts[2] += p
+    return total
+
+
+def combine(
+    learned: AnnotationSet,
+    untrained: AnnotationSet,
+    rule_types: set[str],
+    rule_argument_types: set[str],
+    rule_roles: set[str] | frozenset[str] = frozenset(),
+) -> AnnotationSet:
+    """``learned`` with the events of ``rule_types`` taken from ``untrained`` instead, the
+    arguments of ``rule_argument_types`` events taken from the untrained event on the same trigger,
+    and, on other events the untrained suggester also found, the fillers of ``rule_roles``
+    (``"Type|Role"``) taken from it in place of the learned fillers of those roles."""
     by_trigger = {(e.trigger.start, e.trigger.end, e.type): e for e in untrained.events}
     events: list[Event] = []
     for event in learned.events:
@@ -70,11 +159,24 @@ def combine(learned: AnnotationSet, untrained: AnnotationSet, rule_types: set[st
         other = by_trigger.get((event.trigger.start, event.trigger.end, event.type))
         if event.type in rule_argument_types and other is not None:
             event = replace(event, arguments=other.arguments)
+        elif other is not None and rule_roles:
+            event = replace(event, arguments=mix_roles(event.type, event.arguments, other.arguments, rule_roles))
         events.append(event)
     events.extend(e for e in untrained.events if e.type in rule_types)
     return AnnotationSet(learned.spans, tuple(events))
 
 
+def mix_roles(kind: str, learned: Sequence[Any], rules: Sequence[Any], rule_roles: set[str] | frozenset[str]) -> tuple[Any, ...]:
+    """The learned arguments but those of ``rule_roles``, which come from ``rules`` instead."""
+    mine = tuple(a for a in learned if f"{kind}|{a.role}" not in rule_roles)
+    return mine + tuple(a for a in rules if f"{kind}|{a.role}" in rule_roles and a.span is not None)
+
+
 def held_out_choices(folds: Sequence[FoldCounts]) -> list[tuple[set[str], set[str]]]:
     """For each fold, the choice made from the other folds."""
     return [rules_better(f for j, f in enumerate(folds) if j != i) for i in range(len(folds))]
+
+
+def held_out_roles(folds: Sequence[RoleCounts]) -> list[set[str]]:
+    """For each fold, the roles chosen from the other folds."""
+    return [roles_better(f for j, f in enumerate(folds) if j != i) for i in range(len(folds))]

@@ -29,6 +29,9 @@ from annotator.suggest.learned import (
     trigger_features,
 )
 
+PLAIN_LABELS = frozenset({TOKEN_LABEL, "NP", "NPX", "NPP"})
+"""Candidate labels that are no entity label (a word, a noun chunk, its longer extents)."""
+
 MIN_RULE_EXAMPLES = 5
 """Event types with fewer training triggers than this keep the rule lexicon's suggestions."""
 
@@ -154,9 +157,11 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                 role = roles.get((candidate.first, candidate.end), NONE)
                 features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity)
                 role_examples.append((features, role))
-                if role != NONE and candidate.end - candidate.first == 1 and candidate.label != TOKEN_LABEL and not candidate.label.startswith("EV:"):
-                    # The same filler as a plain word, as it looks when the recognizer misses it.
-                    role_examples.append((argument_features(head, event_type, filler, TOKEN_LABEL, False), role))
+                if role != NONE and candidate.label not in PLAIN_LABELS and not candidate.label.startswith("EV:"):
+                    # The same filler as a plain word or noun phrase, as it looks when the recognizer
+                    # misses it: the gold's entities teach the roles, the recognizer's find them.
+                    plain = TOKEN_LABEL if candidate.end - candidate.first == 1 else "NP"
+                    role_examples.append((argument_features(head, event_type, filler, plain, False), role))
         for token in trigger_candidates(doc):
             trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
     triggers = _fit(trigger_examples, c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))

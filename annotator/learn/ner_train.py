@@ -23,6 +23,15 @@ TrainingText = tuple[str, list[tuple[int, int, str]], list[tuple[int, int, str]]
 
 MAX_EPOCHS = 30
 DROPOUT = 0.2
+PATIENCE = 2
+MIN_EPOCHS = 10
+"""Never stop before this many epochs: a label new to the recognizer scores 0 for the first few
+(measured on BioNLP EPI: stopping at 3 epochs left Protein at F1 0.00, against 0.22 after 30)."""
+"""Epochs without a better held-out F1 after which training stops (the best weights are kept)."""
+MIN_HELD_OUT = 10
+"""Fewer texts than this train every epoch on all of them (too few to hold some out)."""
+HELD_OUT_EVERY = 8
+"""Every 8th text is held out to decide when to stop (about 12 %)."""
 
 
 COVERED_SHARE = 0.2
@@ -82,8 +91,15 @@ def finetune_ner(
     for label in sorted(gold_labels):
         ner.add_label(label)
     examples = training_examples(nlp, texts, rehearsed_labels(texts))
+    # Stop early when the held-out F1 stops rising: most of the 30 epochs add nothing but time
+    # once the recognizer has fitted; a small layer trains every epoch on everything instead.
+    held_out: list[Example] = []
+    if len(examples) >= MIN_HELD_OUT:
+        held_out = examples[HELD_OUT_EVERY - 1 :: HELD_OUT_EVERY]
+        examples = [e for n, e in enumerate(examples) if n % HELD_OUT_EVERY != HELD_OUT_EVERY - 1]
     rng = random.Random(seed)
     done = 0
+    best, best_weights, worse = -1.0, None, 0
     with nlp.select_pipes(enable=["ner"]):
         optimizer = nlp.resume_training()
         for epoch in range(epochs):
@@ -94,7 +110,17 @@ def finetune_ner(
             done = epoch + 1
             if step:
                 step(done, epochs)
+            if held_out:
+                score = float(nlp.evaluate(held_out).get("ents_f") or 0.0)
+                if score > best:
+                    best, best_weights, worse = score, ner.to_bytes(), 0
+                else:
+                    worse += 1
+                    if worse >= PATIENCE and done >= MIN_EPOCHS and best > 0:
+                        break
             # Stop before an epoch that would end after the deadline.
             if time.monotonic() + (time.monotonic() - started) > deadline:
                 break
+    if best_weights is not None and worse and best > 0:
+        ner.from_bytes(best_weights)
     return done

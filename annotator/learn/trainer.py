@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from annotator.formats.schema_toml import default_schema
-from annotator.learn.combine import FoldCounts, combine, held_out_choices, rules_better
+from annotator.learn.combine import FoldCounts, combine, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
 from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
 from annotator.learn.ner_train import TrainingText, finetune_ner, rehearsed_labels
@@ -75,6 +75,10 @@ class TrainReport:
     rule_types: list[str] = field(default_factory=list)
     """Event types whose triggers the rules found better on held-out folds (kept from the rules)."""
     rule_argument_types: list[str] = field(default_factory=list)
+    rule_argument_roles: list[str] = field(default_factory=list)
+    """``"Type|Role"`` whose fillers the rules found better (on triggers both found)."""
+    rule_reasons: list[str] = field(default_factory=list)
+    """One line per part kept from the rules: its held-out F1, rules against learned."""
     model: StoredModel | None = None
     seconds: float = 0.0
     epochs: list[int] = field(default_factory=list)
@@ -140,7 +144,10 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
             subset = training[: max(1, round(len(training) * share))]
             budget = (deadline - time.monotonic()) / runs_left
             runs_left -= 1
-            phase = f"fold {number}/{folds}" + (f" {share:.0%}" if options.curve else "")
+            # What the progress bar says: which model, trained on how much, counting recognizer epochs
+            # (the recognizer stops early when its held-out F1 stops rising, so the bar may end early).
+            phase = (f"fold {number}/{folds}: training on {len(subset)} documents" + (f" ({share:.0%})" if options.curve else "")
+                     + ", recognizer epochs")
             suggester, _events, epochs = _train_suggester(base, schema, rules, subset, lexicon_types, time.monotonic() + budget, phase, progress)
             report.epochs.append(epochs)
             sets = _suggest(suggester, tested)
@@ -156,17 +163,20 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
                 fold_counts.append(counts)
                 fold_sets.append([(t.item.gold, l, u) for t, l, u in zip(tested, sets, untrained_sets)])
         fold_seconds.append((time.monotonic() - fold_started) / len(shares))
-    # Learned or rules, per event type: each fold combined by the choice the other folds made.
-    for (rule_types, argument_types), documents in zip(held_out_choices(fold_counts), fold_sets):
+    # Learned or rules, per event type and per role: each fold combined by the choice the other folds made.
+    fold_roles = [role_counts(documents) for documents in fold_sets]
+    for (rule_types, argument_types), roles, documents in zip(held_out_choices(fold_counts), held_out_roles(fold_roles), fold_sets):
         fold_trained, fold_untrained = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")
         for gold, learned, plain in documents:
-            combined = combine(learned, plain, rule_types, argument_types)
+            combined = combine(learned, plain, rule_types, argument_types, roles)
             for counter in (fold_trained, trained_counter):
                 counter.add_document(gold, combined)
             fold_untrained.add_document(gold, plain)
         _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
     report.learned = learned_counter.to_dict()
     report.rule_types, report.rule_argument_types = (sorted(x) for x in rules_better(fold_counts))
+    report.rule_argument_roles = sorted(k for k in roles_better(fold_roles) if k.split("|")[0] not in report.rule_argument_types)
+    report.rule_reasons = explain(fold_counts, fold_roles)
     report.trained = trained_counter.to_dict()
     report.untrained = untrained_counter.to_dict()
     if options.curve:
@@ -177,11 +187,12 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
     if options.store_model:
         budget = deadline - time.monotonic()
         suggester, events, epochs = _train_suggester(
-            base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, "final model", progress
+            base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, f"final model: training on all {len(docs)} documents, recognizer epochs", progress
         )
         report.epochs.append(epochs)
         events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
         events.rule_argument_types = list(report.rule_argument_types)
+        events.rule_argument_roles = list(report.rule_argument_roles)
         meta = {"layer": layer.name, "documents": len(docs), "base": base, **suggester.trained_meta}
         blob = _archive(suggester.nlp, events, meta)
         scores = {
@@ -190,6 +201,7 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
             "learned_only": _summary(report.learned),
             "rule_types": report.rule_types,
             "rule_argument_types": report.rule_argument_types,
+            "rule_argument_roles": report.rule_argument_roles,
             "curve": report.curve,
         }
         # The one write of the whole run: short, at the very end.
@@ -211,7 +223,7 @@ def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress
             pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
         result.append(_Parsed(item, pieces))
         if progress:
-            progress("parsing", n + 1, len(docs))
+            progress("parsing the documents once (for every fold)", n + 1, len(docs))
     return result
 
 

@@ -178,6 +178,8 @@ def _relations(context: _Doc, token: Any) -> Iterator[tuple[str, Any]]:
                 yield "possessor", child
             elif dep in ("compound", "nmod", "amod") and context.entity_at[child.i] >= 0:
                 yield "modifier", child
+            elif dep == "compound" and child.pos_ == "NOUN":
+                yield "compound", child  # "a bomb attack": a word, not an entity
 
 
 def _directions(head: Any) -> Iterator[tuple[str, Any]]:
@@ -237,8 +239,32 @@ def _arguments(context: _Doc, token: Any, entry: TriggerEntry) -> list[Argument]
         start, end, label = context.entities[index]
         role = context.rules.role_for(context.schema, entry.type, lemma, "time", has_object, label)
         if role is not None and role != STOP:
+            used_entities.add(index)
+            add(role, context.char_span(start, end - 1, label))
+    # News convention (ACE and its successors): an event takes the place and time its sentence
+    # states even when they are no dependents of the trigger; the nearest one, and only for a role
+    # the structural relations left empty.
+    filled = {a.role for a in arguments}
+    for index in sorted(_entities_in_sentence(context, token), key=lambda i: abs(context.entities[i][0] - token.i)):
+        if index in used_entities:
+            continue
+        start, end, label = context.entities[index]
+        role = context.rules.role_for(context.schema, entry.type, lemma, "sentence", has_object, label)
+        if role is not None and role != STOP and role not in filled:
+            filled.add(role)
             add(role, context.char_span(start, end - 1, label))
     return arguments
+
+
+def _entities_in_sentence(context: _Doc, token: Any) -> list[int]:
+    """Entity suggestions inside the trigger's sentence, the trigger itself left out."""
+    sentence = token.sent
+    found = []
+    for i in range(sentence.start, sentence.end):
+        index = context.entity_at[i]
+        if index >= 0 and index not in found and not (context.entities[index][0] <= token.i < context.entities[index][1]):
+            found.append(index)
+    return found
 
 
 def _conjuncts(head: Any) -> list[Any]:

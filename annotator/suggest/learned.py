@@ -39,6 +39,18 @@ TOKEN_CANDIDATE_POS = frozenset({"NOUN", "PROPN", "X", "NUM", "SYM"})
 TOKEN_LABEL = "TOK"
 """The candidate label of such a single word (output as ``NP``)."""
 
+EXTENT_LABELS = {"NPX": "NP", "NPP": "NP"}
+"""Longer extents of a noun chunk, output as ``NP``: ``NPX`` its head's whole subtree (coordination,
+prepositional and relative modifiers: "their phone numbers and addresses", "a member of staff who
+..."), ``NPP`` the same without clauses (relative, participial). Gold fillers are often these longer
+phrases rather than the chunk ("a member"); the role classifier learns from the gold's own extents
+which one a role takes, and at most one candidate per head word is suggested."""
+
+MAX_EXTENT = 16
+"""Longer subtrees are not candidates (they are clauses rather than fillers)."""
+
+_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
+
 
 @dataclass
 class LinearModel:
@@ -221,6 +233,7 @@ def argument_features(
         "ty|prep=" + event_type + "|" + prep,
         "tl=" + lemma,
         "ent_inside=" + str(contains_entity),
+        "ty|lab|fl=" + event_type + "|" + filler_label + "|" + filler.lemma_.lower(),
     ]
 
 
@@ -269,12 +282,35 @@ def argument_candidates(
         if key not in found:
             has_entity = any(chunk.start <= s and e <= chunk.end for s, e, _ in inside)
             found[key] = Candidate(chunk.start, chunk.end, "NP", has_entity)
+    for chunk in chunks:
+        for label, extent in _extents(chunk.root, lo, hi):
+            if extent not in found and extent[1] - extent[0] <= MAX_EXTENT:
+                has_entity = any(extent[0] <= s and e <= extent[1] for s, e, _ in inside)
+                found[extent] = Candidate(extent[0], extent[1], label, has_entity)
     for token in sentence:
         key = (token.i, token.i + 1)
         # A chunk's head word stands for its chunk (the filler is "the police", not "police").
         if key not in found and token.i not in heads and token.pos_ in TOKEN_CANDIDATE_POS and not token.is_punct and not token.is_space:
             found[key] = Candidate(token.i, token.i + 1, TOKEN_LABEL)
     return list(found.values())
+
+
+def _extents(root: Any, lo: int, hi: int) -> list[tuple[str, tuple[int, int]]]:
+    """``NPX`` and ``NPP`` extents of the chunk headed by ``root`` (token offsets, inside the sentence)."""
+    def trimmed(first: int, end: int) -> tuple[int, int]:
+        doc = root.doc
+        while end - 1 > first and (doc[end - 1].is_punct or doc[end - 1].pos_ in ("CCONJ", "ADP", "PART") or doc[end - 1].is_space):
+            end -= 1
+        return max(first, lo), min(end, hi)
+
+    whole = trimmed(root.left_edge.i, root.right_edge.i + 1)
+    clauses = [c for c in root.children if c.dep_ in _CLAUSES and c.i > root.i]
+    result = [("NPX", whole)]
+    if clauses:
+        cut = trimmed(root.left_edge.i, min(c.left_edge.i for c in clauses))
+        if cut != whole and cut[1] > root.i:
+            result.append(("NPP", cut))
+    return result
 
 
 # -- the model --------------------------------------------------------------------------------
@@ -296,6 +332,8 @@ class EventModel:
     F1 0.45 against 0.28 for plain argmax, whose recall is low with few examples per type."""
     rule_argument_types: list[str] = field(default_factory=list)
     """Event types whose arguments come from the rules where the rules found the same trigger."""
+    rule_argument_roles: list[str] = field(default_factory=list)
+    """``"Type|Role"``: on a trigger the rules found too, that role's fillers come from the rules."""
 
     def predict(
         self,
@@ -336,6 +374,8 @@ class EventModel:
             trigger = _char_span(doc, first, end, label, offset)
             arguments: list[Argument] = []
             if self.roles is not None:
+                # Candidates sharing a head word are extents of one filler: suggest the likeliest only.
+                best: dict[int, tuple[float, str, Candidate]] = {}
                 for candidate in argument_candidates(doc, token.sent, entities, spans, doc_chunks):
                     if candidate.first <= token.i < candidate.end:
                         continue
@@ -343,16 +383,25 @@ class EventModel:
                     role, q = self.roles.best_other_than(
                         argument_features(token, label, filler, candidate.label, candidate.contains_entity, ancestors), NONE
                     )
-                    if role != NONE and q >= self.role_threshold:
-                        span_label = candidate.label[3:] if candidate.label.startswith("EV:") else candidate.label
-                        span_label = "NP" if span_label == TOKEN_LABEL else span_label
-                        arguments.append(Argument(role, _char_span(doc, candidate.first, candidate.end, span_label, offset)))
+                    if role != NONE and q >= self.role_threshold and q > best.get(filler.i, (-1.0, "", candidate))[0]:
+                        best[filler.i] = (q, role, candidate)
+                for _q, role, candidate in sorted(best.values(), key=lambda b: b[2].first):
+                    span_label = candidate.label[3:] if candidate.label.startswith("EV:") else candidate.label
+                    span_label = "NP" if span_label == TOKEN_LABEL else EXTENT_LABELS.get(span_label, span_label)
+                    arguments.append(Argument(role, _char_span(doc, candidate.first, candidate.end, span_label, offset)))
             events.append((trigger, tuple(arguments), p))
         if self.rule_argument_types:
             by_trigger = {(t.start, t.end, t.label): a for t, a in rule_events}
             chosen = set(self.rule_argument_types)
             events = [
                 (t, by_trigger.get((t.start, t.end, t.label), a) if t.label in chosen else a, p) for t, a, p in events
+            ]
+        if self.rule_argument_roles:
+            by_trigger = {(t.start, t.end, t.label): a for t, a in rule_events}
+            roles = set(self.rule_argument_roles)
+            events = [
+                (t, _mix_roles(t.label, a, by_trigger[(t.start, t.end, t.label)], roles) if (t.start, t.end, t.label) in by_trigger else a, p)
+                for t, a, p in events
             ]
         taken = {(t.start, t.end) for t, _a, _p in events}
         kept = set(self.rule_types)
@@ -371,6 +420,7 @@ class EventModel:
             "trigger_threshold": self.trigger_threshold,
             "role_threshold": self.role_threshold,
             "rule_argument_types": self.rule_argument_types,
+            "rule_argument_roles": self.rule_argument_roles,
             "has_roles": self.roles is not None,
         }
         arrays["meta"] = np.array(json.dumps(meta))
@@ -393,7 +443,14 @@ class EventModel:
             float(meta["trigger_threshold"]),
             float(meta["role_threshold"]),
             list(meta.get("rule_argument_types", [])),
+            list(meta.get("rule_argument_roles", [])),
         )
+
+
+def _mix_roles(kind: str, learned: tuple[Argument, ...], rules: tuple[Argument, ...], roles: set[str]) -> tuple[Argument, ...]:
+    """The learned arguments but those of ``roles`` (``"Type|Role"``), taken from the rules' event."""
+    mine = tuple(a for a in learned if f"{kind}|{a.role}" not in roles)
+    return mine + tuple(a for a in rules if f"{kind}|{a.role}" in roles)
 
 
 def _rule_types_by_token(doc: Any, rule_events: Sequence[tuple[Span, tuple[Argument, ...]]], offset: int) -> dict[int, str]:

@@ -25,7 +25,7 @@ TRIGGERS_FILE = "triggers.toml"
 ARGUMENT_RULES_FILE = "argument_rules.toml"
 
 POS_NAMES = {"verb": "VERB", "noun": "NOUN"}
-RELATIONS = ("subject", "object", "passive_subject", "agent", "possessor", "modifier", "time")
+RELATIONS = ("subject", "object", "passive_subject", "agent", "possessor", "modifier", "compound", "time", "sentence")
 _PREP_RELATION = re.compile(r"^prep:[a-z]+$")
 _LEMMA = re.compile(r"^[^\s\x00-\x1f]+( [^\s\x00-\x1f]+)?$")
 

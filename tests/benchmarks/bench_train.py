@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from bench_suggest import ANNOTATOR, CPU_SECONDS, RAW, derive_articles, import_project, peak_memory_run, stored_texts, timed  # noqa: E402
+from bench_suggest import ANNOTATOR, RAW, USAGE, cpu_ratio, derive_articles, import_project, load_average, peak_memory_run, stored_texts, timed  # noqa: E402
 
 from annotator.model.annotations import AnnotationSet, new_uid  # noqa: E402
 from annotator.model.layer import GOLD, DocStatus, LayerKind  # noqa: E402
@@ -82,7 +82,7 @@ def main() -> None:
             seconds, megabytes = peak_memory_run(command)
             print(
                 f"train {size} articles (gold: {spans} spans, {events} events, {arguments} arguments): "
-                f"{seconds:.1f} s, peak memory {megabytes:,.0f} MB (bound --max-minutes {args.max_minutes})",
+                f"{seconds:.1f} s, peak memory {megabytes:,.0f} MB (bound --max-minutes {args.max_minutes}); {load_average()}",
                 flush=True,
             )
             projects[size] = db
@@ -104,15 +104,16 @@ def main() -> None:
 
         raw_times, app_times = [], []
         for n in range(args.runs):
-            raw_times.append(timed([sys.executable, "-c", RAW, str(texts_file), pipeline, str(args.batch_size)], "raw"))
+            raw_times.append(timed([sys.executable, "-c", RAW, str(texts_file), pipeline, str(args.batch_size), "1"], "raw"))
             app_times.append(app())
             print(f"run {n + 1}: raw {raw_times[-1]:.2f} s, app {app_times[-1]:.2f} s", flush=True)
         print(f"suggest {len(texts)} articles with {model.name}: raw nlp.pipe {summary(raw_times)}; app {summary(app_times)}")
-        raw_cpu, app_cpu = CPU_SECONDS["raw"], CPU_SECONDS["app"]
+        # raw runs one process (the RAW script's last argument), as app's --processes 1 does.
+        raw_cpu, app_cpu = [u[0] for u in USAGE["raw"]], [u[0] for u in USAGE["app"]]
         print(
             f"CPU time (less disturbed by other programs): raw median {statistics.median(raw_cpu):.2f} s "
             f"({min(raw_cpu):.2f}-{max(raw_cpu):.2f}), app median {statistics.median(app_cpu):.2f} s "
-            f"({min(app_cpu):.2f}-{max(app_cpu):.2f}), ratio {statistics.median(raw_cpu) / statistics.median(app_cpu):.3f}"
+            f"({min(app_cpu):.2f}-{max(app_cpu):.2f}), ratio {cpu_ratio('raw', 'app'):.3f}; {load_average()}"
         )
         ratios = [r / a for r, a in zip(raw_times, app_times)]
         print(

@@ -6,17 +6,34 @@ Run: ``python tests/benchmarks/eval_learn.py [--folds 5] [--minutes 10] CORPUS..
 cut into paragraphs) or a folder/file annotator imports. Each corpus is imported into a
 scratch project as layer ``gold``; ``annotator.learn.trainer.train`` then trains on k-1 folds and
 scores the trained and the untrained suggester on the held-out fold, never on training documents.
-Prints pooled P/R/F1 and each fold's F1 (median, min-max). Nothing is timed here.
+Prints pooled P/R/F1 and each fold's F1 (median, min-max).
+
+``casie`` (../shared/samples/casie-dev, 500 cybersecurity articles, read in place, never copied) is
+measured differently, as a user would meet it: a fixed test set of ``--test`` articles (a seeded
+shuffle, the same for every size) is never trained on; for each of ``--sizes`` (default 50 100 200
+400) the first N of the other articles are imported as layer ``gold`` of a fresh project and
+trained with ``train --layer gold --status any`` (its own folds choose rules or learned parts),
+then the stored model and the untrained suggester suggest the test articles and are scored
+against their gold. Each size runs in its own process, so its training time (wall seconds) and
+peak memory (the process's maximum resident set, parsing and model loading included) are its own;
+the load average is printed beside them. With ``--repeats R`` each size is trained on R different
+draws of training articles (same test set) and medians are printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any, Sequence
 
 from annotator.formats.importer import import_paths
 from annotator.learn.trainer import TrainOptions, train
@@ -29,6 +46,8 @@ CORPORA = {
     "conll": SAMPLES / "conll2002",
     "seeds": ROOT / "tests" / "data" / "seed_events.jsonl",
 }
+CASIE = SAMPLES / "casie-dev" / "casie-dev.jsonl"
+CASIE_SIZES = (50, 100, 200, 400)
 MEASURES = (("spans_exact", "entities"), ("event_triggers", "triggers"), ("event_arguments", "arguments"))
 
 
@@ -108,15 +127,117 @@ def evaluate(path: Path, folds: int, minutes: float, curve: bool) -> None:
         print(f"  curve {share:>5}: " + "  ".join(f"{title} F1 {scores[key]:.3f}" for key, title in MEASURES))
 
 
+def casie_split(test: int, size: int, repeat: int) -> tuple[list[str], list[str]]:
+    """The fixed test lines (seed 19, the same for every size and repeat) and ``size`` training
+    lines drawn from the rest (the first ``size`` for repeat 0, another draw for each repeat)."""
+    lines = [line for line in CASIE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    order = list(range(len(lines)))
+    random.Random(19).shuffle(order)
+    tested, rest = order[:test], order[test:]
+    if repeat:
+        random.Random(1000 + repeat).shuffle(rest)
+    if size > len(rest):
+        raise SystemExit(f"casie has {len(rest)} articles beside the {test} test articles, fewer than {size}")
+    return [lines[i] for i in tested], [lines[i] for i in rest[:size]]
+
+
+def casie_one(size: int, test: int, repeat: int, minutes: float, folds: int) -> dict[str, Any]:
+    """Train on ``size`` casie articles, score trained and untrained on the test articles (in this process)."""
+    from annotator.learn.data import read_training_set
+    from annotator.review.evaluate import EvaluationCounter
+    from annotator.store.models import model_blob
+    from annotator.suggest.suggester import Suggester
+    from annotator.suggest.trained import load_trained, unpack
+
+    tested, training = casie_split(test, size, repeat)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        (folder / "train.jsonl").write_text("\n".join(training) + "\n", encoding="utf-8")
+        (folder / "test.jsonl").write_text("\n".join(tested) + "\n", encoding="utf-8")
+        store = create_project(folder / "train.annotator")
+        import_paths(store, [folder / "train.jsonl"], "gold")
+        started = time.monotonic()
+        result = train(store, TrainOptions(layer="gold", status="any", max_minutes=minutes, folds=folds))
+        seconds = time.monotonic() - started
+        load = os.getloadavg()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert result.model is not None
+        blob = model_blob(store, result.model.id)
+        schema = store.schema()
+        store.close()
+        held = create_project(folder / "test.annotator")
+        import_paths(held, [folder / "test.jsonl"], "gold")
+        layer = next(layer for layer in held.layers() if layer.name == "gold")
+        gold = read_training_set(held, layer, "any")
+        held.close()
+        scores = {}
+        for name, suggester in (("trained", load_trained(unpack(blob), schema, "trained")), ("untrained", Suggester.load(result.base, schema))):
+            counter = EvaluationCounter("gold", name)
+            for item, predicted in zip(gold, suggester.suggest_many((d.document.text, d.document.content_hash) for d in gold)):
+                counter.add_document(item.gold, predicted)
+            scores[name] = {title: counter.to_dict()[key]["f1"] for key, title in MEASURES}
+    return {
+        "size": size, "repeat": repeat, "seconds": seconds, "peak_mb": peak, "load": load, "epochs": result.epochs,
+        "folds_skipped": result.folds_skipped, "rule_types": result.rule_types, "rule_argument_types": result.rule_argument_types,
+        "held_out": {title: result.trained[key]["f1"] for key, title in MEASURES},
+        **scores,
+    }
+
+
+def casie_curve(sizes: Sequence[int], test: int, repeats: int, minutes: float, folds: int) -> None:
+    """Each size (and repeat) in its own process; medians over repeats."""
+    print(f"casie: {test} fixed test articles never trained on; training sizes {list(sizes)}, {repeats} draw(s) each, "
+          f"train --max-minutes {minutes}, {folds} folds")
+    print(f"  {'size':>5} {'trained trig/arg/ent F1':>26} {'untrained trig/arg/ent F1':>27} {'train s':>9} {'peak MB':>8}  load average")
+    for size in sizes:
+        runs = []
+        for repeat in range(repeats):
+            out = subprocess.run(
+                [sys.executable, __file__, "--casie-one", str(size), "--test", str(test), "--repeat", str(repeat),
+                 "--minutes", str(minutes), "--folds", str(folds)],
+                check=True, stdout=subprocess.PIPE, text=True,
+            ).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        med = {k: statistics.median(r[k] for r in runs) for k in ("seconds", "peak_mb")}
+        figures = {
+            name: "/".join(f"{statistics.median(r[name][t] for r in runs):.3f}" for t in ("triggers", "arguments", "entities"))
+            for name in ("trained", "untrained")
+        }
+        spread = "" if repeats == 1 else (
+            f"  (trigger F1 {min(r['trained']['triggers'] for r in runs):.3f}-{max(r['trained']['triggers'] for r in runs):.3f}, "
+            f"argument F1 {min(r['trained']['arguments'] for r in runs):.3f}-{max(r['trained']['arguments'] for r in runs):.3f}, "
+            f"seconds {min(r['seconds'] for r in runs):.0f}-{max(r['seconds'] for r in runs):.0f})"
+        )
+        loads = "; ".join(", ".join(f"{x:.2f}" for x in r["load"]) for r in runs)
+        print(f"  {size:>5} {figures['trained']:>26} {figures['untrained']:>27} {med['seconds']:>9.0f} {med['peak_mb']:>8.0f}  {loads}{spread}", flush=True)
+        for r in runs:
+            if r["rule_types"] or r["rule_argument_types"] or r["folds_skipped"]:
+                print(f"        draw {r['repeat']}: rules kept for triggers of {r['rule_types'] or 'none'}, arguments of "
+                      f"{r['rule_argument_types'] or 'none'}; folds skipped by the time bound {r['folds_skipped']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpora", nargs="+")
+    parser.add_argument("corpora", nargs="*")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--curve", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(CASIE_SIZES), help="casie training sizes")
+    parser.add_argument("--test", type=int, default=100, help="casie test articles (fixed)")
+    parser.add_argument("--repeats", type=int, default=1, help="casie draws of training articles per size")
+    parser.add_argument("--casie-one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.casie_one:
+        print(json.dumps(casie_one(args.casie_one, args.test, args.repeat, args.minutes, args.folds)))
+        return
+    if not args.corpora:
+        parser.error("name at least one corpus")
     scratch = Path(tempfile.mkdtemp())
     for name in args.corpora:
+        if name == "casie":
+            casie_curve(args.sizes, args.test, args.repeats, args.minutes, args.folds if args.folds != 5 else 3)
+            continue
         path = seed_paragraphs(scratch) if name == "seed-paragraphs" else CORPORA.get(name, Path(name))
         if not path.exists():
             sys.exit(f"{path} does not exist")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.learn.combine import FoldCounts, combine, held_out_choices, rules_better
+from annotator.learn.combine import FoldCounts, combine, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.model.annotations import AnnotationSet, Argument, Event, Span
 
 
@@ -44,3 +44,46 @@ def test_combine_takes_rule_events_and_rule_arguments_by_type() -> None:
         (meet_rules.trigger, ()),
     ]
     assert combine(learned, rules, set(), set()).events == learned.events
+
+
+def _attack(arguments: tuple[Argument, ...]) -> Event:
+    return Event(Span(0, 4, "Attack"), arguments)
+
+
+PLACE = Argument("Place", Span(10, 14, "GPE"))
+TARGET = Argument("Target", Span(20, 25, "PERSON"))
+WRONG_PLACE = Argument("Place", Span(30, 34, "GPE"))
+
+
+def test_a_role_the_rules_fill_better_keeps_the_rules_fillers_and_the_learned_roles_stay() -> None:
+    gold = AnnotationSet((), (_attack((PLACE, TARGET)),))
+    learned = AnnotationSet((), (_attack((WRONG_PLACE, TARGET)),))  # learned: Target right, Place wrong
+    rules = AnnotationSet((), (_attack((PLACE,)),))  # rules: Place right, no Target
+    counts = role_counts([(gold, learned, rules)])
+    assert counts[0]["Attack|Place"] == [0, 1, 1] and counts[1]["Attack|Place"] == [1, 1, 1]
+    assert roles_better([counts]) == {"Attack|Place"}
+    both = combine(learned, rules, set(), set(), roles_better([counts]))
+    assert set(both.events[0].arguments) == {PLACE, TARGET}
+    # Each fold is judged by the others: with one fold for and one against, each gets the other's choice.
+    against = role_counts([(AnnotationSet((), (_attack((WRONG_PLACE,)),)), learned, rules)])
+    assert held_out_roles([counts, against]) == [roles_better([against]), roles_better([counts])] == [set(), {"Attack|Place"}]
+    reasons = explain([FoldCounts()], [counts])
+    assert reasons == ["role Attack|Place: rules F1 1.00 against learned 0.00 (gold 1)"]
+
+
+def test_roles_are_compared_only_on_triggers_both_sides_found() -> None:
+    gold = AnnotationSet((), (_attack((PLACE,)),))
+    learned = AnnotationSet((), (_attack((PLACE,)),))
+    rules = AnnotationSet((), (Event(Span(5, 8, "Attack"), (WRONG_PLACE,)),))  # another trigger: nothing to swap
+    assert role_counts([(gold, learned, rules)]) == ({}, {})
+    assert combine(learned, rules, set(), set(), {"Attack|Place"}).events == learned.events
+
+
+def test_the_roles_kept_from_the_rules_are_stored_with_the_model() -> None:
+    import numpy as np
+
+    from annotator.suggest.learned import NONE, EventModel, LinearModel
+
+    model = EventModel(LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32)), None)
+    model.rule_argument_roles = ["Conflict:Attack|Place"]
+    assert EventModel.from_bytes(model.to_bytes()).rule_argument_roles == ["Conflict:Attack|Place"]

@@ -33,3 +33,22 @@ def test_a_recognised_entity_keeps_its_label() -> None:
     sentence = next(iter(doc.sents))
     candidates = {(c.first, c.end): c.label for c in argument_candidates(doc, sentence, [(3, 4, "Protein")], [])}
     assert candidates[(3, 4)] == "Protein"
+
+
+def _staff_doc() -> Doc:
+    # "accessed by a member of staff who breached their privacy ." with its parse written out.
+    words = ["accessed", "by", "a", "member", "of", "staff", "who", "breached", "their", "privacy", "."]
+    pos = ["VERB", "ADP", "DET", "NOUN", "ADP", "NOUN", "PRON", "VERB", "PRON", "NOUN", "PUNCT"]
+    heads = [0, 0, 3, 1, 3, 4, 7, 3, 9, 7, 0]
+    deps = ["ROOT", "agent", "det", "pobj", "prep", "pobj", "nsubj", "relcl", "poss", "dobj", "punct"]
+    return Doc(spacy.blank("en").vocab, words=words, pos=pos, heads=heads, deps=deps, sent_starts=[True] + [False] * 10)
+
+
+def test_a_chunk_also_stands_with_its_longer_extents_the_gold_may_use() -> None:
+    doc = _staff_doc()
+    sentence = next(iter(doc.sents))
+    chunks = [doc[2:4], doc[5:6], doc[8:10]]  # what spaCy's noun_chunks gives for this parse
+    candidates = {(c.first, c.end): c.label for c in argument_candidates(doc, sentence, [], [], chunks)}
+    assert candidates[(2, 4)] == "NP"  # "a member"
+    assert candidates[(2, 6)] == "NPP"  # "a member of staff"
+    assert candidates[(2, 10)] == "NPX"  # "a member of staff who breached their privacy"
