@@ -186,7 +186,7 @@ def format_usage(usage: Any) -> str:
         f"{usage.suggester}: since {usage.since}, analysts decided {total.decided} of its suggestions: "
         f"{total.accepted} accepted unedited, {total.corrected} corrected, {total.rejected} rejected."
     ]
-    rows = [("entity " + k, v) for k, v in usage.labels.items()] + [("event " + k, v) for k, v in usage.event_types.items()]
+    rows = usage.rows()
     if rows:
         lines.append(f"  {'':<30}{'accepted':>9}{'corrected':>10}{'rejected':>9}")
         lines.extend(f"  {name[:29]:<30}{o.accepted:>9}{o.corrected:>10}{o.rejected:>9}" for name, o in rows)

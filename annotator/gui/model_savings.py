@@ -50,7 +50,7 @@ class ModelSavings(QGroupBox):
                 )
         lines.append(f"(Pauses over {minutes} minutes between edits are not counted as working time.)")
         self.summary.setText("<br>".join(lines))
-        rows = [("entity " + k, v) for k, v in usage.labels.items()] + [("event " + k, v) for k, v in usage.event_types.items()]
+        rows = usage.rows()
         self.table.setRowCount(len(rows))
         for row, (title, outcome) in enumerate(rows):
             for column, value in enumerate((title, outcome.accepted, outcome.corrected, outcome.rejected)):

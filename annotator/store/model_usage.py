@@ -78,6 +78,10 @@ class ModelUsage:
         every = list(self.labels.values()) + list(self.event_types.values())
         return Outcomes(sum(o.accepted for o in every), sum(o.corrected for o in every), sum(o.rejected for o in every))
 
+    def rows(self) -> list[tuple[str, Outcomes]]:
+        """Entity labels then event types, each named as the command line and the window show it."""
+        return [("entity " + k, v) for k, v in self.labels.items()] + [("event " + k, v) for k, v in self.event_types.items()]
+
 
 def _document_filter(documents: Collection[int] | None, column: str) -> tuple[str, list[int]]:
     if documents is None:
