@@ -32,11 +32,6 @@ def delete_relation(relation: Relation) -> Edit:
     return Edit(f"Delete {relation.type} relation", (Change(relation, None),))
 
 
-def retype_relation(relation: Relation, relation_type: str, author: str) -> Edit:
-    updated = replace(relation.provenance, author=author, updated_at=now_iso())
-    return Edit(f"Change relation to {relation_type}", (Change(relation, replace(relation, type=relation_type, provenance=updated)),))
-
-
 def follow_relations(edit: Edit, own: AnnotationSet) -> Edit:
     """``edit`` plus the changes that keep relations on the spans and events it changes.
 

@@ -12,7 +12,7 @@ rejected, merged and adjudicated alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from annotator.model.annotations import AnnotationError, Provenance, Span, new_uid
 
@@ -91,22 +91,3 @@ class Relation:
 def relation_order(r: Relation) -> tuple:
     """Text order of the first end, then type and uid, so the order is total."""
     return (r.ends[0].key(), r.symmetric, r.type, tuple(e.key() for e in r.ends[1:]), r.uid)
-
-
-def span_end(start: int, end: int, label: str) -> RelationEnd:
-    return RelationEnd(Span(start, end, label))
-
-
-def event_end(uid: str) -> RelationEnd:
-    return RelationEnd(event_uid=uid)
-
-
-def relations_touching(relations: Iterable[Relation], span: Span | None = None, event_uid: str | None = None) -> list[Relation]:
-    """The relations with an end at ``span`` (by value) or at the event ``event_uid``."""
-    found = []
-    for relation in relations:
-        for end in relation.ends:
-            if (span is not None and end.span == span) or (event_uid is not None and end.event_uid == event_uid):
-                found.append(relation)
-                break
-    return found

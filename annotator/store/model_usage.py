@@ -30,8 +30,6 @@ from annotator.store.project import ProjectStore
 IDLE_SECONDS = 300
 """A pause between two edits longer than this is not working time."""
 
-OUTCOMES = ("accepted", "edited", "rejected")
-
 
 @dataclass(frozen=True)
 class Outcomes:

@@ -43,12 +43,12 @@ def _hex_value(column: str, first: int, digits: int) -> str:
     return "(" + " + ".join(parts) + ")"
 
 
-CONTROL_SHARE = 410 / 4096
-"""The share of control documents: the first three hex digits of the hash below 410 (10.0%)."""
+CONTROL_BELOW = 410
+"""Control documents: those whose hash's first three hex digits are below this (410/4096, 10.0%)."""
 
 
 def control_sql(content_hash: str) -> str:
-    return f"({_hex_value(content_hash, 1, 3)} < 410)"
+    return f"({_hex_value(content_hash, 1, 3)} < {CONTROL_BELOW})"
 
 
 def draw_sql(content_hash: str) -> str:

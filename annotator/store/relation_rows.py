@@ -97,13 +97,3 @@ def records(db: sqlite_utils.Database, layer_id: int, document_id: int) -> list[
             "SELECT data FROM layer_records WHERE layer_id = ? AND document_id = ? ORDER BY position", (layer_id, document_id)
         )
     ]
-
-
-def copy_records(db: sqlite_utils.Database, source_layer: int, target_layer: int) -> None:
-    """Give ``target_layer`` the imported records of ``source_layer`` where it has none."""
-    db.execute(
-        "INSERT OR IGNORE INTO layer_records (layer_id, document_id, position, data) "
-        "SELECT ?, document_id, position, data FROM layer_records WHERE layer_id = ? "
-        "AND document_id NOT IN (SELECT document_id FROM layer_records WHERE layer_id = ?)",
-        (target_layer, source_layer, target_layer),
-    )
