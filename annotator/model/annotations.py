@@ -248,12 +248,8 @@ class AnnotationSet:
     def __post_init__(self) -> None:
         object.__setattr__(self, "spans", tuple(sorted(self.spans, key=span_order)))
         object.__setattr__(self, "events", tuple(sorted(self.events, key=event_order)))
-        if self.relations:
-            from annotator.model.relations import relation_order
-
-            object.__setattr__(self, "relations", tuple(sorted(self.relations, key=relation_order)))
-        else:
-            object.__setattr__(self, "relations", ())
+        # Relation.order_key, called on the values: importing relations here would be a circle.
+        object.__setattr__(self, "relations", tuple(sorted(self.relations, key=lambda r: r.order_key())))
 
     @classmethod
     def presorted(

@@ -80,6 +80,12 @@ class Relation:
         """What makes two relations the same: type, direction and ends (events by uid)."""
         return (self.symmetric, self.type, tuple(end.key() for end in self.ends))
 
+    def order_key(self) -> tuple:
+        """Text order of the first end, then type and uid, so the order is total (a method, so
+        that :class:`~annotator.model.annotations.AnnotationSet` sorts relations without importing
+        this module, which imports it)."""
+        return (self.ends[0].key(), self.symmetric, self.type, tuple(e.key() for e in self.ends[1:]), self.uid)
+
     def with_events(self, same_as: Mapping[str, str]) -> Relation:
         """The relation with event ends renamed by ``same_as`` (after events were merged)."""
         if not any(end.event_uid in same_as for end in self.ends):
@@ -90,4 +96,4 @@ class Relation:
 
 def relation_order(r: Relation) -> tuple:
     """Text order of the first end, then type and uid, so the order is total."""
-    return (r.ends[0].key(), r.symmetric, r.type, tuple(e.key() for e in r.ends[1:]), r.uid)
+    return r.order_key()
