@@ -19,12 +19,13 @@ from annotator.formats.conll_writer import ConllWriter
 from annotator.formats.export_common import ExportSummary, with_made_tokens
 from annotator.formats.importer import Progress
 from annotator.formats.jsonl_writer import JsonlWriter
-from annotator.model.layer import GOLD, Layer, LayerKind
+from annotator.model.layer import LayerKind, default_status
 from annotator.store.export_rows import STATUSES, count_layer_documents, layer_documents, read_snapshot
+from annotator.store.layer_choice import choose_layer
 from annotator.store.project import ProjectStore
 from annotator.store.undecided import done_with_undecided
 
-__all__ = ["FORMATS", "ExportError", "ExportSummary", "choose_layer", "default_status", "export_layer"]
+__all__ = ["FORMATS", "ExportError", "ExportSummary", "export_layer"]
 
 FORMATS = ("jsonl", "spacy", "brat", "conll")
 
@@ -39,33 +40,6 @@ class ExportError(Exception):
     """An export that cannot start or finish; ``str()`` is the message for the user."""
 
 
-def _layer_list(store: ProjectStore) -> str:
-    layers = store.layers()
-    return ", ".join(f"{layer.name} ({layer.kind.value})" for layer in layers) or "none yet"
-
-
-def choose_layer(store: ProjectStore, name: str | None) -> Layer:
-    """The layer called ``name``; without a name, ``gold`` where it exists."""
-    if name is None:
-        gold = store.layer(GOLD)
-        if gold is None:
-            raise ExportError(
-                f"the project has no {GOLD!r} layer, so name the layer to export (--layer NAME); "
-                f"its layers: {_layer_list(store)}"
-            )
-        return gold
-    layer = store.layer(name)
-    if layer is None:
-        raise ExportError(f"the project has no layer {name!r}; its layers: {_layer_list(store)}")
-    return layer
-
-
-def default_status(layer: Layer) -> str:
-    """``done`` for an analyst's layer (only finished work is training data); ``any`` for
-    suggestions and gold, which have no "unfinished" documents."""
-    return "done" if layer.kind is LayerKind.ANNOTATOR else "any"
-
-
 def export_layer(
     store: ProjectStore,
     fmt: str,
@@ -78,14 +52,14 @@ def export_layer(
 ) -> ExportSummary:
     """Export ``layer`` (default ``gold``) as ``fmt`` to ``out`` (a file; a folder for brat).
 
-    ``status`` is "done" or "any" (default: :func:`default_status`). Rejected annotations are
+    ``status`` is "done" or "any" (default: :func:`~annotator.model.layer.default_status`). Rejected annotations are
     left out unless ``include_rejected``. ``progress("exporting", done, total)`` is called as
     documents go out; when ``should_stop()`` returns true the export stops, ``out`` is left as it
     was and the summary says ``cancelled``. Raises :class:`ExportError` with a message for the user.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    chosen = choose_layer(store, layer)
+    chosen = choose_layer(store, layer, "export", ExportError)
     status = status or default_status(chosen)
     if status not in STATUSES:
         raise ExportError(f"unknown status {status!r}; choose one of {', '.join(STATUSES)}")

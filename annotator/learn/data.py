@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 from annotator.model.annotations import AnnotationSet
 from annotator.model.document import Document
-from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind
+from annotator.model.layer import DocStatus, Layer, default_status
+from annotator.store import layer_choice
 from annotator.store.layer_reads import contained_documents, layer_annotations
 from annotator.store.project import ProjectStore
 
 MIN_DOCUMENTS = 3
 """Fewer documents than this cannot be both trained on and held out."""
+
+__all__ = ["MIN_DOCUMENTS", "TrainingDoc", "TrainingError", "check_training_set", "choose_layer", "default_status", "read_training_set"]
 
 
 class TrainingError(Exception):
@@ -30,22 +33,8 @@ class TrainingDoc:
 
 
 def choose_layer(store: ProjectStore, name: str | None) -> Layer:
-    layers = store.layers()
-    listing = ", ".join(f"{l.name} ({l.kind.value})" for l in layers) or "none yet"
-    if name is None:
-        gold = store.layer(GOLD)
-        if gold is None:
-            raise TrainingError(f"the project has no {GOLD!r} layer, so name the layer to train from (--layer NAME); its layers: {listing}")
-        return gold
-    layer = store.layer(name)
-    if layer is None:
-        raise TrainingError(f"the project has no layer {name!r}; its layers: {listing}")
-    return layer
-
-
-def default_status(layer: Layer) -> str:
-    """As export: only finished work of an analyst's layer; everything of gold and suggestions."""
-    return "done" if layer.kind is LayerKind.ANNOTATOR else "any"
+    """The layer to train from (default ``gold``): the store's rule, with training's words and error."""
+    return layer_choice.choose_layer(store, name, "train from", TrainingError)
 
 
 def read_training_set(store: ProjectStore, layer: Layer, status: str) -> list[TrainingDoc]:

@@ -62,3 +62,9 @@ class Layer:
 def kind_for_layer_name(name: str) -> LayerKind:
     """The kind a new layer of this name gets when nothing else says: ``gold`` is gold."""
     return LayerKind.GOLD if name == GOLD else LayerKind.ANNOTATOR
+
+
+def default_status(layer: Layer) -> str:
+    """Which documents export and training take by default: ``done`` for an analyst's layer (only
+    finished work is training data); ``any`` for suggestions and gold, which have no unfinished documents."""
+    return "done" if layer.kind is LayerKind.ANNOTATOR else "any"
