@@ -2,7 +2,7 @@
 
 A record holds ``text``, ``meta`` (title, date, source and other metadata, then ``annotator``: the
 layer, and ``created_at``/``updated_at``: the layer's first and last touch of the document),
-``_input_hash`` and ``_task_hash`` (made as Prodigy makes them: :mod:`annotator.formats.prodigy_records`),
+``_input_hash`` (Prodigy's) and ``_task_hash`` (this project's own: :mod:`annotator.formats.prodigy_records`),
 ``tokens`` (the stored token JSON, written verbatim), ``spans`` (``start``, ``end``,
 ``token_start``, ``token_end`` inclusive, ``label``; plus ``fragments``, ``attributes`` and
 ``note`` where a span has them), ``events`` (``type``, ``trigger`` with offsets and token indexes,
@@ -41,7 +41,9 @@ def input_hash(text: str) -> int:
 
 
 def task_hash(input_value: int, spans_json: str) -> int:
-    """The record's ``_task_hash``: the input hash and the record's ``spans``, hashed as Prodigy does."""
+    """The record's ``_task_hash`` (:func:`annotator.formats.prodigy_records.task_hash`): its only
+    task key is ``spans``, so its task JSON is ``{"spans":SPANS}``, built here from the spans as
+    written rather than by encoding them again."""
     return prodigy_task_hash(input_value, '{"spans":' + spans_json + "}")
 
 
