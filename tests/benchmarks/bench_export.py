@@ -460,6 +460,10 @@ def _digest_and_delete(path: Path) -> str:
     return digest.hexdigest()
 
 
+GOAL = 0.8
+"""The least ratio raw/app each baseline's ratio must reach, the floor's as well."""
+
+
 def compare(db: Path, fmt: str, raws: dict, runs: int, n: int, same_bytes: str = "") -> list[float]:  # type: ignore[type-arg]
     """Alternate the raw exports (``label -> function``) and the app's export of ``db`` as ``fmt``;
     print medians, CPU time and ratios (each raw over the app). The first round checks that the
@@ -488,8 +492,10 @@ def compare(db: Path, fmt: str, raws: dict, runs: int, n: int, same_bytes: str =
         print(f"  {name}: {spread(times[name], 's')}, CPU {spread(cpu[name], 's')}")
     print(f"  export_layer (in-process): {spread(times['app'], 's')}, CPU {spread(cpu['app'], 's')}")
     for name in raws:
-        print(f"  ratio {name.split(':')[0]}/app = {ratio(times[name], times['app']):.2f} by wall time, "
-              f"{ratio(cpu[name], cpu['app']):.2f} by CPU time (goal >= 0.8)")
+        # Each ratio with its own verdict: two ratios under one goal read as met when one is not.
+        wall = ratio(times[name], times['app'])
+        print(f"  ratio {name.split(':')[0]}/app = {wall:.2f} by wall time, "
+              f"{ratio(cpu[name], cpu['app']):.2f} by CPU time (goal >= {GOAL}: {'met' if wall >= GOAL else 'NOT met'})")
     if same_bytes:
         same = digests[same_bytes] == digests["app"]
         print(f"  {same_bytes.split(':')[0]} wrote the app's bytes: {'yes' if same else 'NO'}", flush=True)
