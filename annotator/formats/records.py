@@ -213,96 +213,12 @@ def build_record(
     except TextError as error:
         raise ReadError(str(error)) from None
     stored, offsets = normalize_text(text)
-
-    def remember(raw: Any, value: Any) -> None:
-        # The file's id of what was kept: a span as (start, end, label), an event or relation by uid.
-        if idents is not None and getattr(raw, "ident", ""):
-            idents[raw.ident] = value
-
-    def checked(raw: RawSpan, what: str = "label") -> Span:
-        span = _check_span(raw, text, offsets, what)
-        remember(raw, (span.start, span.end, span.label))
-        return span
-
-    def moved(fragments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-        return tuple((offsets(s), offsets(e)) for s, e in fragments)
-
-    annotations: list[SpanAnnotation] = []
     before = problem_count(problems)
-    for raw in spans:
-        try:
-            span = checked(raw)
-            annotations.append(
-                SpanAnnotation(
-                    span,
-                    fragments=moved(raw.fragments),
-                    attributes=dict(raw.attributes),
-                    note=raw.note,
-                    **({"provenance": Provenance(decision=Decision.REJECTED)} if raw.rejected else {}),
-                )
-            )
-        except (AnnotationError, TypeError) as error:
-            problems.append(Problem(path, raw.location, f"span skipped: {error}"))
-
-    built: dict[Any, Event] = {}
-    pending = list(events)
-    # Events may name other events as arguments, in any order: build those whose event
-    # arguments are already built until nothing more can be built.
-    while pending:
-        progress = False
-        for raw_event in list(pending):
-            if any(a.event_key is not None and a.event_key not in built for a in raw_event.arguments):
-                continue
-            pending.remove(raw_event)
-            progress = True
-            try:
-                trigger = checked(raw_event.trigger, "event type")
-                arguments = []
-                for raw_argument in raw_event.arguments:
-                    role = _check_name(raw_argument.role, "role")
-                    if raw_argument.span is not None:
-                        arguments.append(Argument(role, checked(raw_argument.span)))
-                    else:
-                        arguments.append(Argument(role, event_uid=built[raw_argument.event_key].uid))
-                event = Event(trigger, tuple(arguments), attributes=dict(raw_event.attributes), note=raw_event.note)
-                built[raw_event.key if raw_event.key is not None else id(raw_event)] = event
-                if idents is not None and isinstance(raw_event.key, str):
-                    idents[raw_event.key] = event.uid
-            except (AnnotationError, TypeError, KeyError) as error:
-                problems.append(Problem(path, raw_event.location, f"event skipped: {error}"))
-        if not progress:
-            for raw_event in pending:
-                problems.append(
-                    Problem(path, raw_event.location, "event skipped: an argument names an event that is missing or skipped")
-                )
-            break
-
-    kept_relations = []
-    for raw_relation in relations:
-        try:
-            if not isinstance(raw_relation.type, str) or not raw_relation.type.strip():
-                raise AnnotationError(f"relation has no usable type ({raw_relation.type!r})")
-            _check_name(raw_relation.type.strip(), "relation type")
-            ends = []
-            for end in raw_relation.ends:
-                if isinstance(end, RawSpan):
-                    ends.append(RelationEnd(checked(end)))
-                elif end in built:
-                    ends.append(RelationEnd(event_uid=built[end].uid))
-                else:
-                    raise AnnotationError(f"an end names {end!r}, which is missing or was skipped")
-            relation = Relation(
-                raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
-                attributes=dict(raw_relation.attributes), note=raw_relation.note,
-            )
-            kept_relations.append(relation)
-            remember(raw_relation, relation.uid)
-        except (AnnotationError, TypeError) as error:
-            what = "equivalence" if raw_relation.symmetric else "relation"
-            problems.append(Problem(path, raw_relation.location, f"{what} skipped: {error}"))
-
+    checker = _Checker(text, offsets, path, problems, idents)
+    annotations = checker.spans(spans)
+    built = checker.events(events)
+    kept_relations = checker.relations(relations, built)
     document = Document(stored, title=title, date=date, source=source, extra=dict(extra or {}))
-    dropped = problem_count(problems) - before
     return Record(
         document,
         AnnotationSet(tuple(annotations), tuple(built.values()), tuple(kept_relations)),
@@ -310,7 +226,119 @@ def build_record(
         location,
         times,
         path,
-        dropped=dropped,
+        dropped=problem_count(problems) - before,
         envelope=dict(envelope) if envelope else None,
         partial=partial,
     )
+
+
+class _Checker:
+    """Checks one record's raw annotations against its text: what passes becomes a value with
+    offsets into the stored (normalised) text, what fails a :class:`Problem` in ``problems``."""
+
+    def __init__(self, text: str, offsets: OffsetMap, path: str, problems: list[Problem], idents: dict[str, Any] | None):
+        self.text = text
+        self.offsets = offsets
+        self.path = path
+        self.problems = problems
+        self.idents = idents
+
+    def remember(self, raw: Any, value: Any) -> None:
+        # The file's id of what was kept: a span as (start, end, label), an event or relation by uid.
+        if self.idents is not None and getattr(raw, "ident", ""):
+            self.idents[raw.ident] = value
+
+    def checked(self, raw: RawSpan, what: str = "label") -> Span:
+        span = _check_span(raw, self.text, self.offsets, what)
+        self.remember(raw, (span.start, span.end, span.label))
+        return span
+
+    def moved(self, fragments: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+        return tuple((self.offsets(s), self.offsets(e)) for s, e in fragments)
+
+    def spans(self, raws: Iterable[RawSpan]) -> list[SpanAnnotation]:
+        annotations: list[SpanAnnotation] = []
+        for raw in raws:
+            try:
+                span = self.checked(raw)
+                annotations.append(
+                    SpanAnnotation(
+                        span,
+                        fragments=self.moved(raw.fragments),
+                        attributes=dict(raw.attributes),
+                        note=raw.note,
+                        **({"provenance": Provenance(decision=Decision.REJECTED)} if raw.rejected else {}),
+                    )
+                )
+            except (AnnotationError, TypeError) as error:
+                self.problems.append(Problem(self.path, raw.location, f"span skipped: {error}"))
+        return annotations
+
+    def events(self, raws: Iterable[RawEvent]) -> dict[Any, Event]:
+        """The events, by their key in the file (or the raw event's identity when it has none)."""
+        built: dict[Any, Event] = {}
+        pending = list(raws)
+        # Events may name other events as arguments, in any order: build those whose event
+        # arguments are already built until nothing more can be built.
+        while pending:
+            progress = False
+            for raw_event in list(pending):
+                if any(a.event_key is not None and a.event_key not in built for a in raw_event.arguments):
+                    continue
+                pending.remove(raw_event)
+                progress = True
+                self._event(raw_event, built)
+            if not progress:
+                for raw_event in pending:
+                    self.problems.append(
+                        Problem(self.path, raw_event.location, "event skipped: an argument names an event that is missing or skipped")
+                    )
+                break
+        return built
+
+    def _event(self, raw_event: RawEvent, built: dict[Any, Event]) -> None:
+        try:
+            trigger = self.checked(raw_event.trigger, "event type")
+            arguments = []
+            for raw_argument in raw_event.arguments:
+                role = _check_name(raw_argument.role, "role")
+                if raw_argument.span is not None:
+                    arguments.append(Argument(role, self.checked(raw_argument.span)))
+                else:
+                    arguments.append(Argument(role, event_uid=built[raw_argument.event_key].uid))
+            event = Event(trigger, tuple(arguments), attributes=dict(raw_event.attributes), note=raw_event.note)
+            built[raw_event.key if raw_event.key is not None else id(raw_event)] = event
+            if self.idents is not None and isinstance(raw_event.key, str):
+                self.idents[raw_event.key] = event.uid
+        except (AnnotationError, TypeError, KeyError) as error:
+            self.problems.append(Problem(self.path, raw_event.location, f"event skipped: {error}"))
+
+    def relations(self, raws: Iterable[RawRelation], built: Mapping[Any, Event]) -> list[Relation]:
+        kept = []
+        for raw_relation in raws:
+            try:
+                relation = self._relation(raw_relation, built)
+            except (AnnotationError, TypeError) as error:
+                what = "equivalence" if raw_relation.symmetric else "relation"
+                self.problems.append(Problem(self.path, raw_relation.location, f"{what} skipped: {error}"))
+                continue
+            kept.append(relation)
+            self.remember(raw_relation, relation.uid)
+        return kept
+
+    def _relation(self, raw_relation: RawRelation, built: Mapping[Any, Event]) -> Relation:
+        if not isinstance(raw_relation.type, str) or not raw_relation.type.strip():
+            raise AnnotationError(f"relation has no usable type ({raw_relation.type!r})")
+        _check_name(raw_relation.type.strip(), "relation type")
+        ends = []
+        for end in raw_relation.ends:
+            if isinstance(end, RawSpan):
+                ends.append(RelationEnd(self.checked(end)))
+            elif end in built:
+                ends.append(RelationEnd(event_uid=built[end].uid))
+            else:
+                raise AnnotationError(f"an end names {end!r}, which is missing or was skipped")
+        return Relation(
+            raw_relation.type.strip(), tuple(ends), raw_relation.symmetric,
+            attributes=dict(raw_relation.attributes), note=raw_relation.note,
+        )
