@@ -202,21 +202,51 @@ def _data(text: str | None) -> dict[str, Any]:
 def _read_batch(
     store: ProjectStore, layer_id: int, chosen: list[tuple[int, tuple[str, str] | None]], include_rejected: bool
 ) -> Iterator[LayerDocument]:
+    """The documents ``chosen`` (id, layer times) with their annotations: one query per table."""
     db = store.db
     ids = [i for i, _ in chosen]
-    marks = ",".join("?" * len(ids))
-    params = [layer_id, *ids]
+    spans, rejected_spans = _spans(db, layer_id, ids, include_rejected)
+    events, rejected_events = _events(db, layer_id, ids, include_rejected)
+    relations, rejected_relations = _relations(db, layer_id, ids, include_rejected)
+    times = dict(chosen)
+    for row in db.execute(
+        "SELECT id, content_hash, text, title, date, source, meta, tokens FROM documents "
+        f"WHERE id IN ({_marks(ids)}) ORDER BY id",
+        ids,
+    ):
+        document_id, content_hash, text, title, date, source, meta, tokens = row
+        document = Document(text, title, date, source, _data(meta), document_id, content_hash)
+        yield LayerDocument(
+            document,
+            tokens,
+            times[document_id],
+            spans[document_id],
+            events[document_id],
+            rejected_spans.get(document_id, 0),
+            rejected_events.get(document_id, 0),
+            tuple(relations.get(document_id, ())),
+            rejected_relations.get(document_id, 0),
+        )
 
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _spans(
+    db: Any, layer_id: int, ids: list[int], include_rejected: bool
+) -> tuple[dict[int, list[ExportSpan]], dict[int, int]]:
+    """The spans of a batch of documents in text order, and how many rejected ones were left out."""
     spans: dict[int, list[ExportSpan]] = {i: [] for i in ids}
-    rejected_spans: dict[int, int] = {}
+    rejected: dict[int, int] = {}
     for document_id, start, end, label, decision, data in db.execute(
         "SELECT document_id, start_char, end_char, label, decision, data FROM spans "
-        f"WHERE layer_id = ? AND document_id IN ({marks}) "
+        f"WHERE layer_id = ? AND document_id IN ({_marks(ids)}) "
         "ORDER BY document_id, start_char, end_char DESC, label, uid",
-        params,
+        [layer_id, *ids],
     ):
         if decision == _REJECTED and not include_rejected:
-            rejected_spans[document_id] = rejected_spans.get(document_id, 0) + 1
+            rejected[document_id] = rejected.get(document_id, 0) + 1
             continue
         if data is None:
             # tuple.__new__ directly: the named tuple's own __new__ is a Python call, and this
@@ -234,7 +264,14 @@ def _read_batch(
                     extra.get("note", ""),
                 )
             )
+    return spans, rejected
 
+
+def _events(
+    db: Any, layer_id: int, ids: list[int], include_rejected: bool
+) -> tuple[dict[int, list[ExportEvent]], dict[int, int]]:
+    """The events of a batch of documents with their arguments, and how many rejected ones were left out."""
+    marks, params = _marks(ids), [layer_id, *ids]
     event_rows = db.execute(
         "SELECT id, document_id, uid, type, trigger_start, trigger_end, decision, data FROM events "
         f"WHERE layer_id = ? AND document_id IN ({marks}) ORDER BY document_id, trigger_start, trigger_end, type, uid",
@@ -250,10 +287,10 @@ def _read_batch(
         ):
             arguments.setdefault(event_id, []).append(ExportArgument(role, start, end, label, event_uid))
     events: dict[int, list[ExportEvent]] = {i: [] for i in ids}
-    rejected_events: dict[int, int] = {}
+    rejected: dict[int, int] = {}
     for event_id, document_id, uid, type_, start, end, decision, data in event_rows:
         if decision == _REJECTED and not include_rejected:
-            rejected_events[document_id] = rejected_events.get(document_id, 0) + 1
+            rejected[document_id] = rejected.get(document_id, 0) + 1
             continue
         extra = _data(data)
         events[document_id].append(
@@ -267,27 +304,7 @@ def _read_batch(
                 extra.get("note", ""),
             )
         )
-
-    relations, rejected_relations = _relations(db, layer_id, ids, include_rejected)
-    times = dict(chosen)
-    for row in db.execute(
-        "SELECT id, content_hash, text, title, date, source, meta, tokens FROM documents "
-        f"WHERE id IN ({marks}) ORDER BY id",
-        ids,
-    ):
-        document_id, content_hash, text, title, date, source, meta, tokens = row
-        document = Document(text, title, date, source, _data(meta), document_id, content_hash)
-        yield LayerDocument(
-            document,
-            tokens,
-            times[document_id],
-            spans[document_id],
-            events[document_id],
-            rejected_spans.get(document_id, 0),
-            rejected_events.get(document_id, 0),
-            tuple(relations.get(document_id, ())),
-            rejected_relations.get(document_id, 0),
-        )
+    return events, rejected
 
 
 def _relations(
