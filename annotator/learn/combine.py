@@ -69,10 +69,11 @@ def rules_better(folds: Iterable[FoldCounts]) -> tuple[set[str], set[str]]:
 
 
 def _rules_win(counts: tuple[Counts, Counts], kind: str) -> bool:
-    """The rules measured better, or as good as they can be judged on too few gold items."""
+    """The rules measured at least as well (a tie goes to the rules: a learned part no better than
+    them adds only its own mistakes), or as good as they can be judged on too few gold items."""
     rules, learned = _f1(counts[1], kind), _f1(counts[0], kind)
     gold = max(counts[0].get(kind, [0, 0, 0])[1], counts[1].get(kind, [0, 0, 0])[1])
-    return rules > learned or (0.0 < rules and gold < MIN_EVIDENCE)
+    return rules >= learned or (0.0 < rules and gold < MIN_EVIDENCE)
 
 
 RoleCounts = tuple[Counts, Counts]

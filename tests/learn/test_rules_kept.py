@@ -65,7 +65,7 @@ def test_the_rules_are_kept_where_they_measure_better_and_train_says_why(tmp_pat
     kept = len(report.rule_types) + len(report.rule_argument_types) + len(report.rule_argument_roles)
     assert len(report.rule_reasons) == kept
 
-    result = CliRunner().invoke(main, ["--db", str(path), "train", "--max-minutes", "5", "--folds", "3"])
+    result = CliRunner().invoke(main, ["--db", str(path), "train", "--max-minutes", "5", "--folds", "3", "--adopt", "always"])
     assert result.exit_code == 0, result.output
     if kept:
         assert "Kept from the rules, which did better on held-out documents" in result.output
