@@ -70,8 +70,11 @@ def rules_better(folds: Iterable[FoldCounts]) -> tuple[set[str], set[str]]:
 
 def _rules_win(counts: tuple[Counts, Counts], kind: str) -> bool:
     """The rules measured at least as well (a tie goes to the rules: a learned part no better than
-    them adds only its own mistakes), or as good as they can be judged on too few gold items."""
+    them adds only its own mistakes), or as good as they can be judged on too few gold items.
+    Where neither finds any (F1 0 both), the side that suggests fewer wrong items wins."""
     rules, learned = _f1(counts[1], kind), _f1(counts[0], kind)
+    if rules == learned == 0.0:
+        return counts[1].get(kind, [0, 0, 0])[2] <= counts[0].get(kind, [0, 0, 0])[2]
     gold = max(counts[0].get(kind, [0, 0, 0])[1], counts[1].get(kind, [0, 0, 0])[1])
     return rules >= learned or (0.0 < rules and gold < MIN_EVIDENCE)
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import gc
 import random
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -28,6 +27,7 @@ from annotator.formats.schema_toml import default_schema
 from annotator.learn.combine import FoldCounts, combine, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
 from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
+from annotator.learn import ner_train
 from annotator.learn.ner_train import TrainingText, finetune_ner, rehearsed_labels
 from annotator.model.annotations import AnnotationSet
 from annotator.model.schema import LabelSchema
@@ -117,7 +117,7 @@ def train(store: ProjectStore, options: TrainOptions, progress: Progress | None 
     _choose_parts(run, results)
     if options.store_model:
         _train_and_store(store, run, parsed, progress)
-    run.report.seconds = time.monotonic() - run.started
+    run.report.seconds = ner_train.now() - run.started
     return run.report
 
 
@@ -152,7 +152,7 @@ class _FoldResult:
 
 def _start(store: ProjectStore, options: TrainOptions) -> _Run:
     """Read the layer's documents (one short read) and load the base pipeline and the rules."""
-    started = time.monotonic()
+    started = ner_train.now()
     layer = choose_layer(store, options.layer)
     status = options.status or default_status(layer)
     docs = read_training_set(store, layer, status)
@@ -196,7 +196,7 @@ def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None)
         tested = [parsed[i] for i in held_out]
         # --max-minutes bounds the whole run: no further fold when it and the final model (both
         # estimated from the trainings so far) would not fit; the figures then cover fewer documents.
-        if per_document and time.monotonic() + max(per_document) * (len(training) * sum(shares) + len(run.docs)) > run.deadline:
+        if per_document and ner_train.now() + max(per_document) * (len(training) * sum(shares) + len(run.docs)) > run.deadline:
             report.folds_skipped = folds - len(results)
             break
         where = f"fold {number}/{folds}"
@@ -206,12 +206,12 @@ def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None)
             untrained_counter.add_document(item.item.gold, predicted)
         for share in shares:
             subset = training[: max(1, round(len(training) * share))]
-            trained_at = time.monotonic()
+            trained_at = ner_train.now()
             left = len(subset) + (len(training) * sum(s for s in shares if s > share)) + len(training) * sum(shares) * (folds - number) + len(run.docs)
             until = trained_at + (run.deadline - trained_at) * len(subset) / max(1, left)
             label = f"{where}: training on {len(subset)} documents" + (f" ({share:.0%})" if options.curve else "")
             suggester, _events, epochs = _train_suggester(run, subset, until, label, progress)
-            per_document.append((time.monotonic() - trained_at) / len(subset))
+            per_document.append((ner_train.now() - trained_at) / len(subset))
             report.epochs.append(epochs)
             _say(progress, f"{where}: scoring the trained model on the {len(tested)} held-out documents")
             sets = _suggest(suggester, tested)

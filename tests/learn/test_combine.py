@@ -36,6 +36,9 @@ def test_a_tie_goes_to_the_rules_and_a_type_only_the_learned_model_invents_is_dr
     fold = _fold({"Attack": ((8, 10, 9), (4, 8, 5)), "Hack": ((0, 0, 3), (0, 0, 0))},
                  {"Attack": ((8, 10, 9), (4, 8, 5))})
     assert rules_better([fold]) == ({"Attack", "Hack"}, {"Attack", "Hack"})
+    # Neither finds any Meet, the rules suggest 2 wrong ones and the learned model none: learned.
+    quiet = _fold({"Meet": ((0, 4, 0), (0, 0, 0))}, {"Meet": ((0, 4, 2), (0, 0, 0))})
+    assert rules_better([quiet]) == (set(), {"Meet"})  # (arguments: nothing either side, a tie)
     # A learned side that is better on enough gold still wins.
     better = _fold({"Attack": ((9, 10, 9), (6, 8, 6))}, {"Attack": ((8, 10, 9), (4, 8, 5))})
     assert rules_better([better]) == (set(), set())

@@ -120,6 +120,30 @@ def test_train_stores_but_does_not_adopt_a_model_that_measured_worse(project_cop
         assert choose_suggester(store, None).load(store.schema()).layer_name == "trained:1"  # type: ignore[arg-type]
 
 
+@pytest.mark.training
+def test_past_the_time_bound_training_stops_at_the_least_it_can_store(tmp_path: Path, tiny_gold_maker, monkeypatch) -> None:
+    """--max-minutes by behaviour: the clock jumps past the bound after the first recognizer epoch;
+    from then on each recognizer stops after its epoch, no further fold is evaluated, and the
+    final model (one epoch) is still stored."""
+    from annotator.learn import ner_train
+
+    path = tmp_path / "bound.db"
+    tiny_gold_maker(path)
+    jumped = [0.0]
+    real = ner_train.now
+    monkeypatch.setattr(ner_train, "now", lambda: real() + jumped[0])
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if "recognizer epochs" in phase and done == 1:
+            jumped[0] = 3600.0  # an hour later: far past the 5-minute bound
+
+    with ProjectStore.open(path) as store:
+        report = train(store, TrainOptions(max_minutes=5.0, folds=2), progress=progress)
+    assert report.epochs == [1, 1]  # fold 1's recognizer and the final one: one epoch each
+    assert report.folds_skipped == 1
+    assert report.model is not None
+
+
 def test_a_model_stored_without_adopting_leaves_the_untrained_suggester_in_use(tmp_path: Path, tiny_gold_maker) -> None:
     path = tmp_path / "plain.db"
     tiny_gold_maker(path)
