@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from annotator.formats.schema_toml import default_schema
-from annotator.learn.combine import FoldCounts, combine, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
+from annotator.learn.combine import ALL_LABELS, FoldCounts, combine, label_counts, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
 from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
 from annotator.learn import ner_train
@@ -95,6 +95,8 @@ class TrainReport:
     epochs: list[int] = field(default_factory=list)
     folds_skipped: int = 0
     """Folds left out of the evaluation because the time bound was near (their documents are not scored)."""
+    base_entities: bool = False
+    """The base recognizer measured at least as well as the fine-tuned one: the model keeps it."""
     adopted: bool = False
     """The stored model became the project's suggester."""
     verdict: Verdict | None = None
@@ -244,18 +246,23 @@ def _choose_parts(run: _Run, results: list[_FoldResult]) -> None:
     report = run.report
     fold_counts = [r.counts for r in results]
     fold_roles = [role_counts(r.documents) for r in results]
+    fold_labels = [label_counts(r.documents) for r in results]
     trained_counter = EvaluationCounter(report.layer, "trained")
-    for (rule_types, argument_types), roles, result in zip(held_out_choices(fold_counts), held_out_roles(fold_roles), results):
+    choices = zip(held_out_choices(fold_counts), held_out_roles(fold_roles), held_out_roles(fold_labels), results)
+    for (rule_types, argument_types), roles, labels, result in choices:
         fold_trained, fold_untrained = EvaluationCounter(report.layer, "trained"), EvaluationCounter(report.layer, "untrained")
         for gold, learned, plain in result.documents:
-            combined = combine(learned, plain, rule_types, argument_types, roles)
+            combined = combine(learned, plain, rule_types, argument_types, roles, ALL_LABELS in labels)
             for counter in (fold_trained, trained_counter):
                 counter.add_document(gold, combined)
             fold_untrained.add_document(gold, plain)
         _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
     report.rule_types, report.rule_argument_types = (sorted(x) for x in rules_better(fold_counts))
     report.rule_argument_roles = sorted(k for k in roles_better(fold_roles) if k.split("|")[0] not in report.rule_argument_types)
-    report.rule_reasons = explain(fold_counts, fold_roles)
+    # Entities: the fine-tuned recognizer, unless the base one measured at least as well (all labels
+    # summed; a layer without entities has nothing to compare and keeps the base one anyway).
+    report.base_entities = bool(results) and ALL_LABELS in roles_better(fold_labels) and _has_entities(run)
+    report.rule_reasons = explain(fold_counts, fold_roles, fold_labels)
     report.trained = trained_counter.to_dict()
 
 
@@ -264,7 +271,8 @@ def _train_and_store(store: ProjectStore, run: _Run, parsed: list[_Parsed], prog
     adopted as the project's suggester as ``options.adopt`` says."""
     report = run.report
     documents = [parsed[i] for i in run.order]
-    suggester, events, epochs = _train_suggester(run, documents, run.deadline, f"final model: training on all {len(run.docs)} documents", progress)
+    phase = f"final model: training on all {len(run.docs)} documents"
+    suggester, events, epochs = _train_suggester(run, documents, run.deadline, phase, progress, finetune=not report.base_entities)
     report.epochs.append(epochs)
     events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
     events.rule_argument_types = list(report.rule_argument_types)
@@ -279,6 +287,7 @@ def _train_and_store(store: ProjectStore, run: _Run, parsed: list[_Parsed], prog
         "rule_types": report.rule_types,
         "rule_argument_types": report.rule_argument_types,
         "rule_argument_roles": report.rule_argument_roles,
+        "base_entities": report.base_entities,
         "curve": report.curve,
     }
     current = run.current
@@ -312,10 +321,15 @@ def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress
     return result
 
 
+def _has_entities(run: _Run) -> bool:
+    return any(d.gold.spans for d in run.docs)
+
+
 def _train_suggester(
-    run: _Run, training: Sequence[_Parsed], deadline: float, phase: str, progress: Progress | None
+    run: _Run, training: Sequence[_Parsed], deadline: float, phase: str, progress: Progress | None, finetune: bool = True
 ) -> tuple[Suggester, EventModel, int]:
-    """A fresh copy of the base pipeline with its recognizer fine-tuned, and event classifiers."""
+    """A fresh copy of the base pipeline with its recognizer fine-tuned (unless not ``finetune``:
+    the base recognizer as it is, with the untrained suggester's labels), and event classifiers."""
     base, schema, rules = run.base, run.schema, run.rules
     nlp = load_pipeline(base)
     texts: list[TrainingText] = []
@@ -331,10 +345,11 @@ def _train_suggester(
         if progress:
             progress(f"{phase}: recognizer epochs", done, total)
 
-    has_entities = any(t[1] for t in texts)
+    has_entities = finetune and any(t[1] for t in texts)
     epochs = finetune_ner(nlp, [t for t in texts if t[1]], deadline, step=step) if has_entities else 0
     suggester = Suggester(nlp, schema, rules, base)
-    labels = sorted({label for _t, gold, _b in texts for _s, _e, label in gold})
+    # The base recognizer kept as it is suggests exactly what the untrained suggester does.
+    labels = sorted({label for _t, gold, _b in texts for _s, _e, label in gold}) if has_entities else []
     # A layer without entities leaves the recognizer as it was: all of its labels stay.
     kept = sorted(rehearsed_labels([t for t in texts if t[1]])) if has_entities else None
     suggester.use_trained(events, "trained", labels, {"kept_labels": kept})
