@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--test", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=10.0)
-    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--folds", type=int, help="evaluation folds (default: as annotator train chooses)")
     args = parser.parse_args()
     _tested, training = casie_split(args.test, args.size, 0)
     phases = Phases()
@@ -92,7 +92,7 @@ def main() -> None:
         phases.switch("end")
         phases.stop = True
         store.close()
-    print(f"casie {args.size} articles, --max-minutes {args.minutes}, {args.folds} folds: {total:.0f} s, "
+    print(f"casie {args.size} articles, --max-minutes {args.minutes}, {args.folds or 'auto'} folds: {total:.0f} s, "
           f"ru_maxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, load {os.getloadavg()}")
     print(f"  epochs {result.epochs}, folds skipped {result.folds_skipped}")
     for name, seconds in phases.seconds.items():
