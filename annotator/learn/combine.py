@@ -69,10 +69,14 @@ def rules_better(folds: Iterable[FoldCounts]) -> tuple[set[str], set[str]]:
 
 
 def _rules_win(counts: tuple[Counts, Counts], kind: str) -> bool:
-    """The rules measured better, or as good as they can be judged on too few gold items."""
+    """The rules measured at least as well (a tie goes to the rules: a learned part no better than
+    them adds only its own mistakes), or as good as they can be judged on too few gold items.
+    Where neither finds any (F1 0 both), the side that suggests fewer wrong items wins."""
     rules, learned = _f1(counts[1], kind), _f1(counts[0], kind)
+    if rules == learned == 0.0:
+        return counts[1].get(kind, [0, 0, 0])[2] <= counts[0].get(kind, [0, 0, 0])[2]
     gold = max(counts[0].get(kind, [0, 0, 0])[1], counts[1].get(kind, [0, 0, 0])[1])
-    return rules > learned or (0.0 < rules and gold < MIN_EVIDENCE)
+    return rules >= learned or (0.0 < rules and gold < MIN_EVIDENCE)
 
 
 RoleCounts = tuple[Counts, Counts]
@@ -100,6 +104,27 @@ def role_counts(documents: Iterable[tuple[AnnotationSet, AnnotationSet, Annotati
     return counts
 
 
+ALL_LABELS = "*"
+"""The key of :func:`label_counts` that sums every label: the recognizer as a whole."""
+
+
+def label_counts(documents: Iterable[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]) -> RoleCounts:
+    """Per entity label (and :data:`ALL_LABELS`), exact-span counts of the learned and the untrained
+    recognizer over ``(gold, learned, untrained)`` documents, in :func:`roles_better`'s form."""
+    counts: RoleCounts = ({}, {})
+    for gold, learned, plain in documents:
+        wanted = {(a.start, a.end, a.label) for a in gold.spans if not a.provenance.is_rejected}
+        for which, found in enumerate((learned, plain)):
+            keys = {(a.start, a.end, a.label) for a in found.spans}
+            for key in wanted | keys:
+                for name in (key[2], ALL_LABELS):
+                    total = counts[which].setdefault(name, [0, 0, 0])
+                    total[0] += key in wanted and key in keys
+                    total[1] += key in wanted
+                    total[2] += key in keys
+    return counts
+
+
 def roles_better(folds: Iterable[RoleCounts]) -> set[str]:
     """``"Type|Role"`` keys whose rules' fillers did better than the learned ones, summed over folds."""
     total: RoleCounts = ({}, {})
@@ -124,8 +149,11 @@ def explain(folds: Sequence[FoldCounts], roles: Sequence[RoleCounts], labels: Se
             lines.append(f"{title} {kind}: rules F1 {_f1(plain, kind):.2f} against learned {_f1(learned, kind):.2f} (gold {plain.get(kind, learned.get(kind, [0, 0, 0]))[1]})")
     for group, title in ((roles, "role"), (labels, "entities")):
         learned, plain = _sum([r[0] for r in group]), _sum([r[1] for r in group])
-        for key in sorted(k for k in roles_better(group) if title != "role" or k.split("|")[0] not in argument_types):
-            lines.append(f"{title} {key}: rules F1 {_f1(plain, key):.2f} against learned {_f1(learned, key):.2f} (gold {plain.get(key, learned.get(key, [0, 0, 0]))[1]})")
+        # Entities are kept from the base recognizer as a whole (all labels), not per label.
+        chosen = [k for k in roles_better(group) if (k.split("|")[0] not in argument_types if title == "role" else k == ALL_LABELS)]
+        for key in sorted(chosen):
+            name = "entities (all labels): the base recognizer" if title == "entities" else f"{title} {key}: rules"
+            lines.append(f"{name} F1 {_f1(plain, key):.2f} against learned {_f1(learned, key):.2f} (gold {plain.get(key, learned.get(key, [0, 0, 0]))[1]})")
     return lines
 
 
@@ -146,11 +174,13 @@ def combine(
     rule_types: set[str],
     rule_argument_types: set[str],
     rule_roles: set[str] | frozenset[str] = frozenset(),
+    base_entities: bool = False,
 ) -> AnnotationSet:
     """``learned`` with the events of ``rule_types`` taken from ``untrained`` instead, the
     arguments of ``rule_argument_types`` events taken from the untrained event on the same trigger,
     and, on other events the untrained suggester also found, the fillers of ``rule_roles``
-    (``"Type|Role"``) taken from it in place of the learned fillers of those roles."""
+    (``"Type|Role"``) taken from it in place of the learned fillers of those roles; with
+    ``base_entities`` the entities are the untrained (base) recognizer's."""
     by_trigger = {(e.trigger.start, e.trigger.end, e.type): e for e in untrained.events}
     events: list[Event] = []
     for event in learned.events:
@@ -163,7 +193,7 @@ def combine(
             event = replace(event, arguments=mix_roles(event.type, event.arguments, other.arguments, rule_roles))
         events.append(event)
     events.extend(e for e in untrained.events if e.type in rule_types)
-    return AnnotationSet(learned.spans, tuple(events))
+    return AnnotationSet(untrained.spans if base_entities else learned.spans, tuple(events))
 
 
 def mix_roles(kind: str, learned: Sequence[Any], rules: Sequence[Any], rule_roles: set[str] | frozenset[str]) -> tuple[Any, ...]:

@@ -34,6 +34,11 @@ HELD_OUT_EVERY = 8
 """Every 8th text is held out to decide when to stop (about 12 %)."""
 
 
+def now() -> float:
+    """The clock every time bound of training reads (``time.monotonic``; tests replace it)."""
+    return time.monotonic()
+
+
 COVERED_SHARE = 0.2
 """A base label whose predictions overlap the layer's spans at least this often names something the
 layer annotates under its own labels (PERSON where the layer says PER): it is not rehearsed."""
@@ -83,7 +88,7 @@ def finetune_ner(
     step: Callable[[int, int], None] | None = None,
 ) -> int:
     """Update ``nlp``'s recognizer in place until ``epochs`` or the ``deadline`` (a
-    ``time.monotonic()`` value); returns the epochs done. ``step(epoch, epochs)`` reports progress."""
+    :func:`now` value); returns the epochs done. ``step(epoch, epochs)`` reports progress."""
     if "ner" not in nlp.pipe_names or not texts:
         return 0
     ner = nlp.get_pipe("ner")
@@ -103,7 +108,7 @@ def finetune_ner(
     with nlp.select_pipes(enable=["ner"]):
         optimizer = nlp.resume_training()
         for epoch in range(epochs):
-            started = time.monotonic()
+            started = now()
             rng.shuffle(examples)
             for batch in minibatch(examples, size=8):
                 nlp.update(batch, sgd=optimizer, drop=DROPOUT, losses={})
@@ -119,7 +124,7 @@ def finetune_ner(
                     if worse >= PATIENCE and done >= MIN_EPOCHS and best > 0:
                         break
             # Stop before an epoch that would end after the deadline.
-            if time.monotonic() + (time.monotonic() - started) > deadline:
+            if now() + (now() - started) > deadline:
                 break
     if best_weights is not None and worse and best > 0:
         ner.from_bytes(best_weights)

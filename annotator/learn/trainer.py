@@ -8,28 +8,32 @@ alone). Per event type, the learned triggers and arguments or the rules' are kep
 measured better (see :mod:`annotator.learn.combine`). Last, train on
 everything and store the model in one short write transaction. Nothing is written before that,
 so Ctrl+C (or a crash) leaves the project and its previous model as they were, and the project is
-never locked while training runs. ``max_minutes`` bounds the whole run: each training gets an
-equal share of the time left (the recognizer stops after the epoch that would overrun it).
+never locked while training runs. ``max_minutes`` bounds the whole run: each training gets a
+share of the time left in proportion to its documents (the recognizer stops after the epoch that
+would overrun it), and a fold is left unevaluated when it and the final model, estimated from the
+trainings so far, would not fit. ``adopt`` says whether the stored model becomes the suggester.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from annotator.formats.schema_toml import default_schema
-from annotator.learn.combine import FoldCounts, combine, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
+from annotator.learn.combine import ALL_LABELS, FoldCounts, combine, label_counts, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
 from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
+from annotator.learn import ner_train
 from annotator.learn.ner_train import TrainingText, finetune_ner, rehearsed_labels
 from annotator.model.annotations import AnnotationSet
 from annotator.model.schema import LabelSchema
 from annotator.review.evaluate import EvaluationCounter
-from annotator.store.models import StoredModel, save_model
+from annotator.review.model_choice import Verdict, better_of_both
+from annotator.store.models import StoredModel, current_model, save_model
 from annotator.store.project import ProjectStore
 from annotator.suggest.chunks import split_text
 from annotator.suggest.events import extract_events
@@ -41,6 +45,9 @@ from annotator.suggest.trained import pack
 
 CURVE_SHARES = (0.25, 0.5, 0.75, 1.0)
 DEFAULT_FOLDS = 3
+FEWER_FOLDS_FROM = 150
+"""From this many documents the evaluation uses 2 folds unless told otherwise (``folds``)."""
+ADOPT_CHOICES = ("always", "if-better", "never")
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -51,10 +58,14 @@ class TrainOptions:
     status: str | None = None
     base: str | None = None
     max_minutes: float = 10.0
-    folds: int = DEFAULT_FOLDS
+    folds: int | None = None
+    """Evaluation folds; None: 3, or 2 from :data:`FEWER_FOLDS_FROM` documents."""
     curve: bool = False
     seed: int = 0
     store_model: bool = True
+    adopt: str = "always"
+    """Make the stored model the project's suggester: ``always``, ``if-better`` (it measured better
+    than what suggests today, :func:`annotator.review.model_choice.better_of_both`) or ``never``."""
 
 
 @dataclass
@@ -84,6 +95,12 @@ class TrainReport:
     epochs: list[int] = field(default_factory=list)
     folds_skipped: int = 0
     """Folds left out of the evaluation because the time bound was near (their documents are not scored)."""
+    base_entities: bool = False
+    """The base recognizer measured at least as well as the fine-tuned one: the model keeps it."""
+    adopted: bool = False
+    """The stored model became the project's suggester."""
+    verdict: Verdict | None = None
+    """The new model against what suggested before, on the held-out folds (why it was adopted or not)."""
 
 
 class _Parsed:
@@ -96,118 +113,195 @@ class _Parsed:
 
 def train(store: ProjectStore, options: TrainOptions, progress: Progress | None = None) -> TrainReport:
     """Train, evaluate and (with ``options.store_model``) store a model; see the module docstring."""
-    started = time.monotonic()
-    deadline = started + max(0.1, options.max_minutes) * 60
+    run = _start(store, options)
+    parsed = _parse(run.base_nlp, run.untrained, run.docs, progress)
+    results = _evaluate_folds(run, parsed, progress)
+    _choose_parts(run, results)
+    if options.store_model:
+        _train_and_store(store, run, parsed, progress)
+    run.report.seconds = ner_train.now() - run.started
+    return run.report
+
+
+@dataclass
+class _Run:
+    """What one training run works from: its options, documents, pipeline, rules and deadline."""
+
+    options: TrainOptions
+    started: float
+    deadline: float
+    layer: Any
+    docs: list[TrainingDoc]
+    schema: LabelSchema
+    base: str
+    rules: Any
+    lexicon_types: set[str]
+    base_nlp: Any
+    untrained: Suggester
+    report: TrainReport
+    current: StoredModel | None
+    """The model that suggests today (None: the untrained suggester), to compare the new one with."""
+    order: list[int]
+    """The documents shuffled (``options.seed``): folds are cut from it, the final model trains in it."""
+
+
+@dataclass
+class _FoldResult:
+    counts: FoldCounts
+    documents: list[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]
+    """``(gold, learned, untrained)`` per held-out document."""
+
+
+def _start(store: ProjectStore, options: TrainOptions) -> _Run:
+    """Read the layer's documents (one short read) and load the base pipeline and the rules."""
+    started = ner_train.now()
     layer = choose_layer(store, options.layer)
     status = options.status or default_status(layer)
     docs = read_training_set(store, layer, status)
     check_training_set(docs, layer, status)
     schema = store.schema() or default_schema()
     base = choose_model(options.base, store.setting(MODEL_SETTING))
-    report = TrainReport(layer.name, status, len(docs), base)
     rules = load_rules()
     lexicon_types = {e.type for entries in rules.lexicon.restricted_to(schema).by_word.values() for e in entries}
-
     base_nlp = load_pipeline(base)
-    untrained = Suggester(base_nlp, schema, rules, base)
-    parsed = _parse(base_nlp, untrained, docs, progress)
-
-    folds = max(2, min(options.folds, len(docs)))
     order = list(range(len(docs)))
     random.Random(options.seed).shuffle(order)
+    return _Run(
+        options, started, started + max(0.1, options.max_minutes) * 60, layer, docs, schema, base, rules, lexicon_types,
+        base_nlp, Suggester(base_nlp, schema, rules, base), TrainReport(layer.name, status, len(docs), base), current_model(store), order,
+    )
+
+
+def fold_count(requested: int | None, documents: int) -> int:
+    """The evaluation folds: as asked, else 3, or 2 from :data:`FEWER_FOLDS_FROM` documents (each
+    fold then trains on half, which is plenty to decide rules or learned, at two thirds of the cost)."""
+    wanted = requested if requested is not None else (2 if documents >= FEWER_FOLDS_FROM else DEFAULT_FOLDS)
+    return max(2, min(wanted, documents))
+
+
+def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None) -> list[_FoldResult]:
+    """Train on all folds but one and score the learned model and the untrained suggester on that
+    one, for each fold while the time bound leaves room for it and for the final model."""
+    options, report = run.options, run.report
+    folds = fold_count(options.folds, len(run.docs))
+    order = run.order
     assignments = [order[i::folds] for i in range(folds)]
     shares = CURVE_SHARES if options.curve else (1.0,)
-    runs_left = folds * len(shares) + (1 if options.store_model else 0)
-    trained_counter, untrained_counter = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")
-    learned_counter = EvaluationCounter(layer.name, "learned only")
-    curve_counters = {share: EvaluationCounter(layer.name, f"{share:.0%}") for share in shares}
-    fold_counts: list[FoldCounts] = []
-    fold_sets: list[list[tuple[AnnotationSet, AnnotationSet, AnnotationSet]]] = []
-    fold_seconds: list[float] = []
+    curve_counters = {share: EvaluationCounter(report.layer, f"{share:.0%}") for share in shares}
+    learned_counter, untrained_counter = EvaluationCounter(report.layer, "learned only"), EvaluationCounter(report.layer, "untrained")
+    results: list[_FoldResult] = []
+    per_document: list[float] = []
+    """Seconds per training document of each training so far: the final model's cost is estimated from it."""
     for number, held_out in enumerate(assignments, 1):
-        # --max-minutes bounds the whole run: evaluate no further fold when one more (and the final
-        # model, which takes about as long) would not fit; the figures then cover fewer documents.
-        if fold_seconds and time.monotonic() + 2 * max(fold_seconds) > deadline:
-            report.folds_skipped = folds - len(fold_seconds)
-            break
-        fold_started = time.monotonic()
-        runs_left = (folds - number + 1) * len(shares) + (1 if options.store_model else 0)
         held = set(held_out)
         training = [parsed[i] for i in order if i not in held]
         tested = [parsed[i] for i in held_out]
-        untrained_sets = _suggest(untrained, tested)
-        fold_untrained = EvaluationCounter(layer.name, "untrained")
+        # --max-minutes bounds the whole run: no further fold when it and the final model (both
+        # estimated from the trainings so far) would not fit; the figures then cover fewer documents.
+        if per_document and ner_train.now() + max(per_document) * (len(training) * sum(shares) + len(run.docs)) > run.deadline:
+            report.folds_skipped = folds - len(results)
+            break
+        where = f"fold {number}/{folds}"
+        _say(progress, f"{where}: untrained suggestions of the {len(tested)} held-out documents")
+        untrained_sets = _suggest(run.untrained, tested)
         for item, predicted in zip(tested, untrained_sets):
-            fold_untrained.add_document(item.item.gold, predicted)
             untrained_counter.add_document(item.item.gold, predicted)
         for share in shares:
             subset = training[: max(1, round(len(training) * share))]
-            budget = (deadline - time.monotonic()) / runs_left
-            runs_left -= 1
-            # What the progress bar says: which model, trained on how much, counting recognizer epochs
-            # (the recognizer stops early when its held-out F1 stops rising, so the bar may end early).
-            phase = (f"fold {number}/{folds}: training on {len(subset)} documents" + (f" ({share:.0%})" if options.curve else "")
-                     + ", recognizer epochs")
-            suggester, _events, epochs = _train_suggester(base, schema, rules, subset, lexicon_types, time.monotonic() + budget, phase, progress)
+            trained_at = ner_train.now()
+            left = len(subset) + (len(training) * sum(s for s in shares if s > share)) + len(training) * sum(shares) * (folds - number) + len(run.docs)
+            until = trained_at + (run.deadline - trained_at) * len(subset) / max(1, left)
+            label = f"{where}: training on {len(subset)} documents" + (f" ({share:.0%})" if options.curve else "")
+            suggester, _events, epochs = _train_suggester(run, subset, until, label, progress)
+            per_document.append((ner_train.now() - trained_at) / len(subset))
             report.epochs.append(epochs)
+            _say(progress, f"{where}: scoring the trained model on the {len(tested)} held-out documents")
             sets = _suggest(suggester, tested)
+            del suggester  # its pipeline copy: free it before the next one is loaded
+            gc.collect()
             for item, predicted in zip(tested, sets):
                 curve_counters[share].add_document(item.item.gold, predicted)
             if share == 1.0:
-                fold_learned = EvaluationCounter(layer.name, "learned only")
-                for item, predicted in zip(tested, sets):
+                fold_learned, fold_untrained = EvaluationCounter(report.layer, "learned only"), EvaluationCounter(report.layer, "untrained")
+                for item, predicted, plain in zip(tested, sets, untrained_sets):
                     fold_learned.add_document(item.item.gold, predicted)
+                    fold_untrained.add_document(item.item.gold, plain)
                     learned_counter.add_document(item.item.gold, predicted)
                 counts = FoldCounts()
                 counts.add(fold_learned.to_dict(), fold_untrained.to_dict())
-                fold_counts.append(counts)
-                fold_sets.append([(t.item.gold, l, u) for t, l, u in zip(tested, sets, untrained_sets)])
-        fold_seconds.append((time.monotonic() - fold_started) / len(shares))
-    # Learned or rules, per event type and per role: each fold combined by the choice the other folds made.
-    fold_roles = [role_counts(documents) for documents in fold_sets]
-    for (rule_types, argument_types), roles, documents in zip(held_out_choices(fold_counts), held_out_roles(fold_roles), fold_sets):
-        fold_trained, fold_untrained = EvaluationCounter(layer.name, "trained"), EvaluationCounter(layer.name, "untrained")
-        for gold, learned, plain in documents:
-            combined = combine(learned, plain, rule_types, argument_types, roles)
-            for counter in (fold_trained, trained_counter):
-                counter.add_document(gold, combined)
-            fold_untrained.add_document(gold, plain)
-        _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
+                results.append(_FoldResult(counts, [(t.item.gold, l, u) for t, l, u in zip(tested, sets, untrained_sets)]))
     report.learned = learned_counter.to_dict()
-    report.rule_types, report.rule_argument_types = (sorted(x) for x in rules_better(fold_counts))
-    report.rule_argument_roles = sorted(k for k in roles_better(fold_roles) if k.split("|")[0] not in report.rule_argument_types)
-    report.rule_reasons = explain(fold_counts, fold_roles)
-    report.trained = trained_counter.to_dict()
     report.untrained = untrained_counter.to_dict()
     if options.curve:
         report.curve = {
             f"{share:.0%}": {m: counter.to_dict()[m]["f1"] for m in ("spans_exact", "event_triggers", "event_arguments")}
             for share, counter in curve_counters.items()
         }
-    if options.store_model:
-        budget = deadline - time.monotonic()
-        suggester, events, epochs = _train_suggester(
-            base, schema, rules, [parsed[i] for i in order], lexicon_types, time.monotonic() + budget, f"final model: training on all {len(docs)} documents, recognizer epochs", progress
-        )
-        report.epochs.append(epochs)
-        events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
-        events.rule_argument_types = list(report.rule_argument_types)
-        events.rule_argument_roles = list(report.rule_argument_roles)
-        meta = {"layer": layer.name, "documents": len(docs), "base": base, **suggester.trained_meta}
-        blob = _archive(suggester.nlp, events, meta)
-        scores = {
-            "trained": _summary(report.trained),
-            "untrained": _summary(report.untrained),
-            "learned_only": _summary(report.learned),
-            "rule_types": report.rule_types,
-            "rule_argument_types": report.rule_argument_types,
-            "rule_argument_roles": report.rule_argument_roles,
-            "curve": report.curve,
-        }
-        # The one write of the whole run: short, at the very end.
-        report.model = save_model(store, layer.name, len(docs), base, scores, blob)
-    report.seconds = time.monotonic() - started
-    return report
+    return results
+
+
+def _choose_parts(run: _Run, results: list[_FoldResult]) -> None:
+    """Learned or rules, per event type and per role: each fold's reported figures combined by the
+    choice the *other* folds made; the stored model takes the choice all folds made."""
+    report = run.report
+    fold_counts = [r.counts for r in results]
+    fold_roles = [role_counts(r.documents) for r in results]
+    fold_labels = [label_counts(r.documents) for r in results]
+    trained_counter = EvaluationCounter(report.layer, "trained")
+    choices = zip(held_out_choices(fold_counts), held_out_roles(fold_roles), held_out_roles(fold_labels), results)
+    for (rule_types, argument_types), roles, labels, result in choices:
+        fold_trained, fold_untrained = EvaluationCounter(report.layer, "trained"), EvaluationCounter(report.layer, "untrained")
+        for gold, learned, plain in result.documents:
+            combined = combine(learned, plain, rule_types, argument_types, roles, ALL_LABELS in labels)
+            for counter in (fold_trained, trained_counter):
+                counter.add_document(gold, combined)
+            fold_untrained.add_document(gold, plain)
+        _add_fold(report, fold_trained.to_dict(), fold_untrained.to_dict())
+    report.rule_types, report.rule_argument_types = (sorted(x) for x in rules_better(fold_counts))
+    report.rule_argument_roles = sorted(k for k in roles_better(fold_roles) if k.split("|")[0] not in report.rule_argument_types)
+    # Entities: the fine-tuned recognizer, unless the base one measured at least as well (all labels
+    # summed; a layer without entities has nothing to compare and keeps the base one anyway).
+    report.base_entities = bool(results) and ALL_LABELS in roles_better(fold_labels) and _has_entities(run)
+    report.rule_reasons = explain(fold_counts, fold_roles, fold_labels)
+    report.trained = trained_counter.to_dict()
+
+
+def _train_and_store(store: ProjectStore, run: _Run, parsed: list[_Parsed], progress: Progress | None) -> None:
+    """The final model, on every document, with the parts chosen; stored in one short write, and
+    adopted as the project's suggester as ``options.adopt`` says."""
+    report = run.report
+    documents = [parsed[i] for i in run.order]
+    phase = f"final model: training on all {len(run.docs)} documents"
+    suggester, events, epochs = _train_suggester(run, documents, run.deadline, phase, progress, finetune=not report.base_entities)
+    report.epochs.append(epochs)
+    events.rule_types = sorted(set(events.rule_types) | set(report.rule_types))
+    events.rule_argument_types = list(report.rule_argument_types)
+    events.rule_argument_roles = list(report.rule_argument_roles)
+    _say(progress, "storing the model")
+    meta = {"layer": report.layer, "documents": len(run.docs), "base": run.base, **suggester.trained_meta}
+    blob = _archive(suggester.nlp, events, meta)
+    scores = {
+        "trained": _summary(report.trained),
+        "untrained": _summary(report.untrained),
+        "learned_only": _summary(report.learned),
+        "rule_types": report.rule_types,
+        "rule_argument_types": report.rule_argument_types,
+        "rule_argument_roles": report.rule_argument_roles,
+        "base_entities": report.base_entities,
+        "curve": report.curve,
+    }
+    current = run.current
+    verdict = better_of_both(report.trained, report.untrained, current.scores.get("trained") if current else None, current.name if current else "")
+    report.verdict = verdict
+    report.adopted = run.options.adopt == "always" or (run.options.adopt == "if-better" and verdict.new_better)
+    # The one write of the whole run: short, at the very end.
+    report.model = save_model(store, report.layer, len(run.docs), run.base, scores, blob, adopt=report.adopted)
+
+
+def _say(progress: Progress | None, phase: str) -> None:
+    """A phase without steps of its own, for the progress bar's text."""
+    if progress:
+        progress(phase, 0, None)
 
 
 def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress: Progress | None) -> list[_Parsed]:
@@ -227,33 +321,35 @@ def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress
     return result
 
 
+def _has_entities(run: _Run) -> bool:
+    return any(d.gold.spans for d in run.docs)
+
+
 def _train_suggester(
-    base: str,
-    schema: LabelSchema,
-    rules: Any,
-    training: Sequence[_Parsed],
-    lexicon_types: set[str],
-    deadline: float,
-    phase: str,
-    progress: Progress | None,
+    run: _Run, training: Sequence[_Parsed], deadline: float, phase: str, progress: Progress | None, finetune: bool = True
 ) -> tuple[Suggester, EventModel, int]:
-    """A fresh copy of the base pipeline with its recognizer fine-tuned, and event classifiers."""
+    """A fresh copy of the base pipeline with its recognizer fine-tuned (unless not ``finetune``:
+    the base recognizer as it is, with the untrained suggester's labels), and event classifiers."""
+    base, schema, rules = run.base, run.schema, run.rules
     nlp = load_pipeline(base)
     texts: list[TrainingText] = []
     for parsed in training:
         for offset, piece, base_spans in parsed.pieces:
             gold = [(s - offset, e - offset, l) for s, e, l in _gold_spans(parsed.item.gold, offset, len(piece.doc.text))]
             texts.append((piece.doc.text, gold, base_spans))
-    events = train_events([piece for parsed in training for _o, piece, _b in parsed.pieces], lexicon_types)
+    _say(progress, f"{phase}: event classifiers")
+    events = train_events([piece for parsed in training for _o, piece, _b in parsed.pieces], run.lexicon_types)
 
     def step(done: int, total: int) -> None:
+        # The recognizer stops early when its held-out F1 stops rising: the bar may end early.
         if progress:
-            progress(phase, done, total)
+            progress(f"{phase}: recognizer epochs", done, total)
 
-    has_entities = any(t[1] for t in texts)
+    has_entities = finetune and any(t[1] for t in texts)
     epochs = finetune_ner(nlp, [t for t in texts if t[1]], deadline, step=step) if has_entities else 0
     suggester = Suggester(nlp, schema, rules, base)
-    labels = sorted({label for _t, gold, _b in texts for _s, _e, label in gold})
+    # The base recognizer kept as it is suggests exactly what the untrained suggester does.
+    labels = sorted({label for _t, gold, _b in texts for _s, _e, label in gold}) if has_entities else []
     # A layer without entities leaves the recognizer as it was: all of its labels stay.
     kept = sorted(rehearsed_labels([t for t in texts if t[1]])) if has_entities else None
     suggester.use_trained(events, "trained", labels, {"kept_labels": kept})

@@ -48,8 +48,11 @@ def _from_row(row: tuple) -> StoredModel:
     return StoredModel(row[0], row[1], row[2], row[3], row[4], row[5] or "", json.loads(row[6] or "{}"), row[7] or 0)
 
 
-def save_model(store: ProjectStore, layer: str, documents: int, base: str, scores: dict[str, Any], blob: bytes) -> StoredModel:
-    """Store a trained model as ``trained:N`` and make it the project's suggester: one transaction."""
+def save_model(
+    store: ProjectStore, layer: str, documents: int, base: str, scores: dict[str, Any], blob: bytes, adopt: bool = True
+) -> StoredModel:
+    """Store a trained model as ``trained:N``, one transaction; with ``adopt`` also make it the
+    project's suggester (without, the current choice stays: ``annotator models --use`` adopts it later)."""
     with transaction(store.db):
         cursor = store.db.conn.execute(
             "INSERT INTO models (name, created_at, layer, documents, base, scores, blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -58,10 +61,17 @@ def save_model(store: ProjectStore, layer: str, documents: int, base: str, score
         model_id = int(cursor.lastrowid)
         name = f"{NAME_PREFIX}{model_id}"
         store.db.execute("UPDATE models SET name = ? WHERE id = ?", (name, model_id))
-        store.db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (TRAINED_MODEL_SETTING, json.dumps(name)),
-        )
+        if adopt:
+            store.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (TRAINED_MODEL_SETTING, json.dumps(name)),
+            )
+        elif store.setting(TRAINED_MODEL_SETTING) is None:
+            # Without a setting the newest model is the suggester: name what suggested until now.
+            previous = store.db.execute("SELECT name FROM models WHERE id < ? ORDER BY id DESC LIMIT 1", (model_id,)).fetchone()
+            store.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)", (TRAINED_MODEL_SETTING, json.dumps(previous[0] if previous else UNTRAINED))
+            )
     found = find_model(store, name)
     assert found is not None
     return found

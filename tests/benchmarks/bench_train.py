@@ -78,7 +78,7 @@ def main() -> None:
         for size in args.sizes:
             db = import_project(folder, derive_articles(size), f"p{size}")
             spans, events, arguments = make_gold(db)
-            command = [ANNOTATOR, "--db", str(db), "train", "--layer", "gold", "--status", "any", "--max-minutes", str(args.max_minutes)]
+            command = [ANNOTATOR, "--db", str(db), "train", "--layer", "gold", "--status", "any", "--max-minutes", str(args.max_minutes), "--adopt", "always"]
             seconds, megabytes = peak_memory_run(command)
             print(
                 f"train {size} articles (gold: {spans} spans, {events} events, {arguments} arguments): "

@@ -31,6 +31,19 @@ def test_the_better_side_wins_per_type_and_each_fold_is_judged_by_the_others() -
     assert held_out_choices([a, b]) == [rules_better([b]), rules_better([a])]
 
 
+def test_a_tie_goes_to_the_rules_and_a_type_only_the_learned_model_invents_is_dropped() -> None:
+    # Attack: both find 8 of 10 with 9 predicted (a tie); Hack: no gold, the learned model predicts 3.
+    fold = _fold({"Attack": ((8, 10, 9), (4, 8, 5)), "Hack": ((0, 0, 3), (0, 0, 0))},
+                 {"Attack": ((8, 10, 9), (4, 8, 5))})
+    assert rules_better([fold]) == ({"Attack", "Hack"}, {"Attack", "Hack"})
+    # Neither finds any Meet, the rules suggest 2 wrong ones and the learned model none: learned.
+    quiet = _fold({"Meet": ((0, 4, 0), (0, 0, 0))}, {"Meet": ((0, 4, 2), (0, 0, 0))})
+    assert rules_better([quiet]) == (set(), {"Meet"})  # (arguments: nothing either side, a tie)
+    # A learned side that is better on enough gold still wins.
+    better = _fold({"Attack": ((9, 10, 9), (6, 8, 6))}, {"Attack": ((8, 10, 9), (4, 8, 5))})
+    assert rules_better([better]) == (set(), set())
+
+
 def test_combine_takes_rule_events_and_rule_arguments_by_type() -> None:
     attack_learned = Event(Span(0, 4, "Attack"), (Argument("Target", Span(10, 14, "GPE")),))
     attack_rules = Event(Span(0, 4, "Attack"), (Argument("Place", Span(10, 14, "GPE")),))
@@ -66,7 +79,7 @@ def test_a_role_the_rules_fill_better_keeps_the_rules_fillers_and_the_learned_ro
     assert set(both.events[0].arguments) == {PLACE, TARGET}
     # Each fold is judged by the others: with one fold for and one against, each gets the other's choice.
     against = role_counts([(AnnotationSet((), (_attack((WRONG_PLACE,)),)), learned, rules)])
-    assert held_out_roles([counts, against]) == [roles_better([against]), roles_better([counts])] == [set(), {"Attack|Place"}]
+    assert held_out_roles([counts, against]) == [roles_better([against]), roles_better([counts])] == [{"Attack|Target"}, {"Attack|Place"}]  # Target: no gold in ``against``, the same filler both sides: a tie, the rules'
     reasons = explain([FoldCounts()], [counts])
     assert reasons == ["role Attack|Place: rules F1 1.00 against learned 0.00 (gold 1)"]
 

@@ -62,10 +62,14 @@ def test_the_rules_are_kept_where_they_measure_better_and_train_says_why(tmp_pat
         # Arguments worse: kept from the rules for the whole type, or for the roles that lost.
         if scores["event_arguments"]["f1"] < rules_f1["event_arguments"]["f1"] and kind not in report.rule_types:
             assert kind in report.rule_argument_types or any(r.startswith(kind + "|") for r in report.rule_argument_roles)
+    # Entities: the base recognizer's are the gold here, so it wins (or ties) on every fold: it is kept.
+    assert report.base_entities
+    assert report.trained["spans_exact"]["f1"] == report.untrained["spans_exact"]["f1"] == 1.0
     kept = len(report.rule_types) + len(report.rule_argument_types) + len(report.rule_argument_roles)
-    assert len(report.rule_reasons) == kept
+    assert len(report.rule_reasons) == kept + 1  # the entities line
+    assert any(line.startswith("entities (all labels): the base recognizer F1 1.00") for line in report.rule_reasons)
 
-    result = CliRunner().invoke(main, ["--db", str(path), "train", "--max-minutes", "5", "--folds", "3"])
+    result = CliRunner().invoke(main, ["--db", str(path), "train", "--max-minutes", "5", "--folds", "3", "--adopt", "always"])
     assert result.exit_code == 0, result.output
     if kept:
         assert "Kept from the rules, which did better on held-out documents" in result.output

@@ -4,6 +4,7 @@ interrupted training leaves the previous model in place."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from annotator.learn.data import TrainingError
 from annotator.learn.trainer import TrainOptions, train
 from annotator.model.document import Document
 from annotator.model.layer import GOLD, DocStatus, LayerKind
-from annotator.store.models import current_model, list_models
+from annotator.store.models import TRAINED_MODEL_SETTING, current_model, list_models, save_model
 from annotator.store.project import ProjectStore
 from annotator.suggest.trained import choose_suggester
 
@@ -101,6 +102,57 @@ def test_suggest_uses_the_stored_model_and_models_lists_it(project_copy: Path) -
     # The untrained default stays available, into its own layer.
     result = runner.invoke(main, ["--db", db, "suggest", "--model", "default", "--processes", "1"])
     assert result.exit_code == 0 and "in layer 'spacy:" in result.output, result.output
+
+
+@pytest.mark.training
+def test_train_stores_but_does_not_adopt_a_model_that_measured_worse(project_copy: Path) -> None:
+    # The current model's own held-out figures say it is perfect: any new model measures worse.
+    with ProjectStore.open(project_copy) as store:
+        perfect = {"spans_exact": 1.0, "event_triggers": 1.0, "event_arguments": 1.0}
+        store.db.execute("UPDATE models SET scores = ? WHERE name = 'trained:1'", (json.dumps({"trained": perfect}),))
+        store.set_setting(TRAINED_MODEL_SETTING, "trained:1")
+    result = CliRunner().invoke(main, ["--db", str(project_copy), "train", "--max-minutes", "5", "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Stored as trained:2 but not adopted: trained:1 stays the project's suggester" in result.output
+    with ProjectStore.open(project_copy) as store:
+        assert [m.name for m in list_models(store)] == ["trained:1", "trained:2"]
+        assert current_model(store).name == "trained:1"  # type: ignore[union-attr]
+        assert choose_suggester(store, None).load(store.schema()).layer_name == "trained:1"  # type: ignore[arg-type]
+
+
+@pytest.mark.training
+def test_past_the_time_bound_training_stops_at_the_least_it_can_store(tmp_path: Path, tiny_gold_maker, monkeypatch) -> None:
+    """--max-minutes by behaviour: the clock jumps past the bound after the first recognizer epoch;
+    from then on each recognizer stops after its epoch, no further fold is evaluated, and the
+    final model (one epoch) is still stored."""
+    from annotator.learn import ner_train
+
+    path = tmp_path / "bound.db"
+    tiny_gold_maker(path)
+    jumped = [0.0]
+    real = ner_train.now
+    monkeypatch.setattr(ner_train, "now", lambda: real() + jumped[0])
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if "recognizer epochs" in phase and done == 1:
+            jumped[0] = 3600.0  # an hour later: far past the 5-minute bound
+
+    with ProjectStore.open(path) as store:
+        report = train(store, TrainOptions(max_minutes=5.0, folds=2), progress=progress)
+    assert report.epochs == [1, 1]  # fold 1's recognizer and the final one: one epoch each
+    assert report.folds_skipped == 1
+    assert report.model is not None
+
+
+def test_a_model_stored_without_adopting_leaves_the_untrained_suggester_in_use(tmp_path: Path, tiny_gold_maker) -> None:
+    path = tmp_path / "plain.db"
+    tiny_gold_maker(path)
+    with ProjectStore.open(path) as store:
+        model = save_model(store, GOLD, 8, "base", {}, b"", adopt=False)
+        assert model.name == "trained:1"
+        assert current_model(store) is None  # plain `annotator suggest` still uses the untrained suggester
+        save_model(store, GOLD, 8, "base", {}, b"")
+        assert current_model(store).name == "trained:2"  # type: ignore[union-attr]
 
 
 def test_too_few_documents_or_nothing_to_learn_says_what_is_missing(tmp_path: Path, tiny_gold_maker) -> None:
