@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import annotator.cli
+import annotator.cli.projects
 from annotator.cli import main
 from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
@@ -71,7 +71,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(project: Path, source:
         store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds not one page more
         return store
 
-    monkeypatch.setattr(annotator.cli, "open_project", full)
+    monkeypatch.setattr(annotator.cli.projects, "open_project", full)
     many = source.parent / "many.jsonl"
     many.write_text("".join(f'{{"text":"Report {i}: {"x" * 2000}"}}\n' for i in range(50)), encoding="utf-8")
     code, out, err = _cli("--db", str(project), "import", str(many))

@@ -20,9 +20,9 @@ from typing import Any, Callable
 import click
 
 from annotator import __version__
-from annotator.cli_open import project_argument
-from annotator.cli_accept import register as register_accept_command
-from annotator.cli_hub import register as register_hub_commands
+from annotator.cli.open_file import project_argument
+from annotator.cli.accept import register as register_accept_command
+from annotator.cli.hub import register as register_hub_commands
 from annotator.formats.importer import ImportAborted, ImportReport, Progress, import_paths
 from annotator.formats.records import problem_count
 from annotator.formats.schema_toml import SchemaFileError, load_schema_file
@@ -102,7 +102,7 @@ class Project:
     def open(self, create: bool = True, warn: bool = True) -> ProjectStore:
         store = open_project(self.db, create=create)
         if warn:
-            from annotator.cli_safety import warn_about
+            from annotator.cli.safety import warn_about
 
             warn_about(store, self.db)
         recovered = getattr(store.db, "recovered", None)
@@ -465,12 +465,12 @@ def suggest_command(project: Project, model: str | None, processes: int | None, 
         sys.exit(1)
 
 
-from annotator.cli_safety import register as _register_safety  # noqa: E402 - needs main defined
+from annotator.cli.safety import register as _register_safety  # noqa: E402 - needs main defined
 
 _register_safety(main)
 register_hub_commands(main)
 register_accept_command(main)
-from annotator.cli_learn import register as _register_learn  # noqa: E402  (train, models)
+from annotator.cli.learning import register as _register_learn  # noqa: E402  (train, models)
 
 _register_learn(main)
 
