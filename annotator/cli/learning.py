@@ -36,7 +36,7 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
     stored in the project file as trained:N only when training completes; Ctrl+C leaves the
     previous model in place. `annotator suggest` then suggests with it into layer trained:N.
     """
-    from annotator.cli.projects import progress_bars
+    from annotator.cli.common import progress_bars
     from annotator.learn.data import TrainingError
     from annotator.learn.trainer import TrainOptions, train
     from annotator.suggest.pipeline import ModelError
