@@ -67,8 +67,8 @@ def test_a_project_busy_beyond_the_timeout_is_named_as_busy(project: Path, sourc
 def test_a_full_disk_is_named_and_nothing_is_half_written(project: Path, source: Path, monkeypatch) -> None:
     def full(path: Path | None = None, create: bool = True) -> ProjectStore:
         store = open_project(path, create)
-        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-        store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds not one page more
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds not one page more
         return store
 
     monkeypatch.setattr(annotator.cli.projects, "open_project", full)
@@ -79,7 +79,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(project: Path, source:
     assert "The disk is full: nothing was saved" in err and "unexpected" not in err
     with ProjectStore.open(project) as store:
         assert store.count_documents() == 2
-        store.db.execute(f"PRAGMA max_page_count = {store.db.execute('PRAGMA page_count').fetchone()[0]}")
+        store._db.execute(f"PRAGMA max_page_count = {store._db.execute('PRAGMA page_count').fetchone()[0]}")
         session = Session(store, "alice")
         session.open(store.document_ids()[0])
         saved, problem = 0, None
