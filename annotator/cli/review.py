@@ -16,19 +16,12 @@ from annotator.cli.projects import Project
 @click.pass_obj
 def agreement_command(project: Project, annotators: str | None, output: str) -> None:
     """Measure how well annotators agree, pairwise and per label, over the documents they all annotated."""
-    from annotator.review.agreement import default_layers, format_agreement, project_agreement
+    from annotator.review.agreement import format_agreement, layers_to_compare, project_agreement
 
     with project.open(create=False) as store:
         names = layer_list(annotators)
-        if names is None and len(default_layers(store)) < 2:
-            found = default_layers(store)
-            raise click.ClickException(
-                f"agreement compares at least two annotator layers; this project has {len(found)}"
-                + (f" ({', '.join(found)})" if found else "")
-                + ". Import or merge colleagues' work, or name layers with --annotators A,B."
-            )
         try:
-            report = project_agreement(store, names)
+            report = project_agreement(store, layers_to_compare(store, names))
         except ValueError as error:
             raise click.ClickException(str(error)) from None
     click.echo(json.dumps(report, indent=2, ensure_ascii=False) if output == "json" else format_agreement(report))
