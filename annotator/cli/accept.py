@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from annotator.cli.projects import Project
 from annotator.model.layer import Layer
 from annotator.review.confidence_thresholds import parse_thresholds
 from annotator.store.auto_accept import AcceptReport, accept_above_in_project
@@ -40,7 +41,7 @@ def register(main: click.Group) -> None:
     @click.option("--annotator", "annotator_name", default=None, help="Whose layer they are accepted into (default: the global --annotator).")
     @click.option("--suggestions", "layer", default=None, help="The suggester's layer (default: the one the window shows).")
     @click.pass_obj
-    def accept_above_command(project, threshold: str, label: str | None, annotator_name: str | None, layer: str | None) -> None:
+    def accept_above_command(project: Project, threshold: str, label: str | None, annotator_name: str | None, layer: str | None) -> None:
         """Accept every pending suggestion whose confidence is at least THRESHOLD (0.9 or 90), in one
         transaction; each accepted annotation records the threshold in its provenance.
 

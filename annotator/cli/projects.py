@@ -31,6 +31,7 @@ from annotator.model.layer import DEFAULT_IMPORT_LAYER
 from annotator.model.schema import SchemaError
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
+from annotator.store.repair import schema_warning
 from annotator.workspace import create_project, default_project_path, log_dir, open_project
 
 USER_ERRORS = (StoreError, SchemaFileError, SchemaError, TextError, AnnotationError, ImportAborted)
@@ -91,6 +92,14 @@ def _log_unexpected(error: BaseException) -> Path:
     return path
 
 
+def warn_about(store: ProjectStore, db: Path | None) -> None:
+    """Print, on stderr, what is wrong with an opened project and how to fix it."""
+    where = f"annotator --db {db} " if db else "annotator "
+    message = schema_warning(store, f"{where}repair-names")
+    if message:
+        click.echo(f"Warning: {message}", err=True)
+
+
 class Project:
     """The ``--db`` choice, opened on first use by a command that needs it."""
 
@@ -101,8 +110,6 @@ class Project:
     def open(self, create: bool = True, warn: bool = True) -> ProjectStore:
         store = open_project(self.db_path, create=create)
         if warn:
-            from annotator.cli.safety import warn_about
-
             warn_about(store, self.db_path)
         recovered = store.recovered
         if recovered:
