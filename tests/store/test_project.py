@@ -147,6 +147,17 @@ def test_a_file_project_uses_wal_and_foreign_keys(project_file: Path) -> None:
         assert store.integrity_check() == "ok"
 
 
+def test_what_callers_outside_the_store_ask_for_instead_of_the_connection(project_file: Path) -> None:
+    with ProjectStore.open(project_file) as store:
+        assert not hasattr(store, "db")  # the connection is private to store/
+        store.set_busy_timeout(0.25)
+        assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] == 250
+        first = store.add_document(Document("One."), None)
+        second = store.add_document(Document("Two."), None)
+        assert store.content_hashes() == [store.document(first).content_hash, store.document(second).content_hash]
+        assert store.recovered is None  # nothing was being restored
+
+
 def test_an_interrupted_transaction_leaves_nothing(project_file: Path) -> None:
     with ProjectStore.open(project_file) as store:
         with pytest.raises(RuntimeError):
