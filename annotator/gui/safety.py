@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from annotator.store.backup import DAMAGED, Backup, list_backups, make_backup, restore_backup
-from annotator.store.database import DamagedError, StoreError, set_busy_timeout
+from annotator.store.database import DamagedError, StoreError
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
@@ -74,12 +74,12 @@ class WindowSafety(QObject):
         self._backup_thread: threading.Thread | None = None
         self.last_backup: Backup | None = None
         self.box: QMessageBox | None = None
-        set_busy_timeout(self.store.db, BUSY_TIMEOUT)
+        self.store.set_busy_timeout(BUSY_TIMEOUT)
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("read_only")
         self.backup_failed.connect(lambda message: window.say(f"Backup failed: {message}", error=True))
         self.backup_refused.connect(self._show_refused)
-        recovered = getattr(self.store.db, "recovered", None)
+        recovered = self.store.recovered
         if recovered:
             window.say(recovered, error=True)
         if self.store.read_only:

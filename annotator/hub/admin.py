@@ -108,7 +108,7 @@ def push_corpus(store: ProjectStore, url: str, batch: int = 2000) -> int:
                 "WHERE settings.value IS DISTINCT FROM EXCLUDED.value",
                 (SCHEMA_SETTING, Jsonb(schema.to_dict())),
             )
-        hashes = [r[0] for r in store.db.execute("SELECT content_hash FROM documents")]
+        hashes = store.content_hashes()
         # The names travel as one JSON text (psycopg's array encoding of 100,000 strings costs seconds).
         held = {r[0] for r in conn.execute(
             "SELECT content_hash FROM documents WHERE content_hash IN (SELECT jsonb_array_elements_text(%s::jsonb))",

@@ -251,6 +251,23 @@ def default_layers(store: ProjectStore) -> list[str]:
     return [layer.name for layer in store.layers() if layer.kind is LayerKind.ANNOTATOR]
 
 
+def layers_to_compare(store: ProjectStore, layer_names: Sequence[str] | None = None) -> list[str]:
+    """The layers an agreement report compares: the named ones, else every annotator layer.
+
+    Raises ``ValueError`` saying what to do when none are named and the project has fewer than two.
+    """
+    if layer_names is not None:
+        return list(layer_names)
+    found = default_layers(store)
+    if len(found) < 2:
+        raise ValueError(
+            f"agreement compares at least two annotator layers; this project has {len(found)}"
+            + (f" ({', '.join(found)})" if found else "")
+            + ". Import or merge colleagues' work, or name layers with --annotators A,B."
+        )
+    return found
+
+
 def project_agreement(store: ProjectStore, layer_names: Sequence[str] | None = None) -> dict[str, Any]:
     """Agreement of the named layers (default: all annotator layers) in the project, as the JSON report.
 

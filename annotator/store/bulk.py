@@ -24,14 +24,14 @@ _INSERT_DOCUMENT = (
 
 
 def _check(store: ProjectStore) -> None:
-    if not store.db.conn.in_transaction:
+    if not store._db.conn.in_transaction:
         raise RuntimeError("bulk writes must run inside store.transaction()")
 
 
 def insert_document(store: ProjectStore, document: Document, imported_at: str | None = None) -> int:
     """Store a new document without tokens (they are made when first needed); returns its id."""
     _check(store)
-    cursor = store.db.conn.execute(_INSERT_DOCUMENT, rows.document_row(document, None, imported_at or now_iso()))
+    cursor = store._db.conn.execute(_INSERT_DOCUMENT, rows.document_row(document, None, imported_at or now_iso()))
     return int(cursor.lastrowid)
 
 
@@ -39,11 +39,11 @@ def insert_annotations(store: ProjectStore, layer_id: int, document_id: int, ann
     """Insert new spans, events and relations of one document into a layer."""
     _check(store)
     if annotations.spans:
-        store.db.conn.executemany(_INSERT_SPAN, [rows.span_row(layer_id, document_id, a) for a in annotations.spans])
+        store._db.conn.executemany(_INSERT_SPAN, [rows.span_row(layer_id, document_id, a) for a in annotations.spans])
     for event in annotations.events:
         store._insert_event(layer_id, document_id, event)
     for relation in annotations.relations:
-        relation_rows.insert_relation(store.db, layer_id, document_id, relation)
+        relation_rows.insert_relation(store._db, layer_id, document_id, relation)
 
 
 def upsert_status(
@@ -52,7 +52,7 @@ def upsert_status(
     """Set a document's status in a layer (first and last touch kept as given, else now)."""
     _check(store)
     now = now_iso()
-    store.db.conn.execute(
+    store._db.conn.execute(
         "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(layer_id, document_id) DO UPDATE SET "
         "status = excluded.status, updated_at = excluded.updated_at",

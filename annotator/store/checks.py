@@ -18,6 +18,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from annotator.store.errors import StoreError
+
 OPEN_CHECK_LIMIT = 256 * 1024 * 1024
 """Files up to this size get ``quick_check`` on every open (~0.17 s at the limit, measured)."""
 FULL_CHECK_LIMIT = 2 * 1024 * 1024 * 1024
@@ -63,8 +65,6 @@ def read_only_query(path: Path, immutable: bool = False) -> str:
     if not immutable and (os.access(path.parent, os.W_OK) or shm.exists()):
         return "mode=ro"
     if wal.exists() and wal.stat().st_size > 0:
-        from annotator.store.database import StoreError  # the store's error type, defined there
-
         raise StoreError(
             f"{path} has a write-ahead log ({wal.name}) holding recent work but no {shm.name}, in a folder that "
             "cannot be written, so SQLite cannot read the log there. Make the folder writable (or copy the file "

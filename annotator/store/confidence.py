@@ -51,7 +51,7 @@ def document_confidence(store: ProjectStore, suggestion_layer_id: int, layer_id:
 
 def computed_confidence(store: ProjectStore, suggestion_layer_id: int, layer_id: int | None, document_id: int) -> float | None:
     """The same computed from scratch from the suggestions (what the stored value must equal)."""
-    row = store.db.execute(
+    row = store._db.execute(
         f"SELECT {CONFIDENCE_SQL} FROM documents d WHERE d.id = :id",
         {"suggestions": suggestion_layer_id, "layer": layer_id if layer_id is not None else -1, "id": document_id},
     ).fetchone()
@@ -78,7 +78,7 @@ def order_layer(layer_id: int | None) -> int:
 
 def uncertainty(store: ProjectStore, suggestion_layer_id: int, layer_id: int | None, document_id: int) -> Uncertainty | None:
     """The stored uncertainty of one document (None: the pair of layers has no stored order)."""
-    row = store.db.execute(
+    row = store._db.execute(
         "SELECT lowest, total, scored, control FROM document_uncertainty "
         "WHERE document_id = ? AND suggestion_layer_id = ? AND layer_id = ?",
         (document_id, suggestion_layer_id, order_layer(layer_id)),

@@ -17,33 +17,17 @@ from typing import Iterator
 import sqlite_utils
 
 from annotator.store.checks import finish_restore, foreign_file, open_check, read_only_query, restoring_path
+from annotator.store.errors import (  # noqa: F401 - raised here, and imported from here by callers
+    BusyError,
+    ConflictError,
+    DamagedError,
+    ReadOnlyError,
+    StoreError,
+    WriteError,
+)
 
 BUSY_TIMEOUT_SECONDS = 10.0
 APPLICATION_ID = 0x414E4E4F  # "ANNO": marks the file as an annotator project
-
-
-class StoreError(Exception):
-    """A project file that cannot be opened or written; ``str()`` is the message for the user."""
-
-
-class ConflictError(StoreError):
-    """Another window or process changed what this edit was about to change."""
-
-
-class WriteError(StoreError):
-    """A write the project could not take (busy, read-only, disk full); nothing of it was saved."""
-
-
-class BusyError(WriteError):
-    """Another connection held the write lock for longer than the busy timeout."""
-
-
-class ReadOnlyError(WriteError):
-    """The project file or its folder cannot be written."""
-
-
-class DamagedError(StoreError):
-    """The project file is damaged (SQLite reports corrupt pages or no database at all)."""
 
 
 def _file_of(db: sqlite_utils.Database | None) -> str:

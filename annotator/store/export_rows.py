@@ -103,7 +103,7 @@ def read_snapshot(store: ProjectStore) -> Iterator[None]:
     The transaction only reads; it never blocks writers (WAL). Give a worker thread its own
     :class:`ProjectStore`: a window writing on the same connection would wait for the export.
     """
-    conn = store.db.conn
+    conn = store._db.conn
     if conn.in_transaction:
         yield
         return
@@ -126,7 +126,7 @@ def count_layer_documents(store: ProjectStore, layer_id: int, status: str) -> in
             "UNION SELECT document_id FROM spans WHERE layer_id = :l "
             "UNION SELECT document_id FROM events WHERE layer_id = :l)"
         )
-    return int(store.db.execute(sql, {"l": layer_id}).fetchone()[0])
+    return int(store._db.execute(sql, {"l": layer_id}).fetchone()[0])
 
 
 def layer_documents(
@@ -153,7 +153,7 @@ def _next_ids(
     store: ProjectStore, layer_id: int, status: str, last: int, batch: int
 ) -> list[tuple[int, tuple[str, str] | None]]:
     """The next ``batch`` document ids after ``last`` with their status times."""
-    db = store.db
+    db = store._db
     params = {"l": layer_id, "last": last, "n": batch}
     if status == "done":
         return [
@@ -203,7 +203,7 @@ def _read_batch(
     store: ProjectStore, layer_id: int, chosen: list[tuple[int, tuple[str, str] | None]], include_rejected: bool
 ) -> Iterator[LayerDocument]:
     """The documents ``chosen`` (id, layer times) with their annotations: one query per table."""
-    db = store.db
+    db = store._db
     ids = [i for i, _ in chosen]
     spans, rejected_spans = _spans(db, layer_id, ids, include_rejected)
     events, rejected_events = _events(db, layer_id, ids, include_rejected)

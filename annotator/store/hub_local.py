@@ -112,7 +112,7 @@ def _all_triggers() -> list[str]:
 def link(store: ProjectStore, url: str, user: str, role: str, push_layers: Iterable[tuple[str, LayerKind]]) -> HubLink:
     """Connect the project to a hub: remember it, create the outbox triggers, and queue the work
     already in the layers this user pushes (work done before connecting is not lost)."""
-    with transaction(store.db):
+    with transaction(store._db):
         existing = get_link(store)
         if existing is not None and (existing.url != url or existing.user != user):
             raise StoreError(
@@ -120,24 +120,24 @@ def link(store: ProjectStore, url: str, user: str, role: str, push_layers: Itera
                 "use `annotator hub disconnect` first"
             )
         client_id = existing.client_id if existing else secrets.token_hex(12)
-        store.db.execute(
+        store._db.execute(
             "INSERT INTO hub_link (id, url, user, role, client_id, connected_at) VALUES (1, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET role = excluded.role",
             (url, user, role, client_id, now_iso()),
         )
         for statement in _all_triggers():
-            store.db.execute(statement)
+            store._db.execute(statement)
         for name, kind in push_layers:
             layer = store.ensure_layer(name, kind)
-            added = store.db.execute("INSERT OR IGNORE INTO hub_push_layers (layer_id) VALUES (?)", (layer.id,)).rowcount
+            added = store._db.execute("INSERT OR IGNORE INTO hub_push_layers (layer_id) VALUES (?)", (layer.id,)).rowcount
             if added:
                 for local in LOCAL_KINDS.values():
-                    store.db.execute(
+                    store._db.execute(
                         f"INSERT INTO hub_outbox (kind, uid, layer_id, document_id) "
                         f"SELECT ?, uid, layer_id, document_id FROM {local.table} WHERE layer_id = ? ORDER BY id",
                         (local.name, layer.id),
                     )
-                store.db.execute(
+                store._db.execute(
                     "INSERT INTO hub_outbox (kind, uid, layer_id, document_id) "
                     "SELECT 'status', '', layer_id, document_id FROM document_status WHERE layer_id = ?",
                     (layer.id,),
@@ -150,57 +150,57 @@ def link(store: ProjectStore, url: str, user: str, role: str, push_layers: Itera
 def ensure_triggers(store: ProjectStore) -> None:
     """Create the outbox triggers a connected project lacks (a kind added since it connected)."""
     wanted = _all_triggers()
-    have = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hub_outbox_%'")}
+    have = {r[0] for r in store._db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hub_outbox_%'")}
     missing = [t for t in wanted if t.split()[5] not in have]
     if missing and get_link(store) is not None:
-        with transaction(store.db):
+        with transaction(store._db):
             for statement in missing:
-                store.db.execute(statement)
+                store._db.execute(statement)
 
 
 def unlink(store: ProjectStore) -> None:
     """Forget the hub: drop the triggers and the bookkeeping (local annotations stay)."""
-    with transaction(store.db):
-        for (name,) in store.db.execute(
+    with transaction(store._db):
+        for (name,) in store._db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hub_outbox_%'"
         ).fetchall():
-            store.db.execute(f"DROP TRIGGER {name}")
+            store._db.execute(f"DROP TRIGGER {name}")
         for table in ("hub_link", "hub_outbox", "hub_push_layers", "hub_versions", "hub_assignments"):
-            store.db.execute(f"DELETE FROM {table}")
+            store._db.execute(f"DELETE FROM {table}")
 
 
 def get_link(store: ProjectStore) -> HubLink | None:
-    row = store.db.execute(
+    row = store._db.execute(
         "SELECT url, user, role, client_id, pulled_seq, last_sync, last_message FROM hub_link WHERE id = 1"
     ).fetchone()
     return HubLink(*row) if row else None
 
 
 def record_sync(store: ProjectStore, message: str | None) -> None:
-    with transaction(store.db):
-        store.db.execute("UPDATE hub_link SET last_sync = ?, last_message = ? WHERE id = 1", (now_iso(), message))
+    with transaction(store._db):
+        store._db.execute("UPDATE hub_link SET last_sync = ?, last_message = ? WHERE id = 1", (now_iso(), message))
 
 
 def pending_count(store: ProjectStore) -> int:
     """Changes waiting to be pushed (the status bar's 'pending N')."""
-    return int(store.db.execute("SELECT count(DISTINCT kind || uid || layer_id || ':' || document_id) FROM hub_outbox").fetchone()[0])
+    return int(store._db.execute("SELECT count(DISTINCT kind || uid || layer_id || ':' || document_id) FROM hub_outbox").fetchone()[0])
 
 
 # -- push -----------------------------------------------------------------------------------------
 
 
 def has_outgoing(store: ProjectStore) -> bool:
-    return store.db.execute("SELECT 1 FROM hub_outbox WHERE parked = 0 LIMIT 1").fetchone() is not None
+    return store._db.execute("SELECT 1 FROM hub_outbox WHERE parked = 0 LIMIT 1").fetchone() is not None
 
 
 def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] | None:
-    row = store.db.execute(f"SELECT id, {', '.join(kind.columns)} FROM {kind.table} WHERE uid = ?", (uid,)).fetchone()
+    row = store._db.execute(f"SELECT id, {', '.join(kind.columns)} FROM {kind.table} WHERE uid = ?", (uid,)).fetchone()
     if row is None:
         return None
     payload = dict(zip(kind.columns, row[1:]))
     if kind.children:
         table, key, columns, order = kind.children
-        children = store.db.execute(
+        children = store._db.execute(
             f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ? ORDER BY {order}", (row[0],)
         ).fetchall()
         payload[table] = [dict(zip(columns, child)) for child in children]
@@ -210,7 +210,7 @@ def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] |
 def outbox_end(store: ProjectStore) -> int:
     """The number of the newest outbox row: a sync sends up to here, so edits made meanwhile
     wait for the next sync instead of keeping this one going."""
-    return int(store.db.execute("SELECT coalesce(max(seq), 0) FROM hub_outbox").fetchone()[0])
+    return int(store._db.execute("SELECT coalesce(max(seq), 0) FROM hub_outbox").fetchone()[0])
 
 
 def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) -> Outgoing:
@@ -218,7 +218,7 @@ def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) ->
     state, read in one snapshot."""
     # One consistent read, and only a read: in WAL mode it never waits for the window's edits.
     with _read_snapshot(store):
-        entries = store.db.execute(
+        entries = store._db.execute(
             "SELECT o.seq, o.kind, o.uid, l.name, d.content_hash, o.layer_id, o.document_id FROM hub_outbox o "
             "JOIN layers l ON l.id = o.layer_id JOIN documents d ON d.id = o.document_id "
             "WHERE o.parked = 0 AND o.seq <= ? ORDER BY o.seq LIMIT ?",
@@ -232,7 +232,7 @@ def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) ->
             if key in seen:
                 continue
             if kind == "status":
-                row = store.db.execute(
+                row = store._db.execute(
                     "SELECT status, created_at, updated_at FROM document_status WHERE layer_id = ? AND document_id = ?",
                     (layer_id, document_id),
                 ).fetchone()
@@ -241,7 +241,7 @@ def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) ->
                 payload = _payload(store, LOCAL_KINDS[kind], uid)
             else:
                 continue
-            version = store.db.execute("SELECT version FROM hub_versions WHERE uid = ?", (uid,)).fetchone() if uid else None
+            version = store._db.execute("SELECT version FROM hub_versions WHERE uid = ?", (uid,)).fetchone() if uid else None
             seen[key] = OutgoingChange(kind, uid, layer, document, payload, version[0] if version else None)
         result.changes = list(seen.values())
     return result
@@ -249,7 +249,7 @@ def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) ->
 
 @contextmanager
 def _read_snapshot(store: ProjectStore) -> Iterator[None]:
-    conn = store.db.conn
+    conn = store._db.conn
     if conn.in_transaction:
         yield
         return
@@ -262,27 +262,27 @@ def _read_snapshot(store: ProjectStore) -> Iterator[None]:
 
 def park(store: ProjectStore, seqs: Iterable[int]) -> None:
     """Hold back changes the hub cannot take yet (their document or layer is not on the hub)."""
-    with transaction(store.db):
-        store.db.conn.executemany("UPDATE hub_outbox SET parked = 1 WHERE seq = ?", [(s,) for s in seqs])
+    with transaction(store._db):
+        store._db.conn.executemany("UPDATE hub_outbox SET parked = 1 WHERE seq = ?", [(s,) for s in seqs])
 
 
 def unpark(store: ProjectStore) -> None:
-    with transaction(store.db):
-        store.db.execute("UPDATE hub_outbox SET parked = 0 WHERE parked = 1")
+    with transaction(store._db):
+        store._db.execute("UPDATE hub_outbox SET parked = 0 WHERE parked = 1")
 
 
 def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int], reloads: Iterable[dict[str, Any]] = ()) -> None:
     """The hub holds everything in the outbox up to ``upto``: forget it, remember the versions,
     and replace what the hub refused (a conflict) by the hub's current state."""
-    with transaction(store.db):
-        store.db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (upto,))
+    with transaction(store._db):
+        store._db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (upto,))
         # Changes in documents or layers deleted since can never be sent (outgoing() skips them).
-        store.db.execute(
+        store._db.execute(
             "DELETE FROM hub_outbox WHERE layer_id NOT IN (SELECT id FROM layers) "
             "OR document_id NOT IN (SELECT id FROM documents)"
         )
-        store.db.execute("UPDATE hub_link SET last_sync = ? WHERE id = 1", (now_iso(),))
-        store.db.conn.executemany(
+        store._db.execute("UPDATE hub_link SET last_sync = ? WHERE id = 1", (now_iso(),))
+        store._db.conn.executemany(
             "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
             list(versions.items()),
         )
@@ -295,5 +295,5 @@ def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int], reload
 
 def acknowledged_by_hub(store: ProjectStore, acked: int) -> None:
     """After a restart: drop what the hub says it already took (the crash came after its commit)."""
-    with transaction(store.db):
-        store.db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (acked,))
+    with transaction(store._db):
+        store._db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (acked,))

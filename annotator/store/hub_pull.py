@@ -25,7 +25,7 @@ def local_hashes(store: ProjectStore, hashes: Iterable[str]) -> set[str]:
         chunk = wanted[i : i + 500]
         found.update(
             r[0]
-            for r in store.db.execute(
+            for r in store._db.execute(
                 f"SELECT content_hash FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk
             )
         )
@@ -55,13 +55,13 @@ class _Lookup:
 def _pending_keys(store: ProjectStore) -> set[tuple[str, str]]:
     return {
         (kind, uid or f"{layer_id}\x00{document_id}")
-        for kind, uid, layer_id, document_id in store.db.execute("SELECT kind, uid, layer_id, document_id FROM hub_outbox")
+        for kind, uid, layer_id, document_id in store._db.execute("SELECT kind, uid, layer_id, document_id FROM hub_outbox")
     }
 
 
 def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink | None, respect_pending: bool = True) -> int:
     """Write pulled rows into the project (inside the caller's transaction, triggers silenced)."""
-    db = store.db
+    db = store._db
     lookup = _Lookup(store)
     pending = _pending_keys(store) if respect_pending else set()
     own = link_.client_id if link_ else None
@@ -131,7 +131,7 @@ def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink |
 
 
 def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: int, uid: str, payload: dict | None) -> None:
-    db = store.db
+    db = store._db
     db.execute(f"DELETE FROM {kind.table} WHERE uid = ?", (uid,))
     if payload is None:
         return
@@ -157,10 +157,10 @@ def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: i
 
 def apply_pull(store: ProjectStore, rows: list[dict[str, Any]], pulled_seq: int) -> int:
     """Apply one page of pulled rows and move the pull mark, in one local transaction."""
-    with transaction(store.db):
+    with transaction(store._db):
         link_ = get_link(store)
         applied = apply_rows(store, rows, link_)
-        store.db.execute(
+        store._db.execute(
             "UPDATE hub_link SET pulled_seq = max(pulled_seq, ?), last_sync = ? WHERE id = 1", (pulled_seq, now_iso())
         )
     return applied
@@ -173,7 +173,7 @@ def my_queue(store: ProjectStore, user: str) -> list[int]:
     """Ids of the documents assigned to ``user`` that ``user``'s layer has not marked done."""
     return [
         r[0]
-        for r in store.db.execute(
+        for r in store._db.execute(
             "SELECT d.id FROM hub_assignments a JOIN documents d ON d.content_hash = a.content_hash "
             "LEFT JOIN layers l ON l.name = a.analyst "
             "LEFT JOIN document_status s ON s.layer_id = l.id AND s.document_id = d.id "

@@ -37,7 +37,7 @@ def contained_documents(store: ProjectStore, layer_id: int) -> set[int]:
     """Ids of the documents the layer contains (has a status for or annotations in)."""
     return {
         row[0]
-        for row in store.db.execute(
+        for row in store._db.execute(
             "SELECT document_id FROM document_status WHERE layer_id = :l "
             "UNION SELECT document_id FROM spans WHERE layer_id = :l "
             "UNION SELECT document_id FROM events WHERE layer_id = :l",
@@ -76,19 +76,19 @@ def _chunk(store: ProjectStore, layer_id: int, ids: list[int]) -> dict[int, Anno
     marks = ",".join("?" * len(ids))
     params = [layer_id, *ids]
     spans: dict[int, list[SpanAnnotation]] = {i: [] for i in ids}
-    span_rows = store.db.execute(
+    span_rows = store._db.execute(
         f"SELECT document_id, {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id IN ({marks}) "
         f"ORDER BY document_id, {rows.SPAN_ORDER_SQL}",
         params,
     ).fetchall()
     for row, made in zip(span_rows, rows.spans_from_rows(row[1:] for row in span_rows)):
         spans[row[0]].append(made)
-    event_rows = store.db.execute(
+    event_rows = store._db.execute(
         f"SELECT document_id, {rows.EVENT_COLUMNS} FROM events WHERE layer_id = ? AND document_id IN ({marks})", params
     ).fetchall()
     arguments: dict[int, list[Argument]] = {row[1]: [] for row in event_rows}
     if event_rows:
-        for row in store.db.execute(
+        for row in store._db.execute(
             "SELECT a.event_id, a.role, a.start_char, a.end_char, a.label, a.event_uid FROM arguments a "
             f"JOIN events e ON e.id = a.event_id WHERE e.layer_id = ? AND e.document_id IN ({marks}) "
             "ORDER BY a.event_id, a.position",
@@ -99,7 +99,7 @@ def _chunk(store: ProjectStore, layer_id: int, ids: list[int]) -> dict[int, Anno
     for row in event_rows:
         events[row[0]].append(rows.event_from_row(row[1:], arguments[row[1]]))
     relations: dict[int, list] = {i: [] for i in ids}
-    for row in store.db.execute(
+    for row in store._db.execute(
         f"SELECT document_id, {relation_rows.RELATION_COLUMNS} FROM relations WHERE layer_id = ? AND document_id IN ({marks})",
         params,
     ):

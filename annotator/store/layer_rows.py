@@ -37,7 +37,7 @@ def counted_rows(store: ProjectStore, layer_id: int, document_ids: list[int]) ->
     found = {doc: CountedRows([], {}, [], []) for doc in document_ids}
     marks = ",".join("?" * len(document_ids))
     params = [layer_id, *document_ids]
-    conn = store.db.conn
+    conn = store._db.conn
     rows = conn.execute(
         f"SELECT document_id, start_char, end_char, label FROM spans WHERE layer_id = ? AND document_id IN ({marks}) "
         f"AND decision != {_REJECTED} ORDER BY document_id, start_char, end_char DESC, label",
@@ -92,7 +92,7 @@ def review_rows(store: ProjectStore, layer_id: int, document_ids: list[int]) -> 
     found = {doc: ReviewRows([], [], []) for doc in document_ids}
     marks = ",".join("?" * len(document_ids))
     params = [layer_id, *document_ids]
-    conn = store.db.conn
+    conn = store._db.conn
     for doc, *span in conn.execute(
         f"SELECT document_id, start_char, end_char, label, decision = {_REJECTED} FROM spans "
         f"WHERE layer_id = ? AND document_id IN ({marks})",

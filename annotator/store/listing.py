@@ -103,7 +103,7 @@ def _by_confidence(store: ProjectStore, f: DocumentFilter) -> bool:
     (a list without a suggestions layer has nothing to sort by and stays in import order)."""
     if f.order != LEAST_CONFIDENT or f.suggestion_layer_id is None:
         return False
-    return store.db.execute(
+    return store._db.execute(
         "SELECT 1 FROM document_uncertainty WHERE suggestion_layer_id = ? AND layer_id = ? LIMIT 1",
         (f.suggestion_layer_id, order_layer(f.layer_id)),
     ).fetchone() is not None
@@ -126,7 +126,7 @@ def _order_params(store: ProjectStore, f: DocumentFilter, params: dict[str, Any]
     params["order_layer"] = order_layer(f.layer_id)
     row = None
     if document_id:
-        row = store.db.execute(
+        row = store._db.execute(
             "SELECT band, spread, rank FROM document_uncertainty WHERE document_id = ? AND suggestion_layer_id = ? "
             "AND layer_id = ?",
             (document_id, f.suggestion_layer_id, params["order_layer"]),
@@ -146,13 +146,13 @@ def list_documents(store: ProjectStore, f: DocumentFilter, after_id: int = 0, li
     where, params = _where(f)
     params.update(after=after_id, limit=limit)
     if not _by_confidence(store, f):
-        rows = store.db.execute(
+        rows = store._db.execute(
             f"{_ROW_SQL} {_FROM} WHERE d.id > :after AND {where} ORDER BY d.id LIMIT :limit", params
         ).fetchall()
         return [DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5]) for r in rows]
     # Keyset on the stored key: the key of the last row shown is looked up again (a primary-key read).
     _order_params(store, f, params, after_id)
-    rows = store.db.execute(
+    rows = store._db.execute(
         f"{_ROW_SQL}, u.lowest, u.control {_ORDER_FROM} WHERE {_ORDER_WHERE} "
         f"AND {_KEY} > (:k_band, :k_spread, :k_rank, :k_id) AND {where} ORDER BY {_KEY_ASC} LIMIT :limit",
         params,
@@ -166,12 +166,12 @@ def listed_row(store: ProjectStore, f: DocumentFilter, document_id: int) -> Docu
     params["id"] = document_id
     if _by_confidence(store, f):
         _order_params(store, f, params, 0)
-        r = store.db.execute(
+        r = store._db.execute(
             f"{_ROW_SQL}, u.lowest, u.control {_ORDER_FROM} WHERE {_ORDER_WHERE} AND u.document_id = :id AND {where}",
             params,
         ).fetchone()
         return _ordered_row(r) if r is not None else None
-    r = store.db.execute(f"{_ROW_SQL} {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
+    r = store._db.execute(f"{_ROW_SQL} {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
     if r is None:
         return None
     return DocumentRow(r[0], r[1], r[2], DocStatus(r[3]), r[4], r[5])
@@ -179,7 +179,7 @@ def listed_row(store: ProjectStore, f: DocumentFilter, document_id: int) -> Docu
 
 def count_documents(store: ProjectStore, f: DocumentFilter) -> int:
     where, params = _where(f)
-    return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0])
+    return int(store._db.execute(f"SELECT count(*) {_FROM} WHERE {where}", params).fetchone()[0])
 
 
 def progress(store: ProjectStore, layer_id: int | None) -> tuple[int, int]:
@@ -187,7 +187,7 @@ def progress(store: ProjectStore, layer_id: int | None) -> tuple[int, int]:
     total = store.count_documents()
     if layer_id is None:
         return 0, total
-    done = store.db.execute(
+    done = store._db.execute(
         "SELECT count(*) FROM document_status WHERE layer_id = ? AND status = 'done'", (layer_id,)
     ).fetchone()[0]
     return int(done), total
@@ -205,17 +205,17 @@ def neighbour(store: ProjectStore, f: DocumentFilter, current_id: int, step: int
         _order_params(store, f, params, current_id)
         order = _KEY_ASC if step > 0 else _KEY_DESC
         keyed = f"SELECT u.document_id {_ORDER_FROM} WHERE {_ORDER_WHERE} AND {where}"
-        row = store.db.execute(
+        row = store._db.execute(
             f"{keyed} AND {_KEY} {comparison} (:k_band, :k_spread, :k_rank, :k_id) ORDER BY {order} LIMIT 1", params
         ).fetchone()
         if row is None and unfinished:
-            row = store.db.execute(f"{keyed} AND u.document_id != :current ORDER BY {order} LIMIT 1", params).fetchone()
+            row = store._db.execute(f"{keyed} AND u.document_id != :current ORDER BY {order} LIMIT 1", params).fetchone()
         return int(row[0]) if row else None
-    row = store.db.execute(
+    row = store._db.execute(
         f"SELECT d.id {_FROM} WHERE d.id {comparison} :current AND {where} ORDER BY d.id {order} LIMIT 1", params
     ).fetchone()
     if row is None and unfinished:
-        row = store.db.execute(
+        row = store._db.execute(
             f"SELECT d.id {_FROM} WHERE d.id != :current AND {where} ORDER BY d.id {order} LIMIT 1", params
         ).fetchone()
     return int(row[0]) if row else None
@@ -225,17 +225,17 @@ def position(store: ProjectStore, f: DocumentFilter, document_id: int) -> int | 
     """The row number of a document in the filtered list, or None if the filter hides it."""
     where, params = _where(f)
     params["id"] = document_id
-    visible = store.db.execute(f"SELECT 1 {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
+    visible = store._db.execute(f"SELECT 1 {_FROM} WHERE d.id = :id AND {where}", params).fetchone()
     if visible is None:
         return None
     if _by_confidence(store, f):
         _order_params(store, f, params, document_id)
-        return int(store.db.execute(
+        return int(store._db.execute(
             f"SELECT count(*) {_ORDER_FROM} WHERE {_ORDER_WHERE} AND {where} "
             f"AND {_KEY} < (:k_band, :k_spread, :k_rank, :k_id)",
             params,
         ).fetchone()[0])
-    return int(store.db.execute(f"SELECT count(*) {_FROM} WHERE d.id < :id AND {where}", params).fetchone()[0])
+    return int(store._db.execute(f"SELECT count(*) {_FROM} WHERE d.id < :id AND {where}", params).fetchone()[0])
 
 
 class ProgressCounter:
@@ -254,12 +254,12 @@ class ProgressCounter:
         self._total = 0
 
     def total(self) -> int:
-        last = self.store.db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
+        last = self.store._db.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
         if last < self._last_id:  # another project file, or documents gone: count afresh
             self._last_id = self._total = 0
         if last != self._last_id:
             self._total += int(
-                self.store.db.execute("SELECT count(*) FROM documents WHERE id > ?", (self._last_id,)).fetchone()[0]
+                self.store._db.execute("SELECT count(*) FROM documents WHERE id > ?", (self._last_id,)).fetchone()[0]
             )
             self._last_id = last
         return self._total
@@ -268,7 +268,7 @@ class ProgressCounter:
         total = self.total()
         if layer_id is None:
             return 0, total
-        done = self.store.db.execute(
+        done = self.store._db.execute(
             "SELECT count(*) FROM document_status WHERE layer_id = ? AND status = 'done'", (layer_id,)
         ).fetchone()[0]
         return int(done), total

@@ -126,7 +126,7 @@ def merge_project(store: ProjectStore, other_path: str | Path) -> MergeReport:
     if store.path is not None and other_path.exists() and other_path.resolve() == Path(store.path).resolve():
         raise StoreError(f"{other_path} is this project itself; name a colleague's project file")
     report = MergeReport(str(other_path))
-    conn = store.db.conn
+    conn = store._db.conn
     with open_read_only(other_path) as other, merge_sql.attached(conn, Path(other.path)):  # type: ignore[arg-type]
         with store.transaction():
             now = now_iso()
@@ -150,7 +150,7 @@ def _merge_layer(store: ProjectStore, other: ProjectStore, theirs: Layer, report
             )
         )
         return
-    conn = store.db.conn
+    conn = store._db.conn
     merge_sql.map_layer_documents(conn, theirs.id, ours.id if ours is not None else None)  # type: ignore[arg-type]
     if ours is None:
         ours = store.ensure_layer(theirs.name, theirs.kind, dict(theirs.info))
@@ -191,7 +191,7 @@ def _refuse(conn: sqlite3.Connection, reasons: dict[int, str]) -> None:
 def _find_clashes(store: ProjectStore, other: ProjectStore, theirs: Layer, ours: Layer, reasons: dict[int, str]) -> None:
     """The new documents whose annotations cannot come in as they are, with the reason the
     per-document merge gave: a uid used here (the first, in text order), else SQLite's words."""
-    conn = store.db.conn
+    conn = store._db.conn
     uids, sources = merge_sql.clashing_documents(conn, theirs.id, ours.id)  # type: ignore[arg-type]
     found: dict[int, str] = {}
     if uids:
@@ -208,7 +208,7 @@ def _compare(
     store: ProjectStore, other: ProjectStore, theirs: Layer, ours: Layer, documents: list[int], reasons: dict[int, str]
 ) -> None:
     """Documents both layers hold whose signatures could not tell: the same work, or a conflict."""
-    mapping = dict(store.db.conn.execute("SELECT theirs, ours FROM merge_layer_documents"))
+    mapping = dict(store._db.conn.execute("SELECT theirs, ours FROM merge_layer_documents"))
     same: list[tuple[int]] = []
     for ids in chunks(documents):
         incoming = layer_annotations(other, theirs.id, ids)  # type: ignore[arg-type]
@@ -218,7 +218,7 @@ def _compare(
                 same.append((doc,))
             else:
                 reasons[doc] = "this project's layer already holds different work for this document; theirs was not merged"
-    store.db.conn.executemany(f"UPDATE merge_layer_documents SET state = {merge_sql.SAME} WHERE theirs = ?", same)
+    store._db.conn.executemany(f"UPDATE merge_layer_documents SET state = {merge_sql.SAME} WHERE theirs = ?", same)
 
 
 def _content(annotations: AnnotationSet) -> tuple:
@@ -272,7 +272,7 @@ def _uids_in_use(store: ProjectStore, sets: list[AnnotationSet]) -> _InUse:
     ):
         for i in range(0, len(uids), 500):
             chunk = uids[i : i + 500]
-            for uid, name, document_id in store.db.conn.execute(
+            for uid, name, document_id in store._db.conn.execute(
                 f"SELECT t.uid, l.name, t.document_id FROM {table} t JOIN layers l ON l.id = t.layer_id "
                 f"WHERE t.uid IN ({','.join('?' * len(chunk))})",
                 chunk,

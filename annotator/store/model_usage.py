@@ -97,7 +97,7 @@ def suggestion_outcomes(
     results: list[dict[str, Outcomes]] = []
     for table, label in (("spans", "label"), ("events", "type")):
         where, ids = _document_filter(documents, "a.document_id")
-        rows = store.db.execute(
+        rows = store._db.execute(
             f"SELECT a.{label}, a.decision, count(*) FROM {table} a JOIN layers l ON l.id = a.layer_id "
             f"WHERE l.kind != 'suggestions' AND a.origin = 'suggested' AND a.suggester = ? "
             f"AND a.decision IN ('accepted', 'edited', 'rejected'){where} GROUP BY a.{label}, a.decision",
@@ -134,7 +134,7 @@ def working_times(
     stamps: dict[tuple[int, int], set[float]] = defaultdict(set)
     for table in ("spans", "events", "relations"):
         where, ids = _document_filter(documents, "a.document_id")
-        rows = store.db.execute(
+        rows = store._db.execute(
             f"SELECT a.layer_id, a.document_id, a.created_at, a.updated_at FROM {table} a "
             f"JOIN layers l ON l.id = a.layer_id WHERE l.kind != 'suggestions'{where}",
             ids,

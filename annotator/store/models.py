@@ -53,23 +53,23 @@ def save_model(
 ) -> StoredModel:
     """Store a trained model as ``trained:N``, one transaction; with ``adopt`` also make it the
     project's suggester (without, the current choice stays: ``annotator models --use`` adopts it later)."""
-    with transaction(store.db):
-        cursor = store.db.conn.execute(
+    with transaction(store._db):
+        cursor = store._db.conn.execute(
             "INSERT INTO models (name, created_at, layer, documents, base, scores, blob) VALUES (?, ?, ?, ?, ?, ?, ?)",
             ("", now_iso(), layer, documents, base, json.dumps(scores, ensure_ascii=False), blob),
         )
         model_id = int(cursor.lastrowid)
         name = f"{NAME_PREFIX}{model_id}"
-        store.db.execute("UPDATE models SET name = ? WHERE id = ?", (name, model_id))
+        store._db.execute("UPDATE models SET name = ? WHERE id = ?", (name, model_id))
         if adopt:
-            store.db.execute(
+            store._db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (TRAINED_MODEL_SETTING, json.dumps(name)),
             )
         elif store.setting(TRAINED_MODEL_SETTING) is None:
             # Without a setting the newest model is the suggester: name what suggested until now.
-            previous = store.db.execute("SELECT name FROM models WHERE id < ? ORDER BY id DESC LIMIT 1", (model_id,)).fetchone()
-            store.db.execute(
+            previous = store._db.execute("SELECT name FROM models WHERE id < ? ORDER BY id DESC LIMIT 1", (model_id,)).fetchone()
+            store._db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?)", (TRAINED_MODEL_SETTING, json.dumps(previous[0] if previous else UNTRAINED))
             )
     found = find_model(store, name)
@@ -79,7 +79,7 @@ def save_model(
 
 def list_models(store: ProjectStore) -> list[StoredModel]:
     """Every stored model, oldest first."""
-    return [_from_row(r) for r in store.db.execute(f"SELECT {_COLUMNS} FROM models ORDER BY id")]
+    return [_from_row(r) for r in store._db.execute(f"SELECT {_COLUMNS} FROM models ORDER BY id")]
 
 
 def find_model(store: ProjectStore, name: str) -> StoredModel | None:
@@ -87,12 +87,12 @@ def find_model(store: ProjectStore, name: str) -> StoredModel | None:
     name = name.strip()
     if name.isdigit():
         name = f"{NAME_PREFIX}{name}"
-    row = store.db.execute(f"SELECT {_COLUMNS} FROM models WHERE name = ?", (name,)).fetchone()
+    row = store._db.execute(f"SELECT {_COLUMNS} FROM models WHERE name = ?", (name,)).fetchone()
     return _from_row(row) if row else None
 
 
 def model_blob(store: ProjectStore, model_id: int) -> bytes:
-    row = store.db.execute("SELECT blob FROM models WHERE id = ?", (model_id,)).fetchone()
+    row = store._db.execute("SELECT blob FROM models WHERE id = ?", (model_id,)).fetchone()
     if row is None:
         raise StoreError(f"the project has no model {model_id}")
     return bytes(row[0])
@@ -107,7 +107,7 @@ def current_model(store: ProjectStore) -> StoredModel | None:
         found = find_model(store, chosen)
         if found is not None:
             return found
-    row = store.db.execute(f"SELECT {_COLUMNS} FROM models ORDER BY id DESC LIMIT 1").fetchone()
+    row = store._db.execute(f"SELECT {_COLUMNS} FROM models ORDER BY id DESC LIMIT 1").fetchone()
     return _from_row(row) if row else None
 
 

@@ -63,20 +63,20 @@ def _group(store: ProjectStore, layer_id: int, control: int) -> GroupFigures:
     documents: set[int] = set()
     decided = accepted = 0
     for table in ("spans", "events"):
-        for flag, document_id, decision in store.db.execute(_DECIDED.format(table=table), (layer_id,)):
+        for flag, document_id, decision in store._db.execute(_DECIDED.format(table=table), (layer_id,)):
             if flag != control:
                 continue
             documents.add(document_id)
             decided += 1
             accepted += decision == "accepted"
-    seconds = [s for flag, s in store.db.execute(_DONE_SECONDS, (layer_id,)) if flag == control and s is not None]
+    seconds = [s for flag, s in store._db.execute(_DONE_SECONDS, (layer_id,)) if flag == control and s is not None]
     return GroupFigures(len(documents), decided, accepted, len(seconds), statistics.median(seconds) if seconds else None)
 
 
 def order_effects(store: ProjectStore) -> list[OrderEffect]:
     """The figures of every analyst (or gold) layer that decided suggestions, by layer name."""
     effects = []
-    for layer_id, name in store.db.execute("SELECT id, name FROM layers WHERE kind != 'suggestions' ORDER BY name").fetchall():
+    for layer_id, name in store._db.execute("SELECT id, name FROM layers WHERE kind != 'suggestions' ORDER BY name").fetchall():
         ordered, control = _group(store, layer_id, 0), _group(store, layer_id, 1)
         if ordered.decided or control.decided:
             effects.append(OrderEffect(name, ordered, control))

@@ -16,13 +16,13 @@ from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation, event_order, now_iso
+from annotator.model.annotations import AnnotationSet, Event, event_order, now_iso
 from annotator.model.changes import Change
 from annotator.model.document import Document
 from annotator.model.layer import DocStatus, Layer, LayerKind
-from annotator.model.relations import Relation, relation_order
+from annotator.model.relations import relation_order
 from annotator.model.schema import LabelSchema, SchemaError
-from annotator.store import relation_rows, rows
+from annotator.store import annotation_rows, relation_rows, rows, summaries
 from annotator.store.database import (
     ConflictError,
     StoreError,
@@ -30,6 +30,7 @@ from annotator.store.database import (
     connect_memory,
     data_version,
     explain,
+    set_busy_timeout,
     transaction,
 )
 from annotator.store.migrations import LATEST_VERSION, migrate, schema_version
@@ -41,8 +42,10 @@ class ProjectStore:
     """One open project file."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None):
-        self.db = db
+        self._db = db  # private: every use of the connection stays inside store/
         self.path = path
+        self.recovered: str | None = getattr(db, "recovered", None)
+        """What opening the file finished or left alone of an interrupted restore, to tell the user (or None)."""
         self.read_only: str | None = getattr(db, "read_only_reason", None)
         """Why nothing can be saved (e.g. "the file is read-only"), or None for a writable project."""
         self._schema_cache: tuple[str | None, LabelSchema | None] | None = None
@@ -74,7 +77,7 @@ class ProjectStore:
         return cls(connect_memory())
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     def __enter__(self) -> ProjectStore:
         return self
@@ -84,28 +87,32 @@ class ProjectStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with transaction(self.db):
+        with transaction(self._db):
             yield
 
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock (see :func:`~annotator.store.database.set_busy_timeout`)."""
+        set_busy_timeout(self._db, seconds)
+
     def data_version(self) -> int:
-        return data_version(self.db)
+        return data_version(self._db)
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the file, so the file alone holds everything."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
     # -- settings ---------------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        with transaction(self.db):
-            self.db.execute(
+        with transaction(self._db):
+            self._db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value, ensure_ascii=False)),
             )
@@ -114,7 +121,7 @@ class ProjectStore:
         """The project's schema. One that an older version filled with names breaking the naming
         rule is still returned (so the project opens); :func:`~annotator.store.repair.schema_warning`
         says what to run to fix it."""
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (SCHEMA_SETTING,)).fetchone()
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", (SCHEMA_SETTING,)).fetchone()
         raw = row[0] if row else None
         # The window reads the schema again whenever another process writes (every second while
         # the suggester runs); parsing it takes ~10 ms, so the same text gives the same (frozen) schema.
@@ -142,13 +149,13 @@ class ProjectStore:
     # -- documents --------------------------------------------------------------------------
 
     def find_document(self, content_hash: str) -> int | None:
-        row = self.db.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        row = self._db.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return row[0] if row else None
 
     def add_document(self, document: Document, tokens: bytes | None) -> int:
         """Store a new document and return its id (the caller checked it is not there yet)."""
-        with transaction(self.db):
-            cursor = self.db.conn.execute(
+        with transaction(self._db):
+            cursor = self._db.conn.execute(
                 "INSERT INTO documents (content_hash, text, title, date, source, meta, length, tokens, imported_at) "
                 "VALUES (:content_hash, :text, :title, :date, :source, :meta, :length, :tokens, :imported_at)",
                 rows.document_row(document, tokens, now_iso()),
@@ -156,7 +163,7 @@ class ProjectStore:
             return int(cursor.lastrowid)
 
     def document(self, document_id: int) -> Document:
-        row = self.db.execute(f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self._db.execute(f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (document_id,)).fetchone()
         if row is None:
             raise StoreError(f"the project has no document {document_id}")
         return rows.document_from_row(row)
@@ -167,7 +174,7 @@ class ProjectStore:
         last = 0
         while True:
             if wanted is None:
-                batch = self.db.execute(
+                batch = self._db.execute(
                     f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id > ? ORDER BY id LIMIT 500", (last,)
                 ).fetchall()
             else:
@@ -175,7 +182,7 @@ class ProjectStore:
                 if not chunk:
                     return
                 marks = ",".join("?" * len(chunk))
-                batch = self.db.execute(
+                batch = self._db.execute(
                     f"SELECT {rows.DOCUMENT_COLUMNS} FROM documents WHERE id IN ({marks}) ORDER BY id", chunk
                 ).fetchall()
                 last = chunk[-1]
@@ -187,19 +194,23 @@ class ProjectStore:
                 last = batch[-1][0]
 
     def document_ids(self) -> list[int]:
-        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+        return [row[0] for row in self._db.execute("SELECT id FROM documents ORDER BY id")]
+
+    def content_hashes(self) -> list[str]:
+        """Every document's content hash, in id order (what identifies a document across projects)."""
+        return [row[0] for row in self._db.execute("SELECT content_hash FROM documents ORDER BY id")]
 
     def count_documents(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+        return int(self._db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def tokens(self, document_id: int) -> bytes | None:
-        row = self.db.execute("SELECT tokens FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self._db.execute("SELECT tokens FROM documents WHERE id = ?", (document_id,)).fetchone()
         return row[0] if row else None
 
     def tokens_of(self, document_ids: list[int]) -> dict[int, bytes | None]:
         """The stored tokens of many documents (up to 500) in one query, by id."""
         marks = ",".join("?" * len(document_ids))
-        return dict(self.db.conn.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", document_ids))
+        return dict(self._db.conn.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", document_ids))
 
     # -- layers -----------------------------------------------------------------------------
 
@@ -208,11 +219,11 @@ class ProjectStore:
         return Layer(name, LayerKind(kind), json.loads(info) if info else {}, id_)
 
     def layer(self, name: str) -> Layer | None:
-        row = self.db.execute("SELECT id, name, kind, info FROM layers WHERE name = ?", (name,)).fetchone()
+        row = self._db.execute("SELECT id, name, kind, info FROM layers WHERE name = ?", (name,)).fetchone()
         return self._layer_from_row(row) if row else None
 
     def layers(self) -> list[Layer]:
-        return [self._layer_from_row(r) for r in self.db.execute("SELECT id, name, kind, info FROM layers ORDER BY id")]
+        return [self._layer_from_row(r) for r in self._db.execute("SELECT id, name, kind, info FROM layers ORDER BY id")]
 
     def ensure_layer(self, name: str, kind: LayerKind, info: dict[str, Any] | None = None) -> Layer:
         """The layer called ``name``, created if missing; refuses to reuse a name of another kind."""
@@ -220,7 +231,7 @@ class ProjectStore:
         existing = self.layer(wanted.name)
         if existing is not None and existing.kind is wanted.kind and (info is None or dict(existing.info) == dict(info)):
             return existing  # nothing to write: no need for the write lock
-        with transaction(self.db):
+        with transaction(self._db):
             # Looked up inside the write transaction: two processes making the same new layer at
             # once cannot both see it missing (the second finds the first one's).
             return self._ensure_layer(wanted, kind, info)
@@ -232,12 +243,12 @@ class ProjectStore:
                 raise StoreError(f"layer {wanted.name!r} already exists and holds {existing.kind.value}, not {kind.value}")
             if info is not None and dict(existing.info) != dict(info):
                 # A suggester's layer records the model and rules in use: keep that current.
-                with transaction(self.db):
-                    self.db.execute("UPDATE layers SET info = ? WHERE id = ?", (rows.dumps(dict(info)), existing.id))
+                with transaction(self._db):
+                    self._db.execute("UPDATE layers SET info = ? WHERE id = ?", (rows.dumps(dict(info)), existing.id))
                 return Layer(existing.name, existing.kind, dict(info), existing.id)
             return existing
-        with transaction(self.db):
-            cursor = self.db.conn.execute(
+        with transaction(self._db):
+            cursor = self._db.conn.execute(
                 "INSERT INTO layers (name, kind, info, created_at) VALUES (?, ?, ?, ?)",
                 (wanted.name, wanted.kind.value, rows.dumps(dict(wanted.info)) if wanted.info else None, now_iso()),
             )
@@ -247,78 +258,40 @@ class ProjectStore:
 
     def annotations(self, layer_id: int, document_id: int) -> AnnotationSet:
         spans = rows.spans_from_rows(
-            self.db.execute(
+            self._db.execute(
                 f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ? AND document_id = ? ORDER BY {rows.SPAN_ORDER_SQL}",
                 (layer_id, document_id),
             )
         )
         events = sorted(self._events("layer_id = ? AND document_id = ?", (layer_id, document_id)), key=event_order)
-        relations = relation_rows.read_relations(self.db, "layer_id = ? AND document_id = ?", (layer_id, document_id))
+        relations = relation_rows.read_relations(self._db, "layer_id = ? AND document_id = ?", (layer_id, document_id))
         return AnnotationSet.presorted(tuple(spans), tuple(events), tuple(sorted(relations, key=relation_order)))
 
     def _events(self, where: str, params: tuple) -> list[Event]:
-        event_rows = self.db.execute(f"SELECT {rows.EVENT_COLUMNS} FROM events WHERE {where}", params).fetchall()
-        if not event_rows:
-            return []
-        by_event: dict[int, list] = {row[0]: [] for row in event_rows}
-        ids = list(by_event)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            for row in self.db.execute(
-                "SELECT event_id, role, start_char, end_char, label, event_uid FROM arguments "
-                f"WHERE event_id IN ({','.join('?' * len(chunk))}) ORDER BY event_id, position",
-                chunk,
-            ):
-                by_event[row[0]].append(rows.argument_from_row(row[1:]))
-        return [rows.event_from_row(row, by_event[row[0]]) for row in event_rows]
+        return annotation_rows.read_events(self._db, where, params)
+
+    def _insert_event(self, layer_id: int, document_id: int, event: Event) -> None:
+        annotation_rows.insert_event(self._db, layer_id, document_id, event)
 
     def add_annotations(self, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
         """Insert a whole set of new annotations (an import, a suggester's output)."""
-        with transaction(self.db):
+        with transaction(self._db):
             if annotations.spans:
                 # One prepared statement for all rows: sqlite-utils' insert_all costs more per call
                 # than the insert itself for a document's few dozen spans (merging, suggesting).
-                self.db.conn.executemany(rows.SPAN_INSERT, (rows.span_row(layer_id, document_id, a) for a in annotations.spans))
+                self._db.conn.executemany(rows.SPAN_INSERT, (rows.span_row(layer_id, document_id, a) for a in annotations.spans))
             for event in annotations.events:
                 self._insert_event(layer_id, document_id, event)
             for relation in annotations.relations:
-                relation_rows.insert_relation(self.db, layer_id, document_id, relation)
+                relation_rows.insert_relation(self._db, layer_id, document_id, relation)
 
     def replace_annotations(self, layer_id: int, document_id: int, annotations: AnnotationSet) -> None:
         """Swap a document's annotations in one layer for ``annotations`` (re-running a suggester)."""
-        with transaction(self.db):
-            self.db.execute("DELETE FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
-            self.db.execute("DELETE FROM events WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
-            self.db.execute("DELETE FROM relations WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+        with transaction(self._db):
+            self._db.execute("DELETE FROM spans WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+            self._db.execute("DELETE FROM events WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
+            self._db.execute("DELETE FROM relations WHERE layer_id = ? AND document_id = ?", (layer_id, document_id))
             self.add_annotations(layer_id, document_id, annotations)
-
-    def _insert_event(self, layer_id: int, document_id: int, event: Event) -> None:
-        row = rows.event_row(layer_id, document_id, event)
-        cursor = self.db.conn.execute(
-            f"INSERT INTO events ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
-        )
-        arguments = rows.argument_rows(int(cursor.lastrowid), event)
-        if arguments:
-            self.db.conn.executemany(
-                "INSERT INTO arguments (event_id, position, role, start_char, end_char, label, event_uid) "
-                "VALUES (:event_id, :position, :role, :start_char, :end_char, :label, :event_uid)",
-                arguments,
-            )
-
-    def _current(self, layer_id: int, document_id: int, annotation: SpanAnnotation | Event) -> SpanAnnotation | Event | None:
-        if isinstance(annotation, SpanAnnotation):
-            row = self.db.execute(
-                f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE uid = ? AND layer_id = ? AND document_id = ?",
-                (annotation.uid, layer_id, document_id),
-            ).fetchone()
-            return rows.span_from_row(row) if row else None
-        if isinstance(annotation, Relation):
-            kept = relation_rows.read_relations(
-                self.db, "uid = ? AND layer_id = ? AND document_id = ?", (annotation.uid, layer_id, document_id)
-            )
-            return kept[0] if kept else None
-        found = self._events("uid = ? AND layer_id = ? AND document_id = ?", (annotation.uid, layer_id, document_id))
-        return found[0] if found else None
 
     def apply(self, layer_id: int, document_id: int, changes: Iterable[Change]) -> None:
         """Apply one user action's changes in one transaction, or none of them.
@@ -327,119 +300,39 @@ class ProjectStore:
         (another window edited or deleted it, or already accepted the same suggestion), nothing
         is written and :class:`ConflictError` says what happened.
         """
-        with transaction(self.db):
-            for change in changes:
-                subject = change.before or change.after
-                current = self._current(layer_id, document_id, subject)  # type: ignore[arg-type]
-                if current != change.before:
-                    what = "added" if change.before is None else ("deleted" if current is None else "changed")
-                    raise ConflictError(
-                        f"this annotation was {what} in another window or by another program meanwhile; "
-                        "the document has been reloaded so that nothing is overwritten"
-                    )
-                table = (
-                    "spans" if isinstance(subject, SpanAnnotation) else "relations" if isinstance(subject, Relation) else "events"
-                )
-                if change.before is not None:
-                    self.db.execute(f"DELETE FROM {table} WHERE uid = ?", (change.uid,))
-                if change.after is not None:
-                    try:
-                        if isinstance(change.after, SpanAnnotation):
-                            row = rows.span_row(layer_id, document_id, change.after)
-                            if change.before is None and self._same_span(row):
-                                # The same analyst's other window labelled the same words meanwhile.
-                                raise ConflictError(
-                                    "this span was already added in another window meanwhile; the document has "
-                                    "been reloaded so that nothing is there twice"
-                                )
-                            self.db.conn.execute(
-                                f"INSERT INTO spans ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row
-                            )
-                        elif isinstance(change.after, Relation):
-                            relation_rows.insert_relation(self.db, layer_id, document_id, change.after)
-                        else:
-                            self._insert_event(layer_id, document_id, change.after)
-                    except sqlite3.IntegrityError:
-                        raise ConflictError(
-                            "this suggestion was already decided in another window meanwhile; "
-                            "the document has been reloaded so that nothing is overwritten"
-                        ) from None
-            self._touch(layer_id, document_id)
-
-    def _same_span(self, row: dict[str, Any]) -> bool:
-        """Whether the layer already holds this span (same offsets, label and decision)."""
-        found = self.db.conn.execute(
-            "SELECT 1 FROM spans WHERE layer_id = ? AND document_id = ? AND start_char = ? AND end_char = ? "
-            "AND label = ? AND decision = ? AND uid != ? LIMIT 1",
-            (row["layer_id"], row["document_id"], row["start_char"], row["end_char"], row["label"], row["decision"], row["uid"]),
-        ).fetchone()
-        return found is not None
-
-    def _touch(self, layer_id: int, document_id: int) -> None:
-        now = now_iso()
-        self.db.execute(
-            "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) "
-            "VALUES (?, ?, 'in_progress', ?, ?) ON CONFLICT(layer_id, document_id) DO UPDATE SET "
-            "updated_at = excluded.updated_at, "
-            "status = CASE status WHEN 'new' THEN 'in_progress' ELSE status END",
-            (layer_id, document_id, now, now),
-        )
+        annotation_rows.apply_changes(self._db, layer_id, document_id, changes)
 
     def fingerprint(self, layer_ids: Iterable[int], document_id: int) -> tuple:
         """A value that changes whenever the document's annotations or status in these layers
         change. Made from the rows' content (labels, offsets, decisions, arguments), not from
         counts and times: a relabel in the same second as the last change still shows."""
-        ids = [i for i in layer_ids if i is not None]
-        if not ids:
-            return ()
-        marks = ",".join("?" * len(ids))
-        params = (*ids, document_id)
-        return tuple(
-            self.db.execute(
-                f"SELECT (SELECT count(*) || ':' || coalesce(group_concat(id || uid || label || ':' || start_char || ':' "
-                f"        || end_char || decision || updated_at || coalesce(data, ''), ','), '') "
-                f"        FROM spans WHERE layer_id IN ({marks}) AND document_id = ?), "
-                f"       (SELECT count(*) || ':' || coalesce(group_concat(id || uid || type || ':' || trigger_start || ':' "
-                f"        || trigger_end || decision || updated_at || coalesce(data, ''), ','), '') "
-                f"        FROM events WHERE layer_id IN ({marks}) AND document_id = ?), "
-                f"       (SELECT group_concat(event_id || ':' || position || role || coalesce(label, '') || ':' "
-                f"        || coalesce(start_char, '') || ':' || coalesce(end_char, '') || coalesce(event_uid, ''), ',') "
-                f"        FROM arguments WHERE event_id IN "
-                f"        (SELECT id FROM events WHERE layer_id IN ({marks}) AND document_id = ?)), "
-                f"       (SELECT group_concat(status || updated_at) FROM document_status "
-                f"        WHERE layer_id IN ({marks}) AND document_id = ?), "
-                f"       (SELECT count(*) || ':' || coalesce(group_concat(id || uid || type || ':' || ends || decision "
-                f"        || updated_at || coalesce(data, ''), ','), '') "
-                f"        FROM relations WHERE layer_id IN ({marks}) AND document_id = ?)",
-                params * 5,
-            ).fetchone()
-        )
+        return summaries.fingerprint(self._db, layer_ids, document_id)
 
     # -- imported records -------------------------------------------------------------------
 
     def set_records(self, layer_id: int, document_id: int, records: Iterable[dict[str, Any]]) -> None:
         """Keep the other fields of the records a layer's document was imported from."""
-        with transaction(self.db):
-            relation_rows.set_records(self.db, layer_id, document_id, records)
+        with transaction(self._db):
+            relation_rows.set_records(self._db, layer_id, document_id, records)
 
     def has_records(self, layer_id: int) -> bool:
-        return self.db.execute("SELECT 1 FROM layer_records WHERE layer_id = ? LIMIT 1", (layer_id,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM layer_records WHERE layer_id = ? LIMIT 1", (layer_id,)).fetchone() is not None
 
     def records(self, layer_id: int, document_id: int) -> list[dict[str, Any]]:
         """The records kept by :meth:`set_records`, in file order (none for work done here)."""
-        return relation_rows.records(self.db, layer_id, document_id)
+        return relation_rows.records(self._db, layer_id, document_id)
 
     # -- status -----------------------------------------------------------------------------
 
     def status(self, layer_id: int, document_id: int) -> DocStatus:
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT status FROM document_status WHERE layer_id = ? AND document_id = ?", (layer_id, document_id)
         ).fetchone()
         return DocStatus(row[0]) if row else DocStatus.NEW
 
     def status_times(self, layer_id: int, document_id: int) -> tuple[str, str] | None:
         """When the layer first and last touched the document, if it did."""
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT created_at, updated_at FROM document_status WHERE layer_id = ? AND document_id = ?",
             (layer_id, document_id),
         ).fetchone()
@@ -449,8 +342,8 @@ class ProjectStore:
         self, layer_id: int, document_id: int, status: DocStatus, created_at: str | None = None, updated_at: str | None = None
     ) -> None:
         now = now_iso()
-        with transaction(self.db):
-            self.db.execute(
+        with transaction(self._db):
+            self._db.execute(
                 "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(layer_id, document_id) DO UPDATE SET "
                 "status = excluded.status, updated_at = excluded.updated_at",
@@ -460,7 +353,7 @@ class ProjectStore:
     def statuses(self, layer_id: int) -> dict[int, DocStatus]:
         return {
             doc: DocStatus(status)
-            for doc, status in self.db.execute(
+            for doc, status in self._db.execute(
                 "SELECT document_id, status FROM document_status WHERE layer_id = ?", (layer_id,)
             )
         }
@@ -469,24 +362,4 @@ class ProjectStore:
 
     def stats(self) -> dict[str, Any]:
         """What the project holds: ``{"documents": N, "layers": {name: {kind, documents, spans, events, done}}}``."""
-        layers: dict[str, Any] = {}
-        for layer in self.layers():
-            counts = self.db.execute(
-                "SELECT "
-                "(SELECT count(*) FROM spans WHERE layer_id = :l), "
-                "(SELECT count(*) FROM events WHERE layer_id = :l), "
-                "(SELECT count(*) FROM document_status WHERE layer_id = :l AND status = 'done'), "
-                "(SELECT count(*) FROM (SELECT document_id FROM spans WHERE layer_id = :l "
-                " UNION SELECT document_id FROM events WHERE layer_id = :l "
-                " UNION SELECT document_id FROM document_status WHERE layer_id = :l))",
-                {"l": layer.id},
-            ).fetchone()
-            layers[layer.name] = {
-                "kind": layer.kind.value,
-                "documents": counts[3],
-                "spans": counts[0],
-                "events": counts[1],
-                "done": counts[2],
-                "relations": relation_rows.relation_counts(self.db, layer.id),  # type: ignore[arg-type]
-            }
-        return {"documents": self.count_documents(), "layers": layers}
+        return summaries.project_stats(self._db, self.layers(), self.count_documents())

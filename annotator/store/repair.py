@@ -56,9 +56,9 @@ def rename_bad_names(store: ProjectStore) -> dict[str, str]:
     repaired = LabelSchema.from_dict(fixed)  # checked before anything is written
     with store.transaction():
         for old, new in renames.items():
-            store.db.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
-            store.db.execute("UPDATE events SET type = ? WHERE type = ?", (new, old))
-            store.db.execute("UPDATE arguments SET label = ? WHERE label = ?", (new, old))
-            store.db.execute("UPDATE arguments SET role = ? WHERE role = ?", (new, old))
+            store._db.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
+            store._db.execute("UPDATE events SET type = ? WHERE type = ?", (new, old))
+            store._db.execute("UPDATE arguments SET label = ? WHERE label = ?", (new, old))
+            store._db.execute("UPDATE arguments SET role = ? WHERE role = ?", (new, old))
         store.set_setting(SCHEMA_SETTING, repaired.to_dict())
     return renames

@@ -58,7 +58,7 @@ def training_layer(store: ProjectStore, analyst: str | None = None) -> str | Non
 
 def training_choices(store: ProjectStore) -> list[tuple[str, str, int, int]]:
     """``(layer, kind, documents done, documents in all)`` of every layer a person works in."""
-    rows = store.db.execute(
+    rows = store._db.execute(
         "SELECT l.name, l.kind, "
         "(SELECT count(*) FROM document_status st WHERE st.layer_id = l.id AND st.status = 'done'), "
         "(SELECT count(*) FROM (SELECT document_id FROM document_status WHERE layer_id = l.id "
@@ -72,14 +72,14 @@ def training_choices(store: ProjectStore) -> list[tuple[str, str, int, int]]:
 def done_marks(store: ProjectStore, layer: str | None = None) -> int:
     """Done marks in ``layer`` (what training from it reads), or in every person's layer."""
     if layer is None:
-        return int(store.db.execute(_DONE_MARKS).fetchone()[0])
-    return int(store.db.execute(f"{_DONE_MARKS} AND l.name = ?", (layer,)).fetchone()[0])
+        return int(store._db.execute(_DONE_MARKS).fetchone()[0])
+    return int(store._db.execute(f"{_DONE_MARKS} AND l.name = ?", (layer,)).fetchone()[0])
 
 
 def layer_state(store: ProjectStore, layer: str) -> list:
     """What training from ``layer`` reads, in brief: its done documents and its newest change;
     equal states mean a new training would read the same data."""
-    row = store.db.execute(
+    row = store._db.execute(
         "SELECT (SELECT group_concat(document_id) FROM (SELECT document_id FROM document_status st "
         "  WHERE st.layer_id = l.id AND st.status = 'done' ORDER BY document_id)), "
         "(SELECT max(updated_at) FROM spans WHERE layer_id = l.id), "
@@ -103,7 +103,7 @@ def done_since_last_model(store: ProjectStore, layer: str | None = None) -> int:
     A model the window trained has its baseline count (exact). Otherwise (``annotator train``)
     marks written after the model's date count; the date has one-second resolution, so a mark
     made in the very second the model was stored may be missed."""
-    newest = store.db.execute("SELECT name, created_at FROM models ORDER BY id DESC LIMIT 1").fetchone()
+    newest = store._db.execute("SELECT name, created_at FROM models ORDER BY id DESC LIMIT 1").fetchone()
     if newest is None:
         return done_marks(store, layer)
     baseline = store.setting(BASELINE_SETTING)
@@ -117,12 +117,12 @@ def done_since_last_model(store: ProjectStore, layer: str | None = None) -> int:
     query, params = f"{_DONE_MARKS} AND st.updated_at > ?", [newest[1]]
     if layer is not None:
         query, params = f"{query} AND l.name = ?", [newest[1], layer]
-    return int(store.db.execute(query, params).fetchone()[0])
+    return int(store._db.execute(query, params).fetchone()[0])
 
 
 def unchanged_since_last_model(store: ProjectStore, layer: str) -> bool:
     """Whether ``layer`` holds what the newest model (trained by the window) was trained on."""
-    newest = store.db.execute("SELECT name FROM models ORDER BY id DESC LIMIT 1").fetchone()
+    newest = store._db.execute("SELECT name FROM models ORDER BY id DESC LIMIT 1").fetchone()
     baseline = store.setting(BASELINE_SETTING)
     if newest is None or not isinstance(baseline, dict) or baseline.get("model") != newest[0]:
         return False

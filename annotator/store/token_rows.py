@@ -24,7 +24,7 @@ def documents_without_tokens(store: ProjectStore, document_ids: Iterable[int]) -
         chunk = ids[i : i + _CHUNK]
         marks = ",".join("?" * len(chunk))
         missing.update(
-            row[0] for row in store.db.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks}) AND tokens IS NULL", chunk)
+            row[0] for row in store._db.conn.execute(f"SELECT id FROM documents WHERE id IN ({marks}) AND tokens IS NULL", chunk)
         )
     return missing
 
@@ -32,5 +32,5 @@ def documents_without_tokens(store: ProjectStore, document_ids: Iterable[int]) -
 def fill_tokens(store: ProjectStore, blobs: Iterable[tuple[int, bytes]]) -> None:
     """Store each ``(document id, tokens)`` where the document has no tokens yet (never replaced:
     tokens that came with a document, from a merge or the hub, stay as they are)."""
-    with transaction(store.db):
-        store.db.conn.executemany("UPDATE documents SET tokens = ? WHERE id = ? AND tokens IS NULL", ((b, d) for d, b in blobs))
+    with transaction(store._db):
+        store._db.conn.executemany("UPDATE documents SET tokens = ? WHERE id = ? AND tokens IS NULL", ((b, d) for d, b in blobs))

@@ -68,12 +68,12 @@ def done_with_undecided(store: ProjectStore, layer_id: int, suggestions_id: int 
     if suggestions_id is None or suggestions_id == layer_id:
         return []
     params = {"own": layer_id, "suggested": suggestions_id}
-    spans = dict(store.db.execute(_PENDING_SPANS, params).fetchall())
-    events = dict(store.db.execute(_PENDING_EVENTS, params).fetchall())
+    spans = dict(store._db.execute(_PENDING_SPANS, params).fetchall())
+    events = dict(store._db.execute(_PENDING_EVENTS, params).fetchall())
     ids = sorted(set(spans) | set(events))
     titles: dict[int, str] = {}
     for at in range(0, len(ids), 500):
         chunk = ids[at : at + 500]
         marks = ",".join("?" * len(chunk))
-        titles.update(store.db.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", chunk).fetchall())
+        titles.update(store._db.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", chunk).fetchall())
     return [UndecidedDocument(d, titles.get(d, "") or f"document {d}", spans.get(d, 0), events.get(d, 0)) for d in ids]

@@ -115,7 +115,7 @@ def build(db: Path, documents: int, tokens: bool = True) -> None:
                 )
                 store.add_annotations(layer.id, document_id, annotations)  # type: ignore[arg-type]
                 store.set_status(layer.id, document_id, DocStatus.DONE)  # type: ignore[arg-type]
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 _TOKEN_OFFSETS = re.compile(rb'"start":(\d+),"end":(\d+),"id":')

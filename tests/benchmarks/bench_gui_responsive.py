@@ -84,10 +84,10 @@ def first_rows(app: QApplication, path: Path) -> dict[str, list[float]]:
     window.show()
     app.processEvents()
     sent: list[str] = []
-    window.store.db.conn.set_trace_callback(sent.append)
+    window.store._db.conn.set_trace_callback(sent.append)
     window._reload_list()
     app.processEvents()
-    window.store.db.conn.set_trace_callback(None)
+    window.store._db.conn.set_trace_callback(None)
     page_queries = [q for q in sent if "FROM documents d" in q and "LIMIT" in q]
     assert page_queries, sent
     query = page_queries[0]

@@ -135,7 +135,7 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float],
         with ProjectStore.open(path) as store:
             hub = Hub(hub_local.get_link(store).url)  # type: ignore[union-attr]
             own = store.layer(user).id  # type: ignore[union-attr]
-            seen = int(store.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
+            seen = int(store._db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
             next_tick = time.time() + SYNC_INTERVAL
             stop_at = None
             while True:
@@ -151,11 +151,11 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float],
                 sync(hub, store)
                 syncs[0] += 1
                 ended = time.time()
-                for (uid, row_id) in store.db.execute(
+                for (uid, row_id) in store._db.execute(
                     "SELECT uid, id FROM spans WHERE id > ? AND layer_id != ?", (seen, own)
                 ).fetchall():
                     arrived.setdefault(uid, ended)
-                seen = int(store.db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
+                seen = int(store._db.execute("SELECT coalesce(max(id), 0) FROM spans").fetchone()[0])
                 if done.is_set():
                     stop_at = stop_at or ended + 2 * SYNC_INTERVAL + 1  # colleagues' last edits
                     if ended > stop_at:
@@ -301,7 +301,7 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
 
     for label, path in (("lead, all documents", lead), ("analyst a01", work / "a01.db")):
         with ProjectStore.open(path) as store:
-            hub = Hub(store.db.execute("SELECT url FROM hub_link").fetchone()[0])
+            hub = Hub(store._db.execute("SELECT url FROM hub_link").fetchone()[0])
             raw = psycopg.connect(hub.url, autocommit=True)
             kept, fresh, bare = [], [], []
             for _ in range(max(args.runs, 5) * 4):

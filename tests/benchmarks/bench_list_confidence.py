@@ -78,14 +78,14 @@ def micro(values: list[float]) -> str:
 
 
 def stored(store: ProjectStore) -> bool:
-    return store.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'document_uncertainty'").fetchone() is not None
+    return store._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'document_uncertainty'").fetchone() is not None
 
 
 class Raw:
     """SQLite alone reading rows of the order (stored, or computed as before it was stored)."""
 
     def __init__(self, store: ProjectStore, suggestions: int, analyst: int):
-        self.db, self.params = store.db, {"suggestions": suggestions, "layer": analyst}
+        self.db, self.params = store._db, {"suggestions": suggestions, "layer": analyst}
         if stored(store):
             self.select = (
                 "SELECT document_id, lowest FROM document_uncertainty WHERE suggestion_layer_id = :suggestions "
@@ -117,7 +117,7 @@ class Raw:
 
 def runs_of_same_story(store: ProjectStore, ids: list[int]) -> tuple[int, int]:
     """(adjacent pairs with the same title, longest run of one title) in ``ids``' order."""
-    titles = {i: t for i, t in store.db.execute(f"SELECT id, title FROM documents WHERE id IN ({','.join(map(str, ids))})")}
+    titles = {i: t for i, t in store._db.execute(f"SELECT id, title FROM documents WHERE id IN ({','.join(map(str, ids))})")}
     pairs = longest = run = 0
     for a, b in zip(ids, ids[1:]):
         if titles[a] == titles[b]:
@@ -166,7 +166,7 @@ def bench_list(documents: int) -> None:
     pairs, longest = runs_of_same_story(store, first)
     print(f"  first 1,000 rows: {pairs} neighbours with the same title, longest run {longest}")
     if stored(store):
-        plain_order = [r[0] for r in store.db.execute(
+        plain_order = [r[0] for r in store._db.execute(
             "SELECT document_id FROM document_uncertainty WHERE suggestion_layer_id = ? AND layer_id = ? "
             "ORDER BY coalesce(lowest, 2), document_id LIMIT 1000", (suggestions, analyst))]
         pairs, longest = runs_of_same_story(store, plain_order)
@@ -218,22 +218,22 @@ def bench_write(documents: int) -> None:
         def clear() -> None:
             drop()
             with store.transaction():
-                store.db.execute("DELETE FROM arguments")
-                store.db.execute("DELETE FROM events")
-                store.db.execute("DELETE FROM spans")
-                store.db.execute("UPDATE document_uncertainty SET lowest = NULL, total = 0, scored = 0")
+                store._db.execute("DELETE FROM arguments")
+                store._db.execute("DELETE FROM events")
+                store._db.execute("DELETE FROM spans")
+                store._db.execute("UPDATE document_uncertainty SET lowest = NULL, total = 0, scored = 0")
 
         def drop() -> None:
             with store.transaction():
                 for name in TRIGGER_NAMES:
-                    store.db.execute(f"DROP TRIGGER IF EXISTS {name}")
+                    store._db.execute(f"DROP TRIGGER IF EXISTS {name}")
 
         def write(with_triggers: bool) -> float:
             clear()
             if with_triggers:
                 with store.transaction():
                     for statement in _statements(TRIGGERS):
-                        store.db.conn.execute(statement)
+                        store._db.conn.execute(statement)
             started = time.perf_counter()
             with store.transaction():
                 for doc_id, annotations in work:
@@ -261,7 +261,7 @@ def bench_import_documents(documents: int) -> None:
         store.ensure_layer("trained:1", LayerKind.SUGGESTIONS)
         store.ensure_layer("alice", LayerKind.ANNOTATOR)
         if not with_trigger:
-            store.db.execute("DROP TRIGGER documents_order_traits")
+            store._db.execute("DROP TRIGGER documents_order_traits")
         started = time.perf_counter()
         with store.transaction():
             for text in texts:

@@ -158,7 +158,7 @@ def import_project(folder: Path, texts: list[str], name: str) -> Path:
         (articles / f"{n:05d}.txt").write_text(text, encoding="utf-8")
     subprocess.run([ANNOTATOR, "--db", str(db), "import", str(articles)], check=True, stdout=subprocess.DEVNULL)
     with ProjectStore.open(db) as store:
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.rmtree(articles)
     built.touch()
     return db

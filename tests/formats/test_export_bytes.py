@@ -60,7 +60,7 @@ def _project(which: str, data: Path, seeds: Path) -> ProjectStore:
         ]
         import_paths(store, sources, layer_name="gold")
     with store.transaction():
-        store.db.execute(
+        store._db.execute(
             "UPDATE document_status SET created_at = '2024-01-02T03:04:05Z', updated_at = '2024-01-03T04:05:06Z'"
         )
     return store
@@ -68,11 +68,11 @@ def _project(which: str, data: Path, seeds: Path) -> ProjectStore:
 
 def _set_tokens(store: ProjectStore, stored: bool) -> None:
     """Store every document's tokens, or none (as an import leaves them)."""
-    rows = store.db.execute("SELECT id, text FROM documents").fetchall()
+    rows = store._db.execute("SELECT id, text FROM documents").fetchall()
     with store.transaction():
         for document_id, text in rows:
             blob = encode_tokens(text, next(iter(tokenize([text])))) if stored else None
-            store.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (blob, document_id))
+            store._db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (blob, document_id))
 
 
 def _digests(store: ProjectStore, folder: Path) -> dict[str, str]:
@@ -93,6 +93,6 @@ def test_exports_keep_their_bytes_with_and_without_stored_tokens(
     with_tokens = _digests(store, tmp_path)
     _set_tokens(store, stored=False)
     without = _digests(store, tmp_path)
-    assert store.db.execute("SELECT count(*) FROM documents WHERE tokens IS NOT NULL").fetchone()[0] == 0
+    assert store._db.execute("SELECT count(*) FROM documents WHERE tokens IS NOT NULL").fetchone()[0] == 0
     assert without == with_tokens
     assert with_tokens == EXPECTED[which]

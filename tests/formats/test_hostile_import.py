@@ -81,8 +81,8 @@ def test_a_project_that_already_holds_such_a_schema_opens_and_says_how_to_fix_it
         data = store.setting("label_schema")
         data["entities"]["Company Name"] = {"color": "#123456"}
         store.set_setting("label_schema", data)
-        store.db.execute("UPDATE spans SET label = 'Company Name'")
-        store.db.conn.commit()
+        store._db.execute("UPDATE spans SET label = 'Company Name'")
+        store._db.conn.commit()
     code, out, err = _cli("--db", str(db), "stats")
     assert code == 0
     assert "'Company Name' → 'Company_Name'" in err and "annotator --db" in err and "repair-names" in err

@@ -32,7 +32,7 @@ def _store() -> ProjectStore:
 
 def _export(store: ProjectStore, out: Path) -> bytes:
     with store.transaction():
-        store.db.execute(
+        store._db.execute(
             "UPDATE document_status SET created_at = '2024-01-02T03:04:05Z', updated_at = '2024-01-03T04:05:06Z' "
             "WHERE created_at > '2025'"
         )

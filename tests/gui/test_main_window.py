@@ -431,11 +431,11 @@ def test_suggestions_for_other_documents_refresh_only_the_status_bar(qtbot, make
     current = window.session.current.id
     other = next(row.id for row in window.list_panel.model.rows if row.id != current)
     statements: list[str] = []
-    window.store.db.conn.set_trace_callback(statements.append)
+    window.store._db.conn.set_trace_callback(statements.append)
     layer = window.session.suggestion_layer.name
     for _ in range(50):  # a bulk run reporting many documents within one poll
         window.suggestions.document_done.emit(other, layer)
-    window.store.db.conn.set_trace_callback(None)
+    window.store._db.conn.set_trace_callback(None)
     assert not [s for s in statements if "FROM documents d" in s or "count(*)" in s.lower()], statements
     assert window._status_update.isActive()
     window.status_suggestions.setText("stale")

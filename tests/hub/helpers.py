@@ -40,7 +40,7 @@ def spans_of(store: ProjectStore, layer_name: str) -> dict[str, tuple]:
         return {}
     return {
         uid: (content_hash, start, end, label)
-        for uid, content_hash, start, end, label in store.db.execute(
+        for uid, content_hash, start, end, label in store._db.execute(
             "SELECT s.uid, d.content_hash, s.start_char, s.end_char, s.label FROM spans s "
             "JOIN documents d ON d.id = s.document_id WHERE s.layer_id = ?",
             (layer.id,),

@@ -109,7 +109,7 @@ def test_train_stores_but_does_not_adopt_a_model_that_measured_worse(project_cop
     # The current model's own held-out figures say it is perfect: any new model measures worse.
     with ProjectStore.open(project_copy) as store:
         perfect = {"spans_exact": 1.0, "event_triggers": 1.0, "event_arguments": 1.0}
-        store.db.execute("UPDATE models SET scores = ? WHERE name = 'trained:1'", (json.dumps({"trained": perfect}),))
+        store._db.execute("UPDATE models SET scores = ? WHERE name = 'trained:1'", (json.dumps({"trained": perfect}),))
         store.set_setting(TRAINED_MODEL_SETTING, "trained:1")
     result = CliRunner().invoke(main, ["--db", str(project_copy), "train", "--max-minutes", "5", "--folds", "2"])
     assert result.exit_code == 0, result.output

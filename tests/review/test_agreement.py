@@ -20,7 +20,7 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Argument, Decision, Event, Provenance, Span, SpanAnnotation
 from annotator.model.document import content_hash
 from annotator.model.tokens import Tokens, token_json
-from annotator.review.agreement import AgreementCounter, format_agreement, project_agreement
+from annotator.review.agreement import AgreementCounter, format_agreement, layers_to_compare, project_agreement
 from annotator.store.project import ProjectStore
 
 LAYERS = ("alice", "bob", "carol")
@@ -264,3 +264,13 @@ def test_the_command_explains_what_is_missing(tmp_path: Path, data: Path) -> Non
     result = runner.invoke(main, ["--db", db, "agreement", "--annotators", "alice,zoe"])
     assert result.exit_code == 1 and "no layer 'zoe' (its layers: alice)" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_layers_to_compare_are_the_named_ones_or_every_annotator_layer(tmp_path: Path, data: Path) -> None:
+    with ProjectStore.open(tmp_path / "p.db") as store:
+        import_paths(store, [data / "review" / "alice.jsonl"], "alice")
+        with pytest.raises(ValueError, match=r"this project has 1 \(alice\)\. Import or merge"):
+            layers_to_compare(store)
+        assert layers_to_compare(store, ["alice", "bob"]) == ["alice", "bob"]
+        import_paths(store, [data / "review" / "bob.jsonl"], "bob")
+        assert layers_to_compare(store) == ["alice", "bob"]

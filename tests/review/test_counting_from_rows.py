@@ -77,7 +77,7 @@ def reference_agreement(store: ProjectStore, names: list[str]) -> dict:
     layers = [store.layer(n) for n in names]
     contains = {}
     for layer in layers:
-        contains[layer.name] = {d for (d,) in store.db.execute(  # type: ignore[union-attr]
+        contains[layer.name] = {d for (d,) in store._db.execute(  # type: ignore[union-attr]
             "SELECT document_id FROM document_status WHERE layer_id = :l UNION SELECT document_id FROM spans "
             "WHERE layer_id = :l UNION SELECT document_id FROM events WHERE layer_id = :l", {"l": layer.id})}  # type: ignore[union-attr]
     pairs = {(a, b): {"spans": SetCounts(), "overlap": OverlapCounts(), "tokens": Confusion(), "triggers": SetCounts(),
@@ -135,7 +135,7 @@ def reference_ranking(store: ProjectStore, names: list[str], undecided_only: boo
     gold = store.layer(GOLD)
     counts = []
     for doc in store.document_ids():
-        if not all(doc in {d for (d,) in store.db.execute(
+        if not all(doc in {d for (d,) in store._db.execute(
             "SELECT document_id FROM document_status WHERE layer_id = :l UNION SELECT document_id FROM spans "
             "WHERE layer_id = :l UNION SELECT document_id FROM events WHERE layer_id = :l", {"l": l.id})} for l in layers):  # type: ignore[union-attr]
             continue
@@ -217,7 +217,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
     documents = store.document_ids()
     with store.transaction():
         for i, doc in enumerate(documents[::3]):  # tokens stored for some, made from the text for the rest
-            store.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (
+            store._db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (
                 encode_tokens(store.document(doc).text, next(tokenize([store.document(doc).text]))), doc))
         for name in ("bob", "carol"):
             layer = store.ensure_layer(name, LayerKind.ANNOTATOR)
@@ -240,10 +240,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> ProjectStore:
 def test_the_sample_project_has_what_the_comparison_needs(project: ProjectStore) -> None:
     stats = project.stats()["layers"]
     assert all(stats[n]["relations"] > 0 and stats[n]["events"] > 0 for n in LAYERS)
-    decisions = {d for (d,) in project.db.execute("SELECT DISTINCT decision FROM spans")}
+    decisions = {d for (d,) in project._db.execute("SELECT DISTINCT decision FROM spans")}
     assert {"rejected", "pending", "accepted"} <= decisions
-    nested = project.db.execute("SELECT count(*) FROM arguments WHERE event_uid IS NOT NULL").fetchone()[0]
-    assert nested > 5 and project.db.execute("SELECT count(*) FROM documents WHERE tokens IS NULL").fetchone()[0] > 0
+    nested = project._db.execute("SELECT count(*) FROM arguments WHERE event_uid IS NOT NULL").fetchone()[0]
+    assert nested > 5 and project._db.execute("SELECT count(*) FROM documents WHERE tokens IS NULL").fetchone()[0] > 0
 
 
 @pytest.mark.parametrize("names", [LAYERS, ["alice", "bob"], ["carol", "alice"]])

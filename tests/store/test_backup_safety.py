@@ -135,7 +135,7 @@ def _with_wal(tmp_path: Path) -> tuple[Path, Path]:
     holder.execute("PRAGMA wal_autocheckpoint = 0")
     holder.execute("SELECT count(*) FROM documents").fetchone()
     with ProjectStore.open(live) as store:
-        store.db.execute("PRAGMA wal_autocheckpoint = 0")
+        store._db.execute("PRAGMA wal_autocheckpoint = 0")
         import_paths(store, [_jsonl(tmp_path / "b.jsonl", 100, 5)], "bob")
     target, probe = tmp_path / "p.db", tmp_path / "probe" / "p.db"
     probe.parent.mkdir()
@@ -174,7 +174,7 @@ def test_a_restore_killed_at_any_point_leaves_the_old_project_or_the_backups_sta
     try:
         assert store.count_documents() == expected
         if point not in ("saved", "renamed"):
-            assert store.db.recovered and ("finished" in store.db.recovered or "left as it was" in store.db.recovered)
+            assert store._db.recovered and ("finished" in store._db.recovered or "left as it was" in store._db.recovered)
     finally:
         store.close()
     assert saved.exists()

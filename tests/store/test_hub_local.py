@@ -58,7 +58,7 @@ def test_other_layers_and_pulled_rows_are_not_sent_back() -> None:
 
 def test_missing_triggers_are_restored() -> None:
     store, layer, document = _linked()
-    store.db.execute("DROP TRIGGER hub_outbox_spans_insert")
+    store._db.execute("DROP TRIGGER hub_outbox_spans_insert")
     hub_local.ensure_triggers(store)
     store.apply(layer, document, [Change(None, SpanAnnotation(Span(0, 4, "ORG")))])
     assert any(c.kind == "span" for c in hub_local.outgoing(store).changes)

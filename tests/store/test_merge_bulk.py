@@ -84,7 +84,7 @@ def reference_merge(store: ProjectStore, path: Path) -> MergeReport:
             if ours is None:
                 ours = store.ensure_layer(theirs.name, theirs.kind, dict(theirs.info))
                 report.layers_added.append(theirs.name)
-            statuses = {d: r for d, *r in other.db.execute(
+            statuses = {d: r for d, *r in other._db.execute(
                 "SELECT document_id, status, created_at, updated_at FROM document_status WHERE layer_id = ?", (theirs.id,)
             )}
             for doc in sorted(contained_documents(other, theirs.id)):  # type: ignore[arg-type]
@@ -104,7 +104,7 @@ def reference_merge(store: ProjectStore, path: Path) -> MergeReport:
                     (table, found) for table, items in (
                         ("spans", annotations.spans), ("events", annotations.events), ("relations", annotations.relations)
                     ) for item in items
-                    for found in [store.db.execute(
+                    for found in [store._db.execute(
                         f"SELECT l.name, t.document_id FROM {table} t JOIN layers l ON l.id = t.layer_id WHERE t.uid = ?", (item.uid,)
                     ).fetchone()] if found
                 ), None)
@@ -162,14 +162,14 @@ def snapshot(store: ProjectStore) -> dict:
         per_document = {}
         for doc, content_hash in hashes.items():
             annotations = store.annotations(layer.id, doc)  # type: ignore[arg-type]
-            status = store.db.execute(
+            status = store._db.execute(
                 "SELECT status, created_at, updated_at FROM document_status WHERE layer_id = ? AND document_id = ?", (layer.id, doc)
             ).fetchone()
             records = store.records(layer.id, doc)  # type: ignore[arg-type]
             if annotations or status or records:
                 per_document[content_hash] = (annotations, status, records)
         layers[layer.name] = (layer.kind, dict(layer.info), per_document)
-    lengths = store.db.execute("SELECT count(*) FROM documents WHERE length != length(text)").fetchone()[0]
+    lengths = store._db.execute("SELECT count(*) FROM documents WHERE length != length(text)").fetchone()[0]
     schema = store.schema()
     return {"documents": documents, "layers": layers, "schema": schema.to_dict() if schema else None, "bad lengths": lengths}
 

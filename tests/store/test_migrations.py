@@ -29,7 +29,7 @@ def test_each_version_migrates_to_the_latest_keeping_documents(tmp_path: Path, s
     )
     db.close()
     with ProjectStore.open(old) as store:
-        assert schema_version(store.db) == LATEST_VERSION
+        assert schema_version(store._db) == LATEST_VERSION
         assert store.document(1).text == "Kept text"
     fresh = tmp_path / "fresh.db"
     ProjectStore.open(fresh).close()
@@ -38,8 +38,8 @@ def test_each_version_migrates_to_the_latest_keeping_documents(tmp_path: Path, s
 
 def test_a_new_file_is_marked_as_ours(project_file: Path) -> None:
     with ProjectStore.open(project_file) as store:
-        assert store.db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert schema_version(store.db) == LATEST_VERSION == len(MIGRATIONS)
+        assert store._db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert schema_version(store._db) == LATEST_VERSION == len(MIGRATIONS)
 
 
 def test_a_file_from_a_newer_version_is_refused(project_file: Path) -> None:

@@ -86,7 +86,7 @@ def test_annotator_models_prints_the_decisions_and_the_working_time(tmp_path: Pa
     _project(db)
     with ProjectStore.open(db) as store:
         save_model(store, "ann", 2, "base", {"trained": {"event_triggers": 0.5}}, b"")
-        store.db.execute("UPDATE models SET created_at = ?", (MADE,))
+        store._db.execute("UPDATE models SET created_at = ?", (MADE,))
     result = CliRunner().invoke(main, ["--db", str(db), "models"])
     assert result.exit_code == 0, result.output
     assert "analysts decided 6 of its suggestions: 3 accepted unedited, 1 corrected, 2 rejected" in result.output

@@ -112,7 +112,7 @@ def test_random_suggest_accept_reject_undo_done_keep_the_stored_uncertainty_exac
             store.set_status(alice.id, doc, DocStatus.DONE)
     # A label renamed in place (annotator's repair does this with UPDATE) is followed as well.
     with store.transaction():
-        store.db.execute("UPDATE spans SET label = 'PER' WHERE label = 'ORG'")
+        store._db.execute("UPDATE spans SET label = 'PER' WHERE label = 'ORG'")
     pairs = [(s.id, a) for s in (trained, rules) for a in (alice.id, bob.id, None)]
     _stored_equals_computed(store, pairs, ids)
 
@@ -126,7 +126,7 @@ def test_the_stored_value_fails_when_the_triggers_are_missing() -> None:
     store.add_annotations(trained.id, doc, AnnotationSet((), (Event(Span(0, 4, "Attack"), (), "e", SUGGESTED, confidence=0.2),
                                                               Event(Span(5, 9, "Attack"), (), "f", SUGGESTED, confidence=0.7))))
     assert uncertainty(store, trained.id, alice.id, doc).lowest == 0.2  # type: ignore[union-attr]
-    store.db.execute("DROP TRIGGER events_uncertainty_decided")
+    store._db.execute("DROP TRIGGER events_uncertainty_decided")
     store.apply(alice.id, doc, editing.accept([store.annotations(trained.id, doc).events[0]], "alice").changes)
     assert computed_confidence(store, trained.id, alice.id, doc) == 0.7
     assert uncertainty(store, trained.id, alice.id, doc).lowest == 0.2  # type: ignore[union-attr]
@@ -159,11 +159,11 @@ def test_migration_fills_an_older_project(tmp_path) -> None:
     store = ProjectStore.open(path)
     ids = store.document_ids()
     _stored_equals_computed(store, [(1, 2), (1, 3), (1, None)], ids)
-    repeats = dict(store.db.execute("SELECT document_id, repeat FROM document_traits"))
+    repeats = dict(store._db.execute("SELECT document_id, repeat FROM document_traits"))
     assert [repeats[i] for i in (1, 4, 7, 10)] == [0, 1, 2, 3]  # copies of "same story" are counted in id order
     # A new document after the migration gets the next count from the trigger.
     new = store.add_document(Document("another", title="Same story"), None)
-    assert store.db.execute("SELECT repeat FROM document_traits WHERE document_id = ?", (new,)).fetchone()[0] == 10
+    assert store._db.execute("SELECT repeat FROM document_traits WHERE document_id = ?", (new,)).fetchone()[0] == 10
     store.close()
 
 
@@ -201,7 +201,7 @@ def test_pages_next_and_position_follow_one_order_with_diversity_and_controls() 
     by_confidence = sorted(ordered, key=lambda r: (r.confidence, r.id))
     assert any(titles[a.id] == titles[b.id] for a, b in zip(by_confidence, by_confidence[1:]))
     # The model's order still holds by bands of close confidence, a copy one band later per earlier copy.
-    repeats = dict(store.db.execute("SELECT document_id, repeat FROM document_traits"))
+    repeats = dict(store._db.execute("SELECT document_id, repeat FROM document_traits"))
     bands = [int(r.confidence * 20) + repeats[r.id] for r in ordered]
     assert bands == sorted(bands)
     assert ordered[0].confidence == min(r.confidence for r in ordered if repeats[r.id] == 0)

@@ -24,7 +24,7 @@ def _project(path) -> tuple[ProjectStore, int, list[int], list[int]]:
     for doc in ids:
         events = tuple(Event(Span(5 * i, 5 * i + 4, "Attack"), (), f"{doc}-{i}", SUGGESTED, confidence=0.5) for i in range(2))
         store.add_annotations(trained.id, doc, AnnotationSet((), events))
-    control = {d for (d,) in store.db.execute("SELECT document_id FROM document_traits WHERE control = 1")}
+    control = {d for (d,) in store._db.execute("SELECT document_id FROM document_traits WHERE control = 1")}
     return store, alice.id, [d for d in ids if d in control], [d for d in ids if d not in control]
 
 
@@ -36,7 +36,7 @@ def _work(store: ProjectStore, layer: int, doc: int, accept: bool, seconds: int)
     store.set_status(layer, doc, DocStatus.DONE)
     # As if the analyst had spent ``seconds`` on it: first touch at 10:00, marked done after.
     with store.transaction():
-        store.db.execute(
+        store._db.execute(
             "UPDATE document_status SET created_at = ?, updated_at = ? WHERE layer_id = ? AND document_id = ?",
             ("2026-01-01T10:00:00Z", f"2026-01-01T10:{seconds // 60:02d}:{seconds % 60:02d}Z", layer, doc),
         )

@@ -106,7 +106,7 @@ def test_events_update_and_delete_with_their_arguments(store: ProjectStore) -> N
     store.apply(layer.id, doc_id, [Change(event, more)])  # type: ignore[arg-type]
     assert store.annotations(layer.id, doc_id).events == (more,)  # type: ignore[arg-type]
     store.apply(layer.id, doc_id, [Change(more, None)])  # type: ignore[arg-type]
-    assert store.db.execute("SELECT count(*) FROM arguments").fetchone()[0] == 0
+    assert store._db.execute("SELECT count(*) FROM arguments").fetchone()[0] == 0
 
 
 def test_status_and_stats(store: ProjectStore) -> None:
@@ -141,10 +141,21 @@ def test_labels_and_text_with_quotes_and_sql_are_stored_verbatim(store: ProjectS
 
 def test_a_file_project_uses_wal_and_foreign_keys(project_file: Path) -> None:
     with ProjectStore.open(project_file) as store:
-        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
         assert store.integrity_check() == "ok"
+
+
+def test_what_callers_outside_the_store_ask_for_instead_of_the_connection(project_file: Path) -> None:
+    with ProjectStore.open(project_file) as store:
+        assert not hasattr(store, "db")  # the connection is private to store/
+        store.set_busy_timeout(0.25)
+        assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] == 250
+        first = store.add_document(Document("One."), None)
+        second = store.add_document(Document("Two."), None)
+        assert store.content_hashes() == [store.document(first).content_hash, store.document(second).content_hash]
+        assert store.recovered is None  # nothing was being restored
 
 
 def test_an_interrupted_transaction_leaves_nothing(project_file: Path) -> None:

@@ -45,9 +45,9 @@ def test_done_counts_marks_in_people_s_layers_after_the_newest_model() -> None:
     set_retrain_every(store, 2)
     assert retrain_due(store)
     # A model trained after those were done (dates set apart: timestamps have one-second resolution).
-    store.db.execute("UPDATE document_status SET updated_at = '2026-01-01T10:00:00Z'")
+    store._db.execute("UPDATE document_status SET updated_at = '2026-01-01T10:00:00Z'")
     model = save_model(store, "gold", 2, "base", {}, b"archive")
-    store.db.execute("UPDATE models SET created_at = '2026-01-01T11:00:00Z' WHERE id = ?", (model.id,))
+    store._db.execute("UPDATE models SET created_at = '2026-01-01T11:00:00Z' WHERE id = ?", (model.id,))
     assert done_since_last_model(store) == 0 and not retrain_due(store)
     store.set_status(alice.id, ids[3], DocStatus.DONE)
     assert done_since_last_model(store) == 1 and not retrain_due(store)
@@ -85,7 +85,7 @@ def test_a_model_the_window_trained_counts_from_its_baseline_exactly() -> None:
     assert done_since_last_model(store) == 2
     # A newer model trained elsewhere (annotator train) has no baseline: its date decides.
     newer = save_model(store, "alice", 4, "base", {}, b"archive")
-    store.db.execute("UPDATE models SET created_at = '2999-01-01T00:00:00Z' WHERE id = ?", (newer.id,))
+    store._db.execute("UPDATE models SET created_at = '2999-01-01T00:00:00Z' WHERE id = ?", (newer.id,))
     assert done_since_last_model(store) == 0
 
 

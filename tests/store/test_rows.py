@@ -39,7 +39,7 @@ def test_fast_read_equals_one_row_read_and_python_order(store: ProjectStore) -> 
     read = store.annotations(layer.id, document_id)  # type: ignore[arg-type]
     slow = [
         rows.span_from_row(r)
-        for r in store.db.execute(f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ?", (layer.id,))
+        for r in store._db.execute(f"SELECT {rows.SPAN_COLUMNS} FROM spans WHERE layer_id = ?", (layer.id,))
     ]
     assert list(read.spans) == sorted(slow, key=span_order)
     assert read.spans == written.spans

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import annotator.cli
+import annotator.cli.projects
 from annotator.cli import main
 from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
@@ -67,11 +67,11 @@ def test_a_project_busy_beyond_the_timeout_is_named_as_busy(project: Path, sourc
 def test_a_full_disk_is_named_and_nothing_is_half_written(project: Path, source: Path, monkeypatch) -> None:
     def full(path: Path | None = None, create: bool = True) -> ProjectStore:
         store = open_project(path, create)
-        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-        store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds not one page more
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")  # the disk holds not one page more
         return store
 
-    monkeypatch.setattr(annotator.cli, "open_project", full)
+    monkeypatch.setattr(annotator.cli.projects, "open_project", full)
     many = source.parent / "many.jsonl"
     many.write_text("".join(f'{{"text":"Report {i}: {"x" * 2000}"}}\n' for i in range(50)), encoding="utf-8")
     code, out, err = _cli("--db", str(project), "import", str(many))
@@ -79,7 +79,7 @@ def test_a_full_disk_is_named_and_nothing_is_half_written(project: Path, source:
     assert "The disk is full: nothing was saved" in err and "unexpected" not in err
     with ProjectStore.open(project) as store:
         assert store.count_documents() == 2
-        store.db.execute(f"PRAGMA max_page_count = {store.db.execute('PRAGMA page_count').fetchone()[0]}")
+        store._db.execute(f"PRAGMA max_page_count = {store._db.execute('PRAGMA page_count').fetchone()[0]}")
         session = Session(store, "alice")
         session.open(store.document_ids()[0])
         saved, problem = 0, None

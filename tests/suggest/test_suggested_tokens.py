@@ -82,8 +82,8 @@ def test_suggest_stores_missing_tokens_and_keeps_stored_ones(
     corpus = [text for text in texts() if text.strip()]  # a document is never empty
     ids = add_texts(file_store, corpus)
     kept = lazily_made("something else entirely")  # tokens that came with a document (a merge, the hub)
-    file_store.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (kept, ids[-1]))
-    file_store.db.conn.commit()
+    file_store._db.execute("UPDATE documents SET tokens = ? WHERE id = ?", (kept, ids[-1]))
+    file_store._db.conn.commit()
     report = suggest_documents(file_store, tiny_model, processes=processes, batch_size=2)
     assert report.documents == len(corpus)
     stored = file_store.tokens_of(ids)
@@ -109,8 +109,8 @@ def test_an_export_after_suggesting_is_the_same_as_with_tokens_made_lazily(
     layer = "spacy:tiny-1.0.0"
     stored = tmp_path / "stored.jsonl"
     export_layer(file_store, "jsonl", stored, layer=layer)
-    file_store.db.execute("UPDATE documents SET tokens = NULL")
-    file_store.db.conn.commit()
+    file_store._db.execute("UPDATE documents SET tokens = NULL")
+    file_store._db.conn.commit()
     lazy = tmp_path / "lazy.jsonl"
     export_layer(file_store, "jsonl", lazy, layer=layer)
     assert stored.read_bytes() == lazy.read_bytes()

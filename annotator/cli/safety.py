@@ -1,5 +1,4 @@
-"""Commands that keep a project safe: ``check``, ``backups``, ``restore`` and ``repair-names``,
-and the warning every command prints for a project that needs repairing.
+"""Commands that keep a project safe: ``check``, ``backups``, ``restore`` and ``repair-names``.
 
 Registered on the main group by :func:`register`; thin over :mod:`annotator.store.repair` and
 :mod:`annotator.store.backup`.
@@ -9,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -23,21 +21,13 @@ from annotator.store.backup import (
     restore_backup,
 )
 from annotator.store.checks import finish_restore
-from annotator.store.project import ProjectStore
-from annotator.store.repair import rename_bad_names, schema_warning
-
-
-def warn_about(store: ProjectStore, db: Path | None) -> None:
-    """Print, on stderr, what is wrong with an opened project and how to fix it."""
-    where = f"annotator --db {db} " if db else "annotator "
-    message = schema_warning(store, f"{where}repair-names")
-    if message:
-        click.echo(f"Warning: {message}", err=True)
+from annotator.cli.projects import Project
+from annotator.store.repair import rename_bad_names
 
 
 @click.command("repair-names")
 @click.pass_obj
-def repair_names_command(project: Any) -> None:
+def repair_names_command(project: Project) -> None:
     """Rename labels, event types and roles that have spaces, control characters or over 64 characters.
 
     They are renamed in the schema and in every layer's annotations, in one transaction.
@@ -54,7 +44,7 @@ def repair_names_command(project: Any) -> None:
 
 @click.command("check")
 @click.pass_obj
-def check_command(project: Any) -> None:
+def check_command(project: Project) -> None:
     """Check the project file for damage (SQLite's integrity_check) and say what to do."""
     path = project.path
     recovered = finish_restore(path)
@@ -93,7 +83,7 @@ def _what_to_do(path: Path) -> str:
 @click.command("backups")
 @click.option("--now", is_flag=True, help="Make a backup now, then list them.")
 @click.pass_obj
-def backups_command(project: Any, now: bool) -> None:
+def backups_command(project: Project, now: bool) -> None:
     """List the project's backups (newest first), or make one now with --now.
 
     The window backs a project up when it opens it and every hour while it is edited. A backup
@@ -118,7 +108,7 @@ def backups_command(project: Any, now: bool) -> None:
 @click.argument("backup", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
-def restore_command(project: Any, backup: Path, yes: bool) -> None:
+def restore_command(project: Project, backup: Path, yes: bool) -> None:
     """Put BACKUP in place of the project file (the current file is backed up first).
 
     Close the windows that have the project open before restoring.

@@ -39,7 +39,7 @@ def train_command(project: Any, layer: str | None, status: str | None, base: str
     previous model in place. A model that measured worse than the current suggester is stored but
     not adopted (--adopt); otherwise `annotator suggest` then suggests with it into layer trained:N.
     """
-    from annotator.cli import progress_bars
+    from annotator.cli.common import progress_bars
     from annotator.learn.data import TrainingError
     from annotator.learn.trainer import TrainOptions, train
     from annotator.suggest.pipeline import ModelError

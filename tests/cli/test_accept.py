@@ -61,3 +61,17 @@ def test_bad_thresholds_and_missing_names_get_messages(tmp_path: Path) -> None:
     assert nobody.exit_code == 2 and "--annotator NAME" in nobody.output
     gold = runner.invoke(main, ["--db", str(db), "accept-above", "0.9", "--annotator", "gold"])
     assert gold.exit_code == 1 and "reserved" in gold.output and "Traceback" not in gold.output
+
+
+def test_accept_above_is_a_function_the_command_wraps(tmp_path: Path) -> None:
+    import pytest
+
+    from annotator.cli.accept import accept_above
+
+    db = tmp_path / "p.db"
+    _project(db)
+    with ProjectStore.open(db) as store:
+        with pytest.raises(ValueError, match="no suggestions layer 'nope'"):
+            accept_above(store, 0.9, "ana", "nope")
+        source, report = accept_above(store, 0.9, "ana")
+        assert source.name == "spacy:test" and report.total == 3 and report.documents == 3

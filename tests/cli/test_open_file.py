@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.cli_open import project_argument
+from annotator.cli.open_file import project_argument
 
 COMMANDS = {"import", "stats", "gui"}
 
