@@ -336,9 +336,12 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         history = self.session.history if self.session.current else None
         undo, redo = self.actions_by_id["undo"], self.actions_by_id["redo"]
-        undo.setEnabled(bool(history and history.can_undo))
+        elsewhere = self.session.undo_title_elsewhere() if history is not None else ""
+        undo.setEnabled(bool(history and history.can_undo) or bool(elsewhere))
         redo.setEnabled(bool(history and history.can_redo))
         undo.setText(f"&Undo {history.undo_title}" if history and history.can_undo else "&Undo")
+        if elsewhere:  # the mark-done just left behind: Undo goes back to that article (session.undo_elsewhere)
+            undo.setText(f"&Undo {elsewhere} (back to the previous article)")
         redo.setText(f"&Redo {history.redo_title}" if history and history.can_redo else "&Redo")
         undo.setIconText("Undo")
         redo.setIconText("Redo")
@@ -478,6 +481,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.windowTitle().replace(" [review]", "") + (" [review]" if shown else ""))
 
     def undo(self) -> None:
+        back = self.session.undo_elsewhere()
+        if back is not None:
+            self.open_document(back)  # the article whose mark-done decisions this undoes
         problem = self.session.undo()
         if problem:
             self.say(problem, error=True)
