@@ -62,6 +62,7 @@ class TrainActions(QObject):
         self.thread: TaskThread | None = None
         self.progress: QProgressDialog | None = None
         self.scores: ScoresDialog | None = None
+        self.resuggesting: Any = None  # the re-suggest run the status bar follows (gui/resuggest_progress.py)
         self.error: str | None = None
         self.background = False
         """Whether the running (or last) training was started by the retrain-every-N setting."""
@@ -300,8 +301,16 @@ class TrainActions(QObject):
         statuses = window.store.statuses(layer_id) if layer_id is not None else {}
         done = {d for d, s in statuses.items() if s is DocStatus.DONE}
         wanted = [d for d in window.store.document_ids() if d not in done]
-        for document_id in wanted:
-            window.suggestions.request(document_id)
+        asked = [d for d in wanted if window.suggestions.request(d)]
+        if wanted and not asked:
+            window.say(f"Cannot re-suggest: {window.suggestions.error or 'the suggester is not available'}", error=True)
+        else:
+            from annotator.gui.resuggest_progress import ResuggestProgress
+
+            if self.resuggesting is not None:
+                self.resuggesting.stop()
+            model = self.outcome.report.model.name if self.outcome is not None and self.outcome.report.model else "the new model"
+            self.resuggesting = ResuggestProgress(window, asked, model)  # status-bar bar, then a summary
         window.refresh("status")
         return wanted
 
