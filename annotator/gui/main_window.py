@@ -30,6 +30,7 @@ from annotator.gui.done_prompt import DoneActions
 from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.hub_panel import HubPanel
+from annotator.gui.layout_fit import LayoutFit
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.relation_actions import RelationActions
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self._install_labels()
         self.relations = RelationActions(self)
         self.schema_editor = SchemaEditor(self)
+        self.layout_fit = LayoutFit(self)  # panel widths and toolbar words that fit 1024x700 (gui/layout_fit.py)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
