@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.background import TaskThread
 from annotator.gui.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
+from annotator.gui.training_progress import SCALE, OverallProgress
 
 TRAIN_MINUTES_SETTING = "train.max_minutes"
 """The time bound of training from the window (minutes; default 10, as ``annotator train``)."""
@@ -135,6 +136,7 @@ class TrainActions(QObject):
         thread.succeeded.connect(self._succeeded)
         thread.failed.connect(self._failed)
         self.thread, self.progress, self.error, self.background = thread, None, None, background
+        self._overall = OverallProgress()
         if background:
             window.say(f"Retraining from {layer!r} in the background…")
         else:
@@ -208,8 +210,9 @@ class TrainActions(QObject):
     def _progressed(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress.setLabelText(f"Training from gold: {phase}…")
-            self.progress.setMaximum(max(total, 0))
-            self.progress.setValue(min(done, total) if total else 0)
+            # One bar for the whole training (gui/training_progress.py), not one per stage.
+            self.progress.setMaximum(SCALE)
+            self.progress.setValue(self._overall.update(phase, done, total))
 
     def _close_progress(self) -> None:
         if self.progress is not None:
