@@ -185,7 +185,8 @@ class FileActions:
 
         def finished() -> None:
             dialog.reset()
-            window.say(f"Suggested for {seen['done']} document(s) that had no suggestions yet.")
+            done = seen["done"]
+            window.say(f"Suggested for {done} document(s) that had no suggestions yet." if done else "Every document already had suggestions.")
             bridge.progressed.disconnect(progressed)
             bridge.finished.disconnect(finished)
             window.session.reload()

@@ -10,10 +10,8 @@ from __future__ import annotations
 import shlex
 import sys
 
-NOT_CONNECTED = (
-    "This project is not connected to a team hub, so there is nothing to sync: File > Connect to team hub… "
-    "connects it (your team's lead gives you the hub's postgresql:// address)."
-)
+NOT_CONNECTED = "This project is not connected to a team hub: File > Connect to team hub… connects it."
+"""Short: the status bar shares the row with the suggestions, progress and annotator at 1024 px."""
 
 
 def is_bundle() -> bool:

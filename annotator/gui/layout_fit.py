@@ -1,5 +1,6 @@
 """The window's layout on small screens (1024x700 and up): the article keeps most of the width.
 
+* The window starts no larger than the screen's available area.
 * The splitter gives the document list and the side panel a share of the window's width, within
   bounds, and the article the rest; it follows the window's size until the analyst drags a
   splitter handle (from then on their sizes stay).
@@ -16,6 +17,7 @@ import weakref
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QSplitter
 
 from annotator.gui.actions import ActionSpec, install_actions
@@ -79,6 +81,11 @@ class LayoutFit(QObject):
             action.setCheckable(True)
             action.setChecked(True)
             action.toggled.connect(part.setVisible)
+        # The window's first size (1400x860) is larger than a 1024x700 screen: never start beyond it.
+        screen = window.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            window.resize(min(window.width(), room.width()), min(window.height(), room.height()))
         window.installEventFilter(self)
         self.table = window.list_panel.table
         self.table.installEventFilter(self)
