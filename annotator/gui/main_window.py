@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
         redo.setEnabled(bool(history and history.can_redo))
         undo.setText(f"&Undo {history.undo_title}" if history and history.can_undo else "&Undo")
         if elsewhere:  # the mark-done just left behind: Undo goes back to that article (session.undo_elsewhere)
-            undo.setText(f"&Undo {elsewhere} (back to the previous article)")
+            undo.setText(f"&Undo {elsewhere} (goes back to the article marked done)")
         redo.setText(f"&Redo {history.redo_title}" if history and history.can_redo else "&Redo")
         undo.setIconText("Undo")
         redo.setIconText("Redo")

@@ -62,3 +62,9 @@ def test_panel_sizes_are_bounded() -> None:
     assert panel_sizes(1000) == [240, 530, 230]
     assert panel_sizes(3000)[0] == 360 and panel_sizes(3000)[2] == 340
     assert panel_sizes(600)[0] == 180 and panel_sizes(600)[2] == 200
+
+
+def test_the_window_starts_no_larger_than_the_screen(make_window, gui_project: Path) -> None:
+    window = make_window(gui_project)
+    room = window.screen().availableGeometry()
+    assert window.width() <= room.width() and window.height() <= room.height()

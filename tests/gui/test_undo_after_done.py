@@ -43,7 +43,7 @@ def test_undo_on_the_next_article_goes_back_and_undoes_the_mark_done(qtbot, make
 
     undo = window.actions_by_id["undo"]
     assert undo.isEnabled(), "the status bar says Ctrl+Z undoes the decisions: Undo must be available"
-    assert "previous article" in undo.text()
+    assert "goes back to the article marked done" in undo.text()
     undo.trigger()
 
     assert window.session.current.id == first
@@ -66,7 +66,7 @@ def test_an_edit_on_the_next_article_is_undone_first(qtbot, make_window, gui_pro
     second = window.session.current.id
     qtbot.waitUntil(lambda: bool(window.session.current.pending), timeout=5000)
     window.accept_all()
-    assert "previous article" not in window.actions_by_id["undo"].text()
+    assert "goes back" not in window.actions_by_id["undo"].text()
     window.actions_by_id["undo"].trigger()
     assert window.session.current.id == second
     assert _saved(gui_project, first)[1] is DocStatus.DONE
