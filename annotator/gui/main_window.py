@@ -26,7 +26,7 @@ from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
-from annotator.gui.fillers import filler_marks
+from annotator.gui.fillers import FillerLayer, filler_marks
 from annotator.gui.done_prompt import DoneActions
 from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self.list_panel = DocumentListPanel()
         self.view = AnnotatedTextView()
         self.find_bar = FindBar(self.view)
+        self.fillers = FillerLayer(self.view)  # argument fillers that are no span (gui/fillers.py)
         self.side = SidePanel()
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -203,14 +204,14 @@ class MainWindow(QMainWindow):
                 if self.review.active:
                     self.side.show_review_events(self.review.event_groups(), self.editor.selected)
                     self._shown_events = None
-                    self.view.set_fillers([])  # review marks every version's fillers itself
+                    self.fillers.set([])  # review marks every version's fillers itself
                 else:
                     events = current.visible_events()
                     shown = self._shown_events
                     if shown is None or len(events) != len(shown) or any(a is not b for a, b in zip(events, shown)):
                         self.side.show_events(events, current.text, self.session.schema, self.editor.event)
                         self._shown_events = events
-                        self.view.set_fillers(filler_marks(events, self._shown, self.view.offsets.to_qt, self._color))
+                        self.fillers.set(filler_marks(events, self._shown, self.view.offsets.to_qt, self._color))
             self._sync_selection()
             if what == "annotations":
                 self.view.flush()  # on screen before the session writes the edit to disk

@@ -77,8 +77,6 @@ class AnnotatedTextView(QPlainTextEdit):
         self.offsets = Utf16Offsets("")
         self._marks = MarkList.of_marks([])
         self._overlay: list[Mark] = []
-        self._fillers: list[Mark] = []
-        """Argument fillers that are no span (gui/fillers.py): dotted underlines."""
         self.selected_uid: str | None = None
         self._press: QPointF | None = None
 
@@ -125,7 +123,7 @@ class AnnotatedTextView(QPlainTextEdit):
 
     def show_text(self, text: str) -> None:
         self.offsets = Utf16Offsets(text)
-        self._marks, self._overlay, self._fillers = MarkList.of_marks([]), [], []
+        self._marks, self._overlay = MarkList.of_marks([]), []
         self._found = []
         # setPlainText gives the whole text the current char format (the band) in the same pass.
         self.setCurrentCharFormat(text_format(max(6.0, self.base_point_size + self.zoom), band=True))
@@ -165,15 +163,6 @@ class AnnotatedTextView(QPlainTextEdit):
                 self._mark_dirty(mark.start, mark.end)
         self._overlay = overlay
         self.selected_uid = selected_uid
-
-    def set_fillers(self, fillers: list[Mark]) -> None:
-        """Every event's argument fillers that are not spans; repaints only where they were and are."""
-        fillers = sorted(fillers, key=attrgetter("start"))
-        if fillers == self._fillers:
-            return
-        for mark in self._fillers + fillers:
-            self._mark_dirty(mark.start, mark.end)
-        self._fillers = fillers
 
     def shown_marks(self) -> list[Mark]:
         """Every highlight of spans and triggers, in order (made now where not made yet)."""
@@ -334,12 +323,7 @@ class AnnotatedTextView(QPlainTextEdit):
         painter = QPainter(self.viewport())
         overlay_starts = [m.start for m in self._overlay]
         overlay_longest = max((m.end - m.start for m in self._overlay), default=0)
-        filler_starts = [m.start for m in self._fillers]
-        filler_longest = max((m.end - m.start for m in self._fillers), default=0)
         for block, geometry in blocks:
-            for mark in self._in_block(self._fillers, filler_starts, filler_longest, block):
-                for rect in self._segments(mark, block, geometry):
-                    self._paint_filler(painter, mark, rect)
             tags: list[tuple[QRectF, str, QColor, bool]] = []
             arguments = self._in_block(self._overlay, overlay_starts, overlay_longest, block)
             with_roles = {(m.start, m.end) for m in arguments}
@@ -394,14 +378,6 @@ class AnnotatedTextView(QPlainTextEdit):
         if mark.level and mark.style is Style.SUGGESTION and not selected:
             return  # a deeper suggestion level is its dashed underline only
         painter.drawRect(outline_rect(rect, pen.widthF()))
-
-    def _paint_filler(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
-        pen = QPen(QColor(mark.color).darker(130))
-        pen.setWidthF(1.5)
-        pen.setStyle(Qt.PenStyle.DotLine)
-        painter.setPen(pen)
-        y = rect.bottom() - 1
-        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
 
     def _paint_argument(self, painter: QPainter, mark: Mark, rect: QRectF) -> None:
         pen = QPen(QColor(mark.color).darker(150))

@@ -34,7 +34,7 @@ def test_a_filler_shows_with_its_event_unselected(qtbot, make_window, gui_projec
     window.editor.select(None)
     QApplication.processEvents()
     view = window.view
-    (mark,) = view._fillers
+    (mark,) = window.fillers.marks
     assert (mark.start, mark.end) == (view.offsets.to_qt(filler.start), view.offsets.to_qt(filler.end))
     # Pixels: under the filler's word, something is drawn that the plain text does not have.
     cursor = view.textCursor()
@@ -44,7 +44,7 @@ def test_a_filler_shows_with_its_event_unselected(qtbot, make_window, gui_projec
     right = view.cursorRect(cursor)
     band = left.united(right).adjusted(0, left.height() // 2, 0, 0)
     with_fillers = view.viewport().grab(band).toImage()
-    view.set_fillers([])
+    window.fillers.set([])
     QApplication.processEvents()
     without = view.viewport().grab(band).toImage()
     assert with_fillers != without
@@ -57,4 +57,4 @@ def test_a_filler_that_is_a_span_gets_no_extra_mark(qtbot, make_window, gui_proj
         store.add_annotations(layer.id, document, AnnotationSet((SpanAnnotation(filler),)))  # type: ignore[union-attr]
     window = make_window(gui_project, worker=None)
     window.open_document(document)
-    assert window.view._fillers == []
+    assert window.fillers.marks == []
