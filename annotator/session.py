@@ -88,6 +88,11 @@ class Session:
         self.suggestion_layer = suggestion_layer_for(store) if suggestions else None
         self.current: OpenDocument | None = None
         self._histories: dict[int, History] = {}
+        self._marked_done: dict[int, tuple[Edit, DocStatus]] = {}
+        """Per document, the edit its mark-done applied and the status before: undoing that edit
+        also takes the done mark back (the analyst returns to the article as it was)."""
+        self.last_marked: int | None = None
+        """The document the latest mark-done with decisions was about (its undo is offered from the next one)."""
         self._listeners: list[Listener] = []
         self._seen_version = store.data_version()
         self._seen_fingerprint: tuple | None = ()
@@ -199,16 +204,17 @@ class Session:
         assert self.current is not None
         return self._histories.setdefault(self.current.id, History())
 
-    def _write(self, edit: Edit, done: bool = False) -> str | None:
+    def _write(self, edit: Edit, done: bool = False, restore: DocStatus | None = None) -> str | None:
         """Apply to what is shown, let the listeners show it, then write it to the project in one
         transaction before returning (so the screen does not wait for the disk's sync); on a
         conflict, or any failure to write, reload what the project holds and explain. With
-        ``done`` the document is marked done in the same transaction."""
+        ``done`` the document is marked done in the same transaction; with ``restore`` it gets
+        that status back (undoing a mark-done)."""
         assert self.current is not None
         current = self.current
         document_id = current.id
         status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
-        status = DocStatus.DONE if done else status
+        status = DocStatus.DONE if done else (restore if restore is not None else status)
         self.current = after_edit(current, tuple(edit.changes), status)
         self._notify("annotations")
         had_layer = self.layer
@@ -222,8 +228,8 @@ class Session:
                         self._writer(document_id, edit)
                     else:
                         self.store.apply(self._layer_for_writing(), document_id, edit.changes)
-                    if done:
-                        self.store.set_status(self._layer_for_writing(), document_id, DocStatus.DONE)
+                    if done or restore is not None:
+                        self.store.set_status(self._layer_for_writing(), document_id, status)
             except BaseException:
                 self.layer = had_layer  # a layer made in the rolled back transaction is not there
                 raise
@@ -251,18 +257,41 @@ class Session:
     def undo(self) -> str | None:
         if self.current is None or not self.history.can_undo:
             return None
-        problem = self._guarded(lambda: self._write(self.history.next_undo()), self.undo)
+        marked = self._marked_done.get(self.current.id)
+        restore = marked[1] if marked is not None and marked[0] is self.history.latest else None
+        problem = self._guarded(lambda: self._write(self.history.next_undo(), restore=restore), self.undo)
         if problem is None:
             self.history.undone()
+            if restore is not None:
+                self._notify("status")
         return problem
 
     def redo(self) -> str | None:
         if self.current is None or not self.history.can_redo:
             return None
-        problem = self._guarded(lambda: self._write(self.history.next_redo()), self.redo)
+        marked = self._marked_done.get(self.current.id)
+        done = marked is not None and marked[0] is self.history.next_redo()
+        problem = self._guarded(lambda: self._write(self.history.next_redo(), done=done), self.redo)
         if problem is None:
             self.history.redone()
+            if done:
+                self._notify("status")
         return problem
+
+    def undo_elsewhere(self) -> int | None:
+        """The document whose mark-done decisions Undo can take back from here: the one marked
+        done last, while the open one has nothing to undo and that mark-done is its latest edit."""
+        marked = self.last_marked
+        if self.current is None or marked is None or marked == self.current.id or self.history.can_undo:
+            return None
+        history = self._histories.get(marked)
+        edit = self._marked_done.get(marked)
+        return marked if history is not None and edit is not None and history.latest is edit[0] else None
+
+    def undo_title_elsewhere(self) -> str:
+        """The undo menu's words for :meth:`undo_elsewhere`'s edit."""
+        marked = self.undo_elsewhere()
+        return self._histories[marked].undo_title if marked is not None else ""
 
     def set_status(self, status: DocStatus) -> str | None:
         """Mark the open document; returns None, or why it could not be saved."""
@@ -286,9 +315,12 @@ class Session:
         if not edit:
             return self.set_status(DocStatus.DONE)
         edit = follow_relations(edit, self.current.own)
+        before = self.current.status
         problem = self._guarded(lambda: self._write(edit, done=True), lambda: self.mark_done(edit))
         if problem is None:
             self.history.record(edit)
+            self._marked_done[self.current.id] = (edit, before)
+            self.last_marked = self.current.id
             self._notify("status")
         return problem
 

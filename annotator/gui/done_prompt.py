@@ -90,7 +90,7 @@ class DoneActions:
             return False
         if undecided_count(pending) and choice is not UndecidedChoice.LEAVE:
             verb = "Accepted" if choice is UndecidedChoice.ACCEPT_ALL else "Rejected"
-            window.say(f"{verb} {undecided_count(pending)} suggestion(s) and marked the article done (Ctrl+Z undoes the decisions).")
+            window.say(f"{verb} {undecided_count(pending)} suggestion(s) and marked the article done (Ctrl+Z goes back to it and undoes both).")
         elif undecided_count(pending):
             window.say(f"Marked done with {undecided_count(pending)} suggestion(s) undecided; exports count it.")
         return True

@@ -176,12 +176,17 @@ class FileActions:
         dialog = _progress_dialog(window, "Suggesting")
         dialog.setLabelText("Suggesting entities and events for every document without suggestions…")
 
+        seen = {"done": 0}
+
         def progressed(done: int, total: int) -> None:
             dialog.setMaximum(total)
             dialog.setValue(min(done, total))
+            seen["done"] = done
 
         def finished() -> None:
             dialog.reset()
+            done = seen["done"]
+            window.say(f"Suggested for {done} document(s) that had no suggestions yet." if done else "Every document already had suggestions.")
             bridge.progressed.disconnect(progressed)
             bridge.finished.disconnect(finished)
             window.session.reload()

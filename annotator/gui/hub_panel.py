@@ -111,8 +111,10 @@ class HubPanel(QObject):
             return
         try:
             driver()
-        except HubError as error:
-            QMessageBox.warning(self.window, "Team hub", str(error))
+        except HubError:
+            from annotator.gui.hub_messages import driver_missing
+
+            QMessageBox.warning(self.window, "Team hub", driver_missing())  # no pip advice in the bundle
             return
         link = self._link()
         url, ok = QInputDialog.getText(
@@ -164,6 +166,12 @@ class HubPanel(QObject):
             return  # the first sync is queued at start and may come after the window closed its project
         if self._link() is not None:
             self._start(None)
+        elif self.sender() is self.timer:
+            self.timer.stop()  # the link went (another program disconnected the project)
+        else:  # the analyst asked (File > Sync with hub now): say why nothing happens
+            from annotator.gui.hub_messages import NOT_CONNECTED
+
+            self.window.say(NOT_CONNECTED, error=True)  # type: ignore[attr-defined]
 
     def _start(self, connect_url: str | None) -> None:
         if self._thread is not None and self._thread.is_alive():

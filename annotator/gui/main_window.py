@@ -26,10 +26,12 @@ from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
 from annotator.gui.editor import Editor
 from annotator.gui.file_actions import FileActions
+from annotator.gui.fillers import FillerLayer, filler_marks
 from annotator.gui.done_prompt import DoneActions
 from annotator.gui.train_dialog import TrainActions
 from annotator.gui.find_bar import FindBar
 from annotator.gui.hub_panel import HubPanel
+from annotator.gui.layout_fit import LayoutFit
 from annotator.gui.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
 from annotator.gui.relation_actions import RelationActions
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.list_panel = DocumentListPanel()
         self.view = AnnotatedTextView()
         self.find_bar = FindBar(self.view)
+        self.fillers = FillerLayer(self.view)  # argument fillers that are no span (gui/fillers.py)
         self.side = SidePanel()
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
         self._install_labels()
         self.relations = RelationActions(self)
         self.schema_editor = SchemaEditor(self)
+        self.layout_fit = LayoutFit(self)  # panel widths and toolbar words that fit 1024x700 (gui/layout_fit.py)
         self.status_annotator = QLabel()
         self.status_progress = QLabel()
         self.status_suggestions = QLabel()
@@ -200,12 +204,14 @@ class MainWindow(QMainWindow):
                 if self.review.active:
                     self.side.show_review_events(self.review.event_groups(), self.editor.selected)
                     self._shown_events = None
+                    self.fillers.set([])  # review marks every version's fillers itself
                 else:
                     events = current.visible_events()
                     shown = self._shown_events
                     if shown is None or len(events) != len(shown) or any(a is not b for a, b in zip(events, shown)):
                         self.side.show_events(events, current.text, self.session.schema, self.editor.event)
                         self._shown_events = events
+                        self.fillers.set(filler_marks(events, self._shown, self.view.offsets.to_qt, self._color))
             self._sync_selection()
             if what == "annotations":
                 self.view.flush()  # on screen before the session writes the edit to disk
@@ -336,9 +342,12 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         history = self.session.history if self.session.current else None
         undo, redo = self.actions_by_id["undo"], self.actions_by_id["redo"]
-        undo.setEnabled(bool(history and history.can_undo))
+        elsewhere = self.session.undo_title_elsewhere() if history is not None else ""
+        undo.setEnabled(bool(history and history.can_undo) or bool(elsewhere))
         redo.setEnabled(bool(history and history.can_redo))
         undo.setText(f"&Undo {history.undo_title}" if history and history.can_undo else "&Undo")
+        if elsewhere:  # the mark-done just left behind: Undo goes back to that article (session.undo_elsewhere)
+            undo.setText(f"&Undo {elsewhere} (goes back to the article marked done)")
         redo.setText(f"&Redo {history.redo_title}" if history and history.can_redo else "&Redo")
         undo.setIconText("Undo")
         redo.setIconText("Redo")
@@ -478,6 +487,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.windowTitle().replace(" [review]", "") + (" [review]" if shown else ""))
 
     def undo(self) -> None:
+        back = self.session.undo_elsewhere()
+        if back is not None:
+            self.open_document(back)  # the article whose mark-done decisions this undoes
         problem = self.session.undo()
         if problem:
             self.say(problem, error=True)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from annotator.gui.background import TaskThread
 from annotator.gui.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
+from annotator.gui.training_progress import SCALE, OverallProgress
 
 TRAIN_MINUTES_SETTING = "train.max_minutes"
 """The time bound of training from the window (minutes; default 10, as ``annotator train``)."""
@@ -62,6 +63,7 @@ class TrainActions(QObject):
         self.thread: TaskThread | None = None
         self.progress: QProgressDialog | None = None
         self.scores: ScoresDialog | None = None
+        self.resuggesting: Any = None  # the re-suggest run the status bar follows (gui/resuggest_progress.py)
         self.error: str | None = None
         self.background = False
         """Whether the running (or last) training was started by the retrain-every-N setting."""
@@ -134,6 +136,7 @@ class TrainActions(QObject):
         thread.succeeded.connect(self._succeeded)
         thread.failed.connect(self._failed)
         self.thread, self.progress, self.error, self.background = thread, None, None, background
+        self._overall = OverallProgress()
         if background:
             window.say(f"Retraining from {layer!r} in the background…")
         else:
@@ -207,8 +210,9 @@ class TrainActions(QObject):
     def _progressed(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress.setLabelText(f"Training from gold: {phase}…")
-            self.progress.setMaximum(max(total, 0))
-            self.progress.setValue(min(done, total) if total else 0)
+            # One bar for the whole training (gui/training_progress.py), not one per stage.
+            self.progress.setMaximum(SCALE)
+            self.progress.setValue(self._overall.update(phase, done, total))
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -300,8 +304,16 @@ class TrainActions(QObject):
         statuses = window.store.statuses(layer_id) if layer_id is not None else {}
         done = {d for d, s in statuses.items() if s is DocStatus.DONE}
         wanted = [d for d in window.store.document_ids() if d not in done]
-        for document_id in wanted:
-            window.suggestions.request(document_id)
+        asked = [d for d in wanted if window.suggestions.request(d)]
+        if wanted and not asked:
+            window.say(f"Cannot re-suggest: {window.suggestions.error or 'the suggester is not available'}", error=True)
+        else:
+            from annotator.gui.resuggest_progress import ResuggestProgress
+
+            if self.resuggesting is not None:
+                self.resuggesting.stop()
+            model = self.outcome.report.model.name if self.outcome is not None and self.outcome.report.model else "the new model"
+            self.resuggesting = ResuggestProgress(window, asked, model)  # status-bar bar, then a summary
         window.refresh("status")
         return wanted
 

@@ -30,6 +30,11 @@ class History:
         return bool(self._undone)
 
     @property
+    def latest(self) -> Edit | None:
+        """The edit :meth:`next_undo` would undo (the very object recorded), or None."""
+        return self._done[-1] if self._done else None
+
+    @property
     def undo_title(self) -> str:
         return self._done[-1].title if self._done else ""
 
