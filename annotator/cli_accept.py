@@ -23,7 +23,7 @@ def register(main: click.Group) -> None:
         Choose the threshold with `annotator evaluate --pred SUGGESTER-LAYER`, which reports precision
         at confidence thresholds. Suggestions without a confidence are never accepted this way.
         """
-        from annotator.session import annotator_name_problem, suggestion_layer_for
+        from annotator.app.session import annotator_name_problem, suggestion_layer_for
         from annotator.store.auto_accept import accept_above_in_project
 
         try:

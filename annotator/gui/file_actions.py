@@ -41,7 +41,7 @@ class FileActions:
 
     def switch_project(self, path: Path, create: bool = False) -> bool:
         """Close the current project and open (or create) ``path`` in this window."""
-        from annotator.workspace import create_project
+        from annotator.app.workspace import create_project
 
         window = self.window
         try:
@@ -49,7 +49,7 @@ class FileActions:
         except StoreError as error:
             QMessageBox.warning(window, "Cannot open project", str(error))
             return False
-        from annotator.session import Session
+        from annotator.app.session import Session
 
         window.suggestions.stop()
         window.review.layers = []

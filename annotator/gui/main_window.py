@@ -40,7 +40,7 @@ from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.model.changes import Annotation
 from annotator.model.editing import is_suggestion
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
 from annotator.store.project import ProjectStore
 

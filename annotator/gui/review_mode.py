@@ -27,7 +27,7 @@ from annotator.model.relations import Relation
 from annotator.review.adjudicate import accept_agreed, take_version
 from annotator.review.compare import ReviewItem, compare_document
 from annotator.review.workflow import apply_decision, disagreements_by_document
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.project import ProjectStore
 
 if TYPE_CHECKING:

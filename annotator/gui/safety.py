@@ -29,7 +29,7 @@ from annotator.store.database import DamagedError, StoreError, set_busy_timeout
 
 if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
-    from annotator.session import Session
+    from annotator.app.session import Session
 
 log = logging.getLogger(__name__)
 

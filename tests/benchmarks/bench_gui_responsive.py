@@ -46,7 +46,7 @@ from annotator.model.document import Document  # noqa: E402
 from annotator.model.tokens import encode_tokens  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
 from annotator.suggest.tokenizer import tokenize  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 
 def seed_texts() -> list[str]:

@@ -12,7 +12,7 @@ from annotator.formats.importer import import_paths
 from annotator.gui.agreement_view import FIGURES, LabelBarChart
 from annotator.review.agreement import agreement_counter
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 @pytest.fixture

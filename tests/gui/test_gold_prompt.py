@@ -12,7 +12,7 @@ from annotator.model.annotations import AnnotationSet, Argument, Event, Span, Sp
 from annotator.model.document import Document
 from annotator.model.layer import LayerKind
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 TEXT = "Rebels attacked Kabul and killed ten people; officials met in Doha."
 

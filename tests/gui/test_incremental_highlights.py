@@ -17,7 +17,7 @@ from annotator.model.annotations import AnnotationSet, Argument, Decision, Event
 from annotator.model.editing import is_suggestion
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 SUGGESTER = "spacy:fake-1.0"
 PARAGRAPH = "😀 The US deployed 3,000 troops to Kabul on Sunday, John Kirby said. 🎉 Aid reached Herat ({i})."

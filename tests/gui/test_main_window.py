@@ -200,7 +200,7 @@ def test_mark_done_moves_on_and_everything_survives_a_restart(qtbot, make_window
 
 def test_span_after_emoji_is_stored_in_code_points(qtbot, make_window, tmp_path: Path) -> None:
     from annotator.formats.importer import import_paths
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     text = "Talks 🇺🇸🇦🇫 👨‍👩‍👧 in Doha, قطر, with 北京 delegates.\n"
     (tmp_path / "emoji.txt").write_text(text, encoding="utf-8")
@@ -389,7 +389,7 @@ def test_new_and_open_project(qtbot, make_window, gui_project: Path, tmp_path: P
 def test_lazy_list_loads_pages_as_it_scrolls(qtbot, make_window, tmp_path: Path) -> None:
     from annotator.model.document import Document
     from annotator.model.tokens import encode_tokens
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     path = tmp_path / "many.db"
     with create_project(path) as store, store.transaction():

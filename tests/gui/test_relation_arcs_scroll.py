@@ -18,7 +18,7 @@ from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.layer import LayerKind
 from annotator.model.relation_schema import RelationType
 from annotator.model.relations import Relation, RelationEnd
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 ARC = "#ff00ff"  # no label of the default schema is magenta
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from test_review_mode import gold
 
 from annotator.formats.importer import import_paths
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def test_relation_disagreement_is_decided_into_gold(qtbot, make_window, tmp_path: Path, data: Path) -> None:

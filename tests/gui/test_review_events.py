@@ -11,7 +11,7 @@ from annotator.formats.importer import import_paths
 from annotator.gui.side_panel import STATE_ROLE
 from annotator.model.annotations import Event
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 @pytest.fixture

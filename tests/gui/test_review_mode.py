@@ -11,7 +11,7 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import Decision, Origin
 from annotator.review.workflow import review_items
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from annotator.store.project import ProjectStore
 
 def _alice_only(path: Path) -> None:
     """A lone analyst's project: no gold layer, one document of her own marked done."""
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     with create_project(path) as store:
         from annotator.model.document import Document

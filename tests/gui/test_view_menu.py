@@ -13,7 +13,7 @@ from annotator.formats.importer import import_paths
 from annotator.gui.text_view import Mark
 from annotator.model.annotations import AnnotationSet, Argument, Event, Span, SpanAnnotation
 from annotator.model.layer import LayerKind
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 TEXT = "Kirby said\n\nJohn Kirby said the troops were sent to Kabul on Sunday by the Pentagon.\n"
 

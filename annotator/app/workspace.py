@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from annotator import __version__
-from annotator.bundled import seed_files
+from annotator.app.bundled import seed_files
 from annotator.formats.importer import ImportReport, import_paths
 from annotator.formats.schema_toml import default_schema
 from annotator.model.schema import LabelSchema

@@ -10,7 +10,7 @@ import importlib.resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent
+_CHECKOUT = Path(__file__).resolve().parents[2]  # annotator/app/bundled.py -> the checkout
 
 
 def _folder(package: str, folder: str) -> Traversable:

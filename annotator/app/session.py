@@ -17,7 +17,7 @@ from annotator.model.history import History
 from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
-from annotator.open_document import OpenDocument, after_edit
+from annotator.app.open_document import OpenDocument, after_edit
 from annotator.store.database import BusyError, ConflictError, StoreError, WriteError
 from annotator.store.project import ProjectStore
 from annotator.store.rows import gc_paused
