@@ -83,7 +83,7 @@ def install_error_hook() -> None:
 
 
 def run_gui(db: Path | None, annotator: str | None) -> int:
-    from annotator.gui.hub_panel import hub_user
+    from annotator.gui.hub.hub_panel import hub_user
     from annotator.gui.main_window import MainWindow
     from annotator.store.database import StoreError
     from annotator.app.workspace import open_project

@@ -24,18 +24,18 @@ from annotator import __version__
 from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
 from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
-from annotator.gui.editor import Editor
+from annotator.gui.editing.editor import Editor
 from annotator.gui.file_actions import FileActions
-from annotator.gui.done_prompt import DoneActions
-from annotator.gui.train_dialog import TrainActions
-from annotator.gui.find_bar import FindBar
-from annotator.gui.hub_panel import HubPanel
-from annotator.gui.review_mode import ReviewMode
+from annotator.gui.editing.done_prompt import DoneActions
+from annotator.gui.training.train_dialog import TrainActions
+from annotator.gui.article.find_bar import FindBar
+from annotator.gui.hub.hub_panel import HubPanel
+from annotator.gui.review.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
-from annotator.gui.relation_actions import RelationActions
-from annotator.gui.schema_editor import SchemaEditor
+from annotator.gui.editing.relation_actions import RelationActions
+from annotator.gui.editing.schema_editor import SchemaEditor
 from annotator.gui.side_panel import SidePanel
-from annotator.gui.text_view import AnnotatedTextView, Mark, Style
+from annotator.gui.article.text_view import AnnotatedTextView, Mark, Style
 from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.model.changes import Annotation
@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
             self.editor.decide_all(accepting=True)
 
     def accept_above(self) -> None:
-        from annotator.gui.accept_above import AcceptAboveDialog
+        from annotator.gui.editing.accept_above import AcceptAboveDialog
 
         dialog = AcceptAboveDialog(self.session.schema, self)
         dialog.chosen.connect(self.editor.accept_above)
@@ -450,7 +450,7 @@ class MainWindow(QMainWindow):
         self.review.ask_agreement_layers(self._open_agreement)  # which annotators: as Start review asks
 
     def _open_agreement(self, layers: list[str]) -> None:
-        from annotator.gui.agreement_view import AgreementDialog
+        from annotator.gui.review.agreement_view import AgreementDialog
 
         dialog = AgreementDialog(self.store.path, layers, self)
         dialog.label_chosen.connect(

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.formats.importer import import_paths
-from annotator.gui.text_view import Mark
+from annotator.gui.article.text_view import Mark
 from annotator.model.annotations import AnnotationSet, Argument, Event, Span, SpanAnnotation
 from annotator.model.layer import LayerKind
 from annotator.app.workspace import create_project

@@ -18,9 +18,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QWidget
 
 from annotator.gui.background import TaskThread
-from annotator.gui.layer_picker import LayerPicker, ask_agreement_layers
-from annotator.gui.review_details import EventGroup, argument_lines, versions_table
-from annotator.gui.text_view import Mark, Style
+from annotator.gui.review.layer_picker import LayerPicker, ask_agreement_layers
+from annotator.gui.review.review_details import EventGroup, argument_lines, versions_table
+from annotator.gui.article.text_view import Mark, Style
 from annotator.model.annotations import AnnotationSet, Event, SpanAnnotation
 from annotator.model.layer import GOLD, LayerKind
 from annotator.model.relations import Relation
@@ -314,7 +314,7 @@ class ReviewMode:
         if problem:
             window.say(problem, error=True)
         else:
-            from annotator.gui.gold_prompt import offer_consistency
+            from annotator.gui.training.gold_prompt import offer_consistency
 
             offer_consistency(window, edit)  # the same characters with two labels in gold: ask
         self.next_disagreement(1, after=start)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from annotator.gui.offsets import Utf16Offsets
+from annotator.gui.article.offsets import Utf16Offsets
 
 TEXTS = {
     "emoji": "Troops 😀 left Kabul 🚁 on Friday.",

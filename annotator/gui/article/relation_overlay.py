@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
-from annotator.gui.text_view import AnnotatedTextView
+from annotator.gui.article.text_view import AnnotatedTextView
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from annotator.gui.review_details import versions_table
+from annotator.gui.review.review_details import versions_table
 from annotator.model.annotations import Argument, Event, Span
 from annotator.review.compare import ReviewItem
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from annotator.formats.importer import import_paths
-from annotator.gui.agreement_view import FIGURES, LabelBarChart
+from annotator.gui.review.agreement_view import FIGURES, LabelBarChart
 from annotator.review.agreement import agreement_counter
 from annotator.store.project import ProjectStore
 from annotator.app.workspace import create_project
@@ -111,7 +111,7 @@ def test_agreement_asks_which_annotators_and_leaves_the_reviewer_unticked(qtbot,
         assert dialog.report["pairs"] == agreement_counter(store, ["alice", "bob"]).to_dict()["pairs"]
     dialog.reject()
     # Start review asks the same way.
-    from annotator.gui.review_mode import LayerPicker
+    from annotator.gui.review.review_mode import LayerPicker
 
     start = LayerPicker(["alice", "bob", "rita"], window, unticked="rita")
     qtbot.addWidget(start)

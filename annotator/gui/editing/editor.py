@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from annotator.gui.choosers import Chooser, Option
+from annotator.gui.editing.choosers import Chooser, Option
 from annotator.model.annotations import Event, Span, SpanAnnotation
 from annotator.model.changes import Annotation, Edit
 from annotator.model.editing import (

@@ -39,9 +39,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from annotator.gui.marks import Mark, MarkList, Style, assign_levels
-from annotator.gui.offsets import Utf16Offsets
-from annotator.gui.tags import BAND_BASELINE, BAND_SCALE, outline_rect, paint_tags, text_format
+from annotator.gui.article.marks import Mark, MarkList, Style, assign_levels
+from annotator.gui.article.offsets import Utf16Offsets
+from annotator.gui.article.tags import BAND_BASELINE, BAND_SCALE, outline_rect, paint_tags, text_format
 
 
 DISAGREEMENT_COLOR = QColor("#d62728")

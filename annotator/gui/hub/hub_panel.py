@@ -130,7 +130,7 @@ class HubPanel(QObject):
         self._start(url.strip())
 
     def show_team(self) -> None:
-        from annotator.gui.team_view import TeamDialog
+        from annotator.gui.hub.team_view import TeamDialog
 
         link = self._link()
         if link is None or link.role not in ("lead", "reviewer"):

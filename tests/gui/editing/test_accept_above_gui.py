@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.gui.accept_above import AcceptAboveDialog
+from annotator.gui.editing.accept_above import AcceptAboveDialog
 from annotator.model.annotations import AnnotationSet, Decision, Origin, Provenance, Span, SpanAnnotation
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.store.project import ProjectStore

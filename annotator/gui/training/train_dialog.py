@@ -1,13 +1,13 @@
 """*Tools > Train a suggester…*: pick the layer, train off the UI thread, chart its scores, choose the suggester.
 
-The analyst picks the layer and status (:class:`~annotator.gui.train_setup.TrainSetupDialog`, as
+The analyst picks the layer and status (:class:`~annotator.gui.training.train_setup.TrainSetupDialog`, as
 ``annotator train --layer --status``). Training runs :func:`annotator.learn.trainer.train` in a
 :class:`~annotator.gui.background.TaskThread` with its own connection to the project file (a
 thread, never a forked process: this process runs Qt's event loop), behind a progress dialog whose
 Cancel stops it at the next progress report; nothing is stored until training completes, so a
 cancelled run leaves the previous model. An expected condition (too few documents) comes back as a
 message, not an exception. A new model that measured worse than what suggested before is stored
-but not adopted (:func:`~annotator.gui.train_setup.train_and_judge`). :class:`ScoresDialog` charts
+but not adopted (:func:`~annotator.gui.training.train_setup.train_and_judge`). :class:`ScoresDialog` charts
 held-out F1 trained vs untrained with example counts, says which is better, and offers to use the
 new model and re-suggest the documents the analyst has not marked done (the default button keeps
 the better one). Re-suggesting writes only to the new model's suggestions layer (``trained:N``):
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.background import TaskThread
-from annotator.gui.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
+from annotator.gui.training.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
 
 TRAIN_MINUTES_SETTING = "train.max_minutes"
 """The time bound of training from the window (minutes; default 10, as ``annotator train``)."""
@@ -393,7 +393,7 @@ class ScoresDialog(QDialog):
         scroll.setWidget(self.chart)
         scroll.setWidgetResizable(True)
         layout.addWidget(scroll)
-        from annotator.gui.model_savings import savings_panel  # issue 19: what the model saves
+        from annotator.gui.training.model_savings import savings_panel  # issue 19: what the model saves
 
         layout.addWidget(savings_panel(report, parent))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

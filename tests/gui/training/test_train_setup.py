@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.gui.train_dialog import ScoresDialog
-from annotator.gui.train_setup import TrainOutcome
+from annotator.gui.training.train_dialog import ScoresDialog
+from annotator.gui.training.train_setup import TrainOutcome
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.review.model_choice import compare

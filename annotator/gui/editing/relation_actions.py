@@ -7,7 +7,7 @@ Every change goes through the session like any edit, so undo and redo take it ba
 
 The window keeps this module at arm's length: it creates :class:`RelationActions` once and
 calls :meth:`RelationActions.refresh` when it refreshes. The list is a section of the side
-panel; the arcs are an overlay on the article (:mod:`annotator.gui.relation_overlay`).
+panel; the arcs are an overlay on the article (:mod:`annotator.gui.article.relation_overlay`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from annotator.gui.actions import ActionSpec, install_actions
-from annotator.gui.choosers import Chooser, Option
-from annotator.gui.relation_overlay import Arc, RelationOverlay
+from annotator.gui.editing.choosers import Chooser, Option
+from annotator.gui.article.relation_overlay import Arc, RelationOverlay
 from annotator.model.annotations import Decision, Event, SpanAnnotation
 from annotator.model.editing import is_suggestion
 from annotator.model.relation_editing import create_relation, decide_relation, delete_relation

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.gui.train_dialog import TrainActions
+from annotator.gui.training.train_dialog import TrainActions
 from annotator.store.models import list_models
 from annotator.store.project import ProjectStore
 from annotator.store.retrain import done_since_last_model, retrain_every

@@ -1,5 +1,5 @@
 """The article's highlights as data: :class:`Mark`, their styles, and :class:`MarkList`, the
-ordered collection the view paints from (see :mod:`annotator.gui.text_view`).
+ordered collection the view paints from (see :mod:`annotator.gui.article.text_view`).
 
 A long article shows tens of thousands of spans, but a screen shows a few dozen. Making a
 :class:`Mark` (colour, style, Qt positions) for every span before the first paint was a large

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from annotator.gui.tags import paint_tags
+from annotator.gui.article.tags import paint_tags
 
 
 def _painted(order: list[bool]) -> QColor:
@@ -28,7 +28,7 @@ def test_the_accepted_tag_wins_whichever_comes_first(qapp) -> None:
 
 
 def test_a_shortened_event_type_disagreement_keeps_both_sides() -> None:
-    from annotator.gui.tags import short_caption
+    from annotator.gui.article.tags import short_caption
 
     assert short_caption("Movement:Transport") == "Transport"
     assert short_caption("Conflict:Attack ≠ Movement:Transport") == "Attack ≠ Transport"

@@ -1,5 +1,5 @@
 """Label tags and outlines of the article: the band reserved above each line, what is drawn in it,
-and where outlines go so that they never cover letters (used by :mod:`annotator.gui.text_view`).
+and where outlines go so that they never cover letters (used by :mod:`annotator.gui.article.text_view`).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.gui.agreement_view import FIGURE_NAMES, FIGURES
+from annotator.gui.review.agreement_view import FIGURE_NAMES, FIGURES
 from annotator.gui.background import TaskThread
 
 ANALYST_COLUMNS = ("Analyst", "Assigned", "Done", "In progress", "Not started", "Last sent to hub", "Last change on hub")
