@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from annotator.app.change import Change
 from annotator.model.annotations import AnnotationSet
 from annotator.model.changes import Edit
 from annotator.model.relation_editing import follow_relations
@@ -22,8 +23,8 @@ from annotator.store.database import BusyError, ConflictError, StoreError, Write
 from annotator.store.project import ProjectStore
 from annotator.store.rows import gc_paused
 
-Listener = Callable[[str], None]
-"""Called with what changed: "document", "annotations", "status", "suggestions", "project"."""
+Listener = Callable[[Change], None]
+"""Called with what changed (a :class:`~annotator.app.change.Change`)."""
 
 
 def suggestion_layer_for(store: ProjectStore) -> Layer | None:
@@ -99,12 +100,23 @@ class Session:
         self.on_problem: Callable[[str], None] | None = None
         """Called with the message of every write that failed (set by the window)."""
 
+    def wait_when_busy(self, seconds: float) -> None:
+        """How long a write waits for another program's write lock before :class:`BusyError`
+        (the window keeps it short and retries on a timer)."""
+        from annotator.store.database import set_busy_timeout
+
+        set_busy_timeout(self.store.db, seconds)
+
+    def recovered(self) -> str | None:
+        """What opening the project repaired (a sentence for the analyst), or None."""
+        return getattr(self.store.db, "recovered", None)
+
     # -- notification -----------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def _notify(self, what: str) -> None:
+    def _notify(self, what: Change) -> None:
         for listener in list(self._listeners):
             listener(what)
 
@@ -148,7 +160,7 @@ class Session:
         self._seen_fingerprint, self._loaded_version = None, version
         if settle:
             self.settle()
-        self._notify("document")
+        self._notify(Change.DOCUMENT)
         return self.current
 
     def settle(self) -> None:
@@ -167,7 +179,7 @@ class Session:
             self.current = self._load(self.current.id)
             self.current._tokens = tokens
             self._seen_fingerprint = self._fingerprint()
-            self._notify("annotations")
+            self._notify(Change.ANNOTATIONS)
 
     def has_suggestions(self, document_id: int) -> bool:
         """Whether the suggester has processed this document."""
@@ -210,7 +222,7 @@ class Session:
         status = DocStatus.IN_PROGRESS if current.status is DocStatus.NEW else current.status
         status = DocStatus.DONE if done else status
         self.current = after_edit(current, tuple(edit.changes), status)
-        self._notify("annotations")
+        self._notify(Change.ANNOTATIONS)
         had_layer = self.layer
         try:
             try:
@@ -275,7 +287,7 @@ class Session:
         problem = self._guarded(write, lambda: self.set_status(status))
         if problem is None:
             self.current.status = status
-            self._notify("status")
+            self._notify(Change.STATUS)
         return problem
 
     def mark_done(self, edit: Edit) -> str | None:
@@ -289,7 +301,7 @@ class Session:
         problem = self._guarded(lambda: self._write(edit, done=True), lambda: self.mark_done(edit))
         if problem is None:
             self.history.record(edit)
-            self._notify("status")
+            self._notify(Change.STATUS)
         return problem
 
     # -- writes that fail ---------------------------------------------------------------------
@@ -339,7 +351,7 @@ class Session:
         """Save ``schema`` as the project's (the window's schema editor) and tell the window."""
         self.store.set_schema(schema)
         self.schema = self.store.schema() or schema
-        self._notify("project")
+        self._notify(Change.PROJECT)
 
     def check_external_changes(self) -> bool:
         """Catch up with what another connection (window, suggester, command) wrote since we last
@@ -356,11 +368,11 @@ class Session:
         schema = self.store.schema() or self.schema
         if schema != self.schema:
             self.schema = schema
-            self._notify("project")
+            self._notify(Change.PROJECT)
         self.settle()
         if self.current is not None and self._fingerprint() != self._seen_fingerprint:
             # Also when the fingerprint was never taken and another program wrote since the
             # open (settle() could not vouch for what was read): read the document again.
             self.reload()
-        self._notify("status")
+        self._notify(Change.STATUS)
         return True

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.app.change import Change
 from annotator import __version__
 from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
 from annotator.gui.background import SuggestionBridge, WorkerLike
@@ -52,10 +53,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main_window")
         self.worker_factory = worker_factory
-        self.store = store
         self.session = Session(store, annotator)
         self.editor = Editor(self)
-        self._chooser: QDialog | None = None
+        self.chooser: QDialog | None = None
         self._colors: dict[str, QColor] = {}
         self._shown: dict[str, Annotation] = {}
         self._shown_events: tuple[Event, ...] | None = None
@@ -71,19 +71,19 @@ class MainWindow(QMainWindow):
         self._status_update.timeout.connect(lambda: self._update_status_bar(progress_too=False))
         self._progress = ProgressCounter(store)
         self._build()
-        self.suggestions = self._start_suggestions()
+        self.suggestions = self.start_suggestions()
         self.hub = HubPanel(self, store.path)
         self._external = QTimer(self, interval=1000)
         self._external.timeout.connect(self._check_external)
         self._external.start()
         self.session.subscribe(self.refresh)
         self.safety = WindowSafety(self)  # read-only, busy retries, backups (gui/safety.py)
-        self._reload_list()
+        self.reload_list()
         first = self.list_panel.model.rows[0].id if self.list_panel.model and self.list_panel.model.rows else None
         if first is not None:
             self.open_document(first)
         else:
-            self.refresh("document")
+            self.refresh(Change.DOCUMENT)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -134,9 +134,9 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
         self.list_panel.document_chosen.connect(self.open_document)
-        self.list_panel.filter_changed.connect(self._reload_list)
+        self.list_panel.filter_changed.connect(self.reload_list)
         self.view.clicked.connect(self.editor.clicked)
-        self.view.selectionChanged.connect(lambda: self.refresh("text_selection"))
+        self.view.selectionChanged.connect(lambda: self.refresh(Change.TEXT_SELECTION))
         self.side.event_chosen.connect(self._event_chosen)
         self.side.label_chosen.connect(self.apply_label)
 
@@ -157,29 +157,34 @@ class MainWindow(QMainWindow):
         self.side.set_schema(self.session.schema)
         self._colors.clear()
 
-    def _start_suggestions(self) -> SuggestionBridge:
+    @property
+    def store(self) -> ProjectStore:
+        """The open project, as the session holds it (read through the session, never around it)."""
+        return self.session.store
+
+    def start_suggestions(self) -> SuggestionBridge:
         worker = self.worker_factory(self.store.path) if self.worker_factory and self.store.path else None
         bridge = SuggestionBridge(worker, self)
         bridge.ready.connect(self._suggester_ready)
         bridge.document_done.connect(self._suggestions_arrived)
         bridge.failed.connect(lambda message: self.say(f"Suggestions: {message}", error=True))
-        bridge.failed.connect(lambda _: self.refresh("status"))
+        bridge.failed.connect(lambda _: self.refresh(Change.STATUS))
         return bridge
 
     # -- the one refresh --------------------------------------------------------------------
 
-    def refresh(self, what: str) -> None:
-        """Bring every widget up to date with the session; ``what`` says how much changed:
-        "document", "annotations", "selection", "status", "project" or "text_selection"."""
+    def refresh(self, what: Change) -> None:
+        """Bring every widget up to date with the session; ``what`` says how much changed
+        (a :class:`~annotator.app.change.Change`)."""
         current = self.session.current
-        if what == "text_selection":
+        if what == Change.TEXT_SELECTION:
             self._update_actions()
             if current is not None and (self.editor.selected is None or self.view.selection() is not None):
                 self._show_details()
             return
-        if what == "project" and self._labels_outdated():
+        if what == Change.PROJECT and self._labels_outdated():
             self._install_labels()
-        if what == "document":
+        if what == Change.DOCUMENT:
             self.editor.clear()
             self._shown = {}
             # Whatever the panel lists belongs to the previous document, even if both have no events.
@@ -193,10 +198,10 @@ class MainWindow(QMainWindow):
             self.side.show_details(None, "")
             self.side.show_events((), "", self.session.schema, None)
         else:
-            if what in ("document", "annotations", "project"):
+            if what in (Change.DOCUMENT, Change.ANNOTATIONS, Change.PROJECT):
                 if self.review.active:
                     self.review.refresh_items()
-                self._sync_marks(full=what != "annotations" or self.review.active)
+                self._sync_marks(full=what != Change.ANNOTATIONS or self.review.active)
                 if self.review.active:
                     self.side.show_review_events(self.review.event_groups(), self.editor.selected)
                     self._shown_events = None
@@ -207,16 +212,16 @@ class MainWindow(QMainWindow):
                         self.side.show_events(events, current.text, self.session.schema, self.editor.event)
                         self._shown_events = events
             self._sync_selection()
-            if what == "annotations":
+            if what == Change.ANNOTATIONS:
                 self.view.flush()  # on screen before the session writes the edit to disk
-            if what in ("annotations", "status"):
+            if what in (Change.ANNOTATIONS, Change.STATUS):
                 self.hub.edited()  # sent to the team hub shortly after (debounced)
-            if what in ("annotations", "status", "project"):
+            if what in (Change.ANNOTATIONS, Change.STATUS, Change.PROJECT):
                 # After the frame: the list's counts need not hold up the article's repaint.
                 self._stale_rows.add(current.id)
                 self._row_update.start()
-        if what != "selection":
-            self._update_status_bar(progress_too=what != "annotations")
+        if what != Change.SELECTION:
+            self._update_status_bar(progress_too=what != Change.ANNOTATIONS)
         if hasattr(self, "relations"):
             self.relations.refresh(what)
         self._update_actions()
@@ -353,7 +358,7 @@ class MainWindow(QMainWindow):
         suggestion_layer = self.session.suggestion_layer
         return self.list_panel.current_filter(self.session.layer_id, suggestion_layer.id if suggestion_layer else None)
 
-    def _reload_list(self) -> None:
+    def reload_list(self) -> None:
         model = DocumentListModel(fetcher(self.store), self.list_panel)
         self.list_panel.set_model(model)
         model.set_filter(self._filter())
@@ -365,7 +370,7 @@ class MainWindow(QMainWindow):
         # After the first paint (session.open says why); not once the window (and its project) closed.
         QTimer.singleShot(0, self.view, lambda: self.view.isVisible() and self.session.settle())
         if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
-            self.refresh("status")
+            self.refresh(Change.STATUS)
         self.view.setFocus()
 
     def _go(self, step: int, unfinished: bool = False) -> bool:
@@ -404,7 +409,7 @@ class MainWindow(QMainWindow):
     def _suggester_ready(self, layer: str) -> None:
         if layer:
             self.session.use_suggestion_layer(layer)
-        self.refresh("status")
+        self.refresh(Change.STATUS)
 
     def _suggestions_arrived(self, document_id: int, layer: str) -> None:
         if layer and (self.session.suggestion_layer is None or self.session.suggestion_layer.name != layer):
@@ -417,7 +422,7 @@ class MainWindow(QMainWindow):
             if not self._status_update.isActive():
                 self._status_update.start()
             return
-        self.refresh("status")
+        self.refresh(Change.STATUS)
 
     def _check_external(self) -> None:
         if self.session.check_external_changes() and self.list_panel.model is not None:
@@ -443,7 +448,7 @@ class MainWindow(QMainWindow):
 
         dialog = AcceptAboveDialog(self.session.schema, self)
         dialog.chosen.connect(self.editor.accept_above)
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def show_agreement(self) -> None:
@@ -456,7 +461,7 @@ class MainWindow(QMainWindow):
         dialog.label_chosen.connect(
             lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
         )
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def use_session(self, session: Session) -> None:
@@ -465,12 +470,12 @@ class MainWindow(QMainWindow):
         self.session = session
         session.subscribe(self.refresh)
         self.safety.attach(session)
-        self.refresh("project")
-        self._reload_list()
+        self.refresh(Change.PROJECT)
+        self.reload_list()
         if current is not None:
             self.open_document(current)
         else:
-            self.refresh("document")
+            self.refresh(Change.DOCUMENT)
 
     def show_review_queue(self, shown: bool) -> None:
         self.left.setTabVisible(1, shown)
@@ -496,7 +501,7 @@ class MainWindow(QMainWindow):
         self.find_bar.next()
 
     def open_chooser(self, chooser: QDialog) -> None:
-        self._chooser = chooser
+        self.chooser = chooser
         chooser.finished.connect(self._chooser_closed)
         chooser.open()
 
@@ -509,7 +514,7 @@ class MainWindow(QMainWindow):
         from annotator.gui.dialogs import ShortcutsDialog
 
         dialog = ShortcutsDialog(shortcut_rows(ACTIONS + self.label_specs), self)
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def show_about(self) -> None:

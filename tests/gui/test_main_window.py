@@ -30,7 +30,7 @@ def wait_for_suggestions(qtbot, window) -> None:
 
 def chooser(qtbot, window):
     """The chooser the window just opened, once it has the keyboard."""
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(lambda: dialog.isVisible() and dialog.filter.hasFocus(), timeout=2000)
     return dialog
 
@@ -252,7 +252,7 @@ def test_every_action_shows_its_shortcut_and_the_sheet_lists_them(qtbot, make_wi
         for shortcut in action.shortcuts():
             assert shortcut.toString(shortcut.SequenceFormat.NativeText) in action.toolTip()
     window.show_shortcuts()
-    table = window._chooser.table
+    table = window.chooser.table
     listed = {table.item(r, 1).text() for r in range(table.rowCount())}
     assert {"Accept", "Mark trigger…", "Undo", "PERSON", "Find in article…"} <= listed
 

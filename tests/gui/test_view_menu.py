@@ -156,7 +156,7 @@ def test_zoom_and_wrap_from_the_view_menu(qtbot, make_window, tagged: Path) -> N
 def test_keyboard_sheet_shows_every_key_whole(qtbot, make_window, tagged: Path) -> None:
     window = make_window(tagged, worker=None)
     window.show_shortcuts()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     table = dialog.table
     metrics = table.fontMetrics()

@@ -77,7 +77,7 @@ class DoneActions:
         pending = current.pending
         choice = UndecidedChoice.LEAVE
         if undecided_count(pending):
-            choice = undecided_choice(window.store)
+            choice = undecided_choice(window.session.store)
             if choice is UndecidedChoice.ASK:
                 asked = self.ask(len(pending.spans), len(pending.events))
                 if asked is None:
@@ -102,7 +102,7 @@ class DoneActions:
             self.question.exec()
             choice = self.question.choice()
             if choice is not None and self.question.remember.isChecked():
-                remember_undecided_choice(self.window.store, choice)
+                remember_undecided_choice(self.window.session.store, choice)
             return choice
         finally:
             self.question.deleteLater()
@@ -113,7 +113,7 @@ class DoneActions:
         window = self.window
         choices = list(UndecidedChoice)
         titles = [describe(c).capitalize() for c in choices]
-        current = choices.index(undecided_choice(window.store))
+        current = choices.index(undecided_choice(window.session.store))
         title, ok = QInputDialog.getItem(
             window, TITLE, "When an article marked done has undecided suggestions:", titles, current, False
         )
@@ -121,5 +121,5 @@ class DoneActions:
             self.set_choice(choices[titles.index(title)])
 
     def set_choice(self, choice: UndecidedChoice) -> None:
-        remember_undecided_choice(self.window.store, choice)
+        remember_undecided_choice(self.window.session.store, choice)
         self.window.say(f"Marking done with undecided suggestions: {describe(choice)}.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from annotator.app.change import Change
 from annotator.gui.editing.choosers import Chooser, Option
 from annotator.model.annotations import Event, Span, SpanAnnotation
 from annotator.model.changes import Annotation, Edit
@@ -30,13 +31,13 @@ from annotator.model.editing import (
 )
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import EditingWindow
 
 
 class Editor:
     """Selection state and the handlers of the Annotate, Labels and Events menus."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: EditingWindow):
         self.window = window
         self.selected: str | None = None
         """Uid of the selected span or event."""
@@ -74,7 +75,7 @@ class Editor:
         if reveal and annotation is not None:
             start = annotation.trigger.start if isinstance(annotation, Event) else annotation.start
             self.window.view.reveal(start)
-        self.window.refresh("selection")
+        self.window.refresh(Change.SELECTION)
 
     def clear(self) -> None:
         self.selected, self.event, self.argument = None, None, -1
@@ -84,7 +85,7 @@ class Editor:
         if problem:
             self.window.say(problem, error=True)
             self.clear()
-            self.window.refresh("selection")
+            self.window.refresh(Change.SELECTION)
             return
         current = self.session.current
         if len(edit.changes) == 1:
@@ -98,7 +99,7 @@ class Editor:
             self.selected = None
         if self.event and current.find(self.event) is None:
             self.event, self.argument = None, -1
-        self.window.refresh("selection")
+        self.window.refresh(Change.SELECTION)
 
     def _text_selection(self, snap: bool) -> Span | None:
         """The selected characters, trimmed of white space and snapped to tokens if asked."""
@@ -184,7 +185,7 @@ class Editor:
             n = len(everything)
             self.window.say(f"{'Accepted' if accepting else 'Rejected'} {n} suggestion{'s' if n != 1 else ''}.")
         self.clear()
-        self.window.refresh("selection")
+        self.window.refresh(Change.SELECTION)
 
     def accept_above(self, threshold: float, label: str | None = None) -> None:
         """Accept the open article's pending suggestions at or above ``threshold``: one undo step."""
@@ -204,7 +205,7 @@ class Editor:
         else:
             self.window.say(f"Accepted {len(edit.changes)} {what} of {threshold:.0%} confidence or more.")
         self.clear()
-        self.window.refresh("selection")
+        self.window.refresh(Change.SELECTION)
 
     def delete_selected(self) -> None:
         event = self.current_event()
@@ -255,7 +256,7 @@ class Editor:
         """A click on the article: select what is under it, cycling through stacked highlights."""
         if not uids:
             self.selected, self.argument = None, -1
-            self.window.refresh("selection")
+            self.window.refresh(Change.SELECTION)
             return
         if self.selected in uids:
             uids = uids[uids.index(self.selected) + 1 :] + uids[: uids.index(self.selected) + 1]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
+from annotator.app.change import Change
 from annotator.gui.actions import ActionSpec, install_actions
 from annotator.gui.editing.choosers import Chooser, Option
 from annotator.gui.article.relation_overlay import Arc, RelationOverlay
@@ -27,7 +28,7 @@ from annotator.model.relation_schema import EVENT_END
 from annotator.model.relations import Relation, RelationEnd
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import RelationWindow
 
 RELATION_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("relation_link", "&Link relation…", "link_relation", "Annotate", ("Ctrl+K",),
@@ -39,7 +40,7 @@ RELATION_ACTIONS: tuple[ActionSpec, ...] = (
 
 
 class RelationActions:
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: RelationWindow):
         self.window = window
         self.head: RelationEnd | None = None
         """The first end of a relation being linked, until the second is picked."""
@@ -123,7 +124,7 @@ class RelationActions:
             created = window.session.current.own.relations if window.session.current else ()
             made = next((r for r in created if r.type == name and r.ends == (head, end)), None)
             self.selected = made.uid if made else None
-            self.refresh("annotations")
+            self.refresh(Change.ANNOTATIONS)
 
         def new_type(typed: str) -> None:
             # A name typed into the chooser is the new type's; else ask for one.
@@ -167,17 +168,17 @@ class RelationActions:
                 self.window.view.reveal(self.window.view.offsets.to_qt(where[0]))
         self._draw()
 
-    def refresh(self, what: str) -> None:
+    def refresh(self, what: Change) -> None:
         """Bring the list and the arcs up to date with the open document."""
-        if what in ("selection", "text_selection"):
+        if what in (Change.SELECTION, Change.TEXT_SELECTION):
             return
         current = self.window.session.current
         relations = current.own.relations if current is not None else ()
-        if what == "document":
+        if what == Change.DOCUMENT:
             self.head = None
         if self.relation(self.selected) is None:
             self.selected = None
-        if relations is not self._shown or what == "document":
+        if relations is not self._shown or what == Change.DOCUMENT:
             self._shown = relations
             self.list.blockSignals(True)
             self.list.clear()

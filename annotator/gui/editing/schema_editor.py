@@ -16,7 +16,7 @@ from annotator.model.schema import LabelSchema, SchemaError
 from annotator.model.schema_edits import add_entity_label, add_relation_type
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import EditingWindow
 
 SCHEMA_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_label", "&New label…", "new_label", "Labels", (), "Add an entity label (with a free key) to the project's schema"),
@@ -24,7 +24,7 @@ SCHEMA_ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
-def ask_name(window: MainWindow, title: str, prompt: str, then: Callable[[str], None]) -> QInputDialog:
+def ask_name(window: EditingWindow, title: str, prompt: str, then: Callable[[str], None]) -> QInputDialog:
     """Ask for a name without blocking (the window stays responsive, tests can answer)."""
     dialog = QInputDialog(window)
     dialog.setObjectName("name_dialog")
@@ -38,7 +38,7 @@ def ask_name(window: MainWindow, title: str, prompt: str, then: Callable[[str], 
 
 
 class SchemaEditor:
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: EditingWindow):
         self.window = window
         self.actions = install_actions(window, SCHEMA_ACTIONS, window.view, window.toolbar, window.menus, (self,))
 

@@ -78,7 +78,7 @@ class HubPanel(QObject):
     @property
     def path(self) -> Path | None:
         """The open project's file (the window may have switched projects since)."""
-        path = getattr(self.window.store, "path", None)  # type: ignore[attr-defined]
+        path = getattr(self.window.session.store, "path", None)  # type: ignore[attr-defined]
         if path != self._path:
             self._path = path
             self._drop_connection_later = True
@@ -94,7 +94,7 @@ class HubPanel(QObject):
             return None
         from annotator.store import hub_local
 
-        return hub_local.get_link(self.window.store)  # type: ignore[attr-defined]
+        return hub_local.get_link(self.window.session.store)  # type: ignore[attr-defined]
 
     def _add_queue_filter(self) -> None:
         combo = self.window.list_panel.status  # type: ignore[attr-defined]
@@ -156,7 +156,7 @@ class HubPanel(QObject):
         from annotator.store import hub_local
 
         # Only own changes start it: a pull's writes reach the window as a "status" too.
-        if self._link() is not None and hub_local.has_outgoing(self.window.store):  # type: ignore[attr-defined]
+        if self._link() is not None and hub_local.has_outgoing(self.window.session.store):  # type: ignore[attr-defined]
             self.sync_now()
 
     def sync_now(self) -> None:
@@ -233,7 +233,7 @@ class HubPanel(QObject):
             if not self.timer.isActive():
                 self.timer.start()
             self._add_queue_filter()
-            user = hub_user(self.window.store)  # type: ignore[attr-defined]
+            user = hub_user(self.window.session.store)  # type: ignore[attr-defined]
             if user and user != self.window.session.annotator:  # type: ignore[attr-defined]
                 self.window.say(  # type: ignore[attr-defined]
                     f"This project syncs as {user}: reopen it (or start with --annotator {user}) so that your "

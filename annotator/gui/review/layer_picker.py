@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import EditingWindow
 
 
 class LayerPicker(QDialog):
@@ -35,7 +35,7 @@ class LayerPicker(QDialog):
         return [box.text() for box in self.boxes if box.isChecked()]
 
 
-def ask_agreement_layers(window: MainWindow, names: list[str], then: Callable[[list[str]], None]) -> None:
+def ask_agreement_layers(window: EditingWindow, names: list[str], then: Callable[[list[str]], None]) -> None:
     """Ask which of the annotator layers ``names`` Review > Agreement compares (the user's own
     unticked) and call ``then`` with them. The picker opens without blocking, so the window stays
     responsive and tests can answer it."""
@@ -53,5 +53,5 @@ def ask_agreement_layers(window: MainWindow, names: list[str], then: Callable[[l
         then(chosen)
 
     picker.accepted.connect(accepted)
-    window._chooser = picker
+    window.chooser = picker
     picker.open()

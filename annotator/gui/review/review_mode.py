@@ -31,7 +31,7 @@ from annotator.app.session import Session
 from annotator.store.project import ProjectStore
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import NavigatingWindow
 
 ITEM_PREFIX = "item:"
 
@@ -70,7 +70,7 @@ class ReviewQueue(QTableWidget):
 
 
 class ReviewMode:
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: NavigatingWindow):
         self.window = window
         self.layers: list[str] = []
         self.items: list[ReviewItem] = []
@@ -88,7 +88,7 @@ class ReviewMode:
     # -- starting and stopping --------------------------------------------------------------
 
     def annotator_layers(self) -> list[str]:
-        return [layer.name for layer in self.window.store.layers() if layer.kind is LayerKind.ANNOTATOR]
+        return [layer.name for layer in self.window.session.store.layers() if layer.kind is LayerKind.ANNOTATOR]
 
     def pick_layers(self, names: list[str], title: str = "Start review", prompt: str | None = None) -> list[str] | None:
         """Ask which of ``names`` to compare, the reviewer's own layer unticked; None: cancelled."""
@@ -116,7 +116,7 @@ class ReviewMode:
             if not chosen:
                 return False
             layers = chosen
-        store = window.store
+        store = window.session.store
         self.layers = list(layers)
         self._versions.clear()
         reviewer = window.session.annotator
@@ -145,12 +145,12 @@ class ReviewMode:
         self.items = []
         window = self.window
         window.show_review_queue(False)
-        window.use_session(Session(window.store, window.session.annotator))
+        window.use_session(Session(window.session.store, window.session.annotator))
 
     def refresh_queue(self, open_first: bool = False) -> None:
         """Rank documents by undecided disagreements in a thread (it reads every compared layer);
         with ``open_first``, open the document with the most."""
-        path, layers = self.window.store.path, list(self.layers)
+        path, layers = self.window.session.store.path, list(self.layers)
 
         def work(progress: Any, should_stop: Any) -> list[tuple[int, str, int]]:
             with ProjectStore.open(path) as store:  # type: ignore[arg-type]
@@ -176,7 +176,7 @@ class ReviewMode:
             return
         versions = self._versions.get(current.id)
         if versions is None:
-            store = self.window.store
+            store = self.window.session.store
             versions = {}
             for name in self.layers:
                 layer = store.layer(name)

@@ -17,7 +17,7 @@ the analyst's own layer, and so every decision already taken, is not touched.
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
@@ -33,8 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.app.change import Change
 from annotator.gui.background import TaskThread
 from annotator.gui.training.train_setup import TrainFailure, TrainOutcome, TrainSetupDialog, train_and_judge
+
+if TYPE_CHECKING:
+    from annotator.gui.window_api import SuggestingWindow
 
 TRAIN_MINUTES_SETTING = "train.max_minutes"
 """The time bound of training from the window (minutes; default 10, as ``annotator train``)."""
@@ -54,7 +58,7 @@ class TrainActions(QObject):
     finished = Signal(object)
     """The :class:`~annotator.learn.trainer.TrainReport`, or None when training failed or was cancelled."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: SuggestingWindow):
         # No Qt parent and only a weak reference back: the window must be freed as soon as it closes
         # (a cycle kept closed windows, and their timers, alive on a closed project).
         super().__init__()
@@ -74,7 +78,7 @@ class TrainActions(QObject):
         """After a background training failed: the done count at which to try again (N more)."""
 
     @property
-    def window(self) -> Any:
+    def window(self) -> SuggestingWindow:
         return self._window()
 
     def train_from_gold(self, background: bool = False, layer: str | None = None, status: str | None = None) -> None:
@@ -84,7 +88,7 @@ class TrainActions(QObject):
         from annotator.store.retrain import LAYER_SETTING, STATUS_SETTING, layer_state, training_layer
 
         window = self.window
-        path = window.store.path
+        path = window.session.store.path
         if path is None:
             if not background:
                 QMessageBox.information(window, "Train", "Save the project to a file first: training reads it in the background.")
@@ -92,26 +96,26 @@ class TrainActions(QObject):
         if self.thread is not None and self.thread.isRunning():
             return
         if layer is None:
-            layer = training_layer(window.store, window.session.layer_name)
+            layer = training_layer(window.session.store, window.session.layer_name)
             if not background:
-                picked = self.choose_training_set(layer, status or window.store.setting(STATUS_SETTING))
+                picked = self.choose_training_set(layer, status or window.session.store.setting(STATUS_SETTING))
                 if picked is None:
                     return
                 layer, status = picked
-                window.store.set_setting(LAYER_SETTING, layer)  # background retraining reads the same
-                window.store.set_setting(STATUS_SETTING, status)
+                window.session.store.set_setting(LAYER_SETTING, layer)  # background retraining reads the same
+                window.session.store.set_setting(STATUS_SETTING, status)
             else:
-                status = status or window.store.setting(STATUS_SETTING)
+                status = status or window.session.store.setting(STATUS_SETTING)
         if layer is None:
             if not background:
                 QMessageBox.information(window, "Train", "Nothing to train from yet: mark documents done in your layer (or import a gold layer) first.")
             return
-        minutes = float(window.store.setting(TRAIN_MINUTES_SETTING, 10.0) or 10.0)
+        minutes = float(window.session.store.setting(TRAIN_MINUTES_SETTING, 10.0) or 10.0)
         from annotator.store.retrain import done_marks
 
         # What this training reads; later marks count for the next.
-        self._marks_at_start = done_marks(window.store, layer)
-        self._state_at_start = layer_state(window.store, layer)
+        self._marks_at_start = done_marks(window.session.store, layer)
+        self._state_at_start = layer_state(window.session.store, layer)
         self._layer = layer
 
         def work(progress: Callable[[str, int, int | None], None], should_stop: Callable[[], bool]) -> Any:
@@ -153,7 +157,7 @@ class TrainActions(QObject):
         from annotator.store.retrain import training_choices
 
         window = self.window
-        choices = [c for c in training_choices(window.store) if c[3]]
+        choices = [c for c in training_choices(window.session.store) if c[3]]
         if not choices:
             QMessageBox.information(window, "Train", "Nothing to train from yet: annotate and mark documents done first (or import a gold layer).")
             return None
@@ -174,10 +178,10 @@ class TrainActions(QObject):
         window = self.window
         if self.thread is not None and self.thread.isRunning():
             return False
-        if window.store.path is None:
+        if window.session.store.path is None:
             return False
-        layer = training_layer(window.store, window.session.layer_name)
-        if layer is None or not retrain_due(window.store, layer, self._retry_at):
+        layer = training_layer(window.session.store, window.session.layer_name)
+        if layer is None or not retrain_due(window.session.store, layer, self._retry_at):
             return False
         self.train_from_gold(background=True, layer=layer)
         return self.thread is not None and self.thread.isRunning()
@@ -192,7 +196,7 @@ class TrainActions(QObject):
         every, ok = QInputDialog.getInt(
             window, "Retrain automatically",
             "Retrain in the background after every N documents marked done in the layer trained from (0: never):",
-            retrain_every(window.store), 0, 100_000,
+            retrain_every(window.session.store), 0, 100_000,
         )
         if ok:
             self.set_retrain_every(every)
@@ -200,7 +204,7 @@ class TrainActions(QObject):
     def set_retrain_every(self, every: int) -> None:
         from annotator.store.retrain import set_retrain_every
 
-        set_retrain_every(self.window.store, every)
+        set_retrain_every(self.window.session.store, every)
         self._retry_at = 0
         self.window.say(f"Retraining in the background after every {every} documents marked done." if every else "Retraining in the background is off.")
 
@@ -228,7 +232,7 @@ class TrainActions(QObject):
         self.outcome = outcome
         window = self.window
         if report.model is not None:
-            remember_baseline(window.store, report.model.name, self._marks_at_start, self._layer, self._state_at_start)
+            remember_baseline(window.session.store, report.model.name, self._marks_at_start, self._layer, self._state_at_start)
         verdict = outcome.verdict.sentence(report.model.name) if report.model is not None else ""
         if self.background:
             # No dialog in the analyst's way: a better model becomes the suggester (the next
@@ -250,7 +254,7 @@ class TrainActions(QObject):
     def _restart_suggester(self) -> None:
         window = self.window
         window.suggestions.stop()
-        window.suggestions = window._start_suggestions()
+        window.suggestions = window.start_suggestions()
 
     def adopt_and_resuggest(self) -> list[int]:
         """The analyst chose the new model: make it the suggester (if it was not) and re-suggest."""
@@ -258,7 +262,7 @@ class TrainActions(QObject):
 
         outcome = self.outcome
         if outcome is not None and not outcome.adopted and outcome.report.model is not None:
-            set_current_model(self.window.store, outcome.report.model.name)
+            set_current_model(self.window.session.store, outcome.report.model.name)
             outcome.adopted = True
             self.window.say(f"Suggesting with {outcome.report.model.name} now.")
         return self.resuggest()
@@ -271,7 +275,7 @@ class TrainActions(QObject):
         if outcome is None or outcome.report.model is None:
             return
         if outcome.adopted:
-            self.window.store.set_setting(TRAINED_MODEL_SETTING, outcome.previous or UNTRAINED)
+            self.window.session.store.set_setting(TRAINED_MODEL_SETTING, outcome.previous or UNTRAINED)
             outcome.adopted = False
             self._restart_suggester()
         self.window.say(f"Kept {outcome.verdict.baseline}; {outcome.report.model.name} is stored (annotator models --use adopts it).")
@@ -284,7 +288,7 @@ class TrainActions(QObject):
             # Try again after N more documents, not after every one (the same data would fail again).
             from annotator.store.retrain import done_since_last_model, retrain_every
 
-            self._retry_at = done_since_last_model(self.window.store, self._layer) + retrain_every(self.window.store)
+            self._retry_at = done_since_last_model(self.window.session.store, self._layer) + retrain_every(self.window.session.store)
         elif "cancelled" not in message:
             QMessageBox.warning(self.window, "Train", message)
         self.finished.emit(None)
@@ -297,12 +301,12 @@ class TrainActions(QObject):
         window = self.window
         self._restart_suggester()
         layer_id = window.session.layer_id  # None until the analyst's first edit: nothing done yet
-        statuses = window.store.statuses(layer_id) if layer_id is not None else {}
+        statuses = window.session.store.statuses(layer_id) if layer_id is not None else {}
         done = {d for d, s in statuses.items() if s is DocStatus.DONE}
-        wanted = [d for d in window.store.document_ids() if d not in done]
+        wanted = [d for d in window.session.store.document_ids() if d not in done]
         for document_id in wanted:
             window.suggestions.request(document_id)
-        window.refresh("status")
+        window.refresh(Change.STATUS)
         return wanted
 
 

@@ -31,7 +31,7 @@ def test_accept_above_accepts_what_qualifies_and_one_undo_takes_it_back(qtbot, m
     window.editor.select("s2")  # an entity suggestion shows its confidence as an event's does
     assert "model confidence: <b>75%</b>" in window.side.details.text()
     window.actions_by_id["accept_above"].trigger()
-    dialog = window._chooser
+    dialog = window.chooser
     assert isinstance(dialog, AcceptAboveDialog) and dialog.isVisible()
     dialog.percent.setValue(90)
     dialog.label.setCurrentIndex(dialog.label.findData("GPE"))

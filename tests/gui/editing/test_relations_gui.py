@@ -41,7 +41,7 @@ def test_link_list_draw_reject_delete_and_undo(qtbot, make_window, gui_project: 
     assert window.relations.head is not None and "select the other span" in window.statusBar().currentMessage()
     window.editor.select(own[place])
     window.relations.actions["relation_link"].trigger()
-    chooser = window._chooser
+    chooser = window.chooser
     # Only the type the schema allows from PERSON to GPE is offered.
     qtbot.waitUntil(lambda: chooser.isVisible(), timeout=2000)
     # (and, last, the entry that adds a new type to the schema)

@@ -33,7 +33,7 @@ def test_first_link_says_no_types_and_the_chooser_adds_one(qtbot, make_window, g
     assert "no relation types yet" in window.statusBar().currentMessage()  # at once, on the first Ctrl+K
     window.editor.select(own[place])
     window.relations.actions["relation_link"].trigger()
-    chooser = window._chooser
+    chooser = window.chooser
     qtbot.waitUntil(chooser.isVisible, timeout=2000)
     assert chooser.list.count() == 1 and "New relation type" in chooser.list.item(0).text()
     choose(qtbot, window, "Works_for", then_return=True)
@@ -48,7 +48,7 @@ def test_first_link_says_no_types_and_the_chooser_adds_one(qtbot, make_window, g
     assert "select the other span" in window.statusBar().currentMessage()
     window.editor.select(own[person])
     window.relations.actions["relation_link"].trigger()
-    chooser = window._chooser
+    chooser = window.chooser
     qtbot.waitUntil(chooser.isVisible, timeout=2000)
     assert [chooser.list.item(i).data(256) for i in range(chooser.list.count())][0] == "Works_for"
 
@@ -64,7 +64,7 @@ def test_a_bad_type_name_is_refused_with_the_rule(qtbot, make_window, gui_projec
 def test_new_label_from_the_labels_menu_gets_a_key_that_applies_it(qtbot, make_window, gui_project: Path) -> None:
     window = make_window(gui_project)
     window.schema_editor.actions["new_label"].trigger()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     dialog.setTextValue("WEAPON")
     dialog.accept()

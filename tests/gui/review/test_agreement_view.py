@@ -26,10 +26,10 @@ def team_project(tmp_path: Path, data: Path) -> Path:
 
 def open_panel(qtbot, window):
     window.actions_by_id["agreement"].trigger()
-    picker = window._chooser  # which annotators (all ticked but the reviewer's own)
+    picker = window.chooser  # which annotators (all ticked but the reviewer's own)
     qtbot.waitUntil(picker.isVisible, timeout=2000)
     picker.accept()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     return dialog
 
@@ -100,11 +100,11 @@ def test_agreement_asks_which_annotators_and_leaves_the_reviewer_unticked(qtbot,
             import_paths(store, [data / "review" / f"{'bob' if name == 'rita' else name}.jsonl"], layer_name=name)
     window = make_window(path, annotator="rita", worker=None)
     window.actions_by_id["agreement"].trigger()
-    picker = window._chooser
+    picker = window.chooser
     qtbot.waitUntil(picker.isVisible, timeout=2000)
     assert {box.text(): box.isChecked() for box in picker.boxes} == {"alice": True, "bob": True, "rita": False}
     picker.accept()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     assert dialog.report["annotators"] == ["alice", "bob"]
     with ProjectStore.open(path) as store:

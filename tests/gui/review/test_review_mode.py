@@ -116,10 +116,10 @@ def test_agreement_panel_shows_the_figures_and_a_chart(qtbot, make_window, team_
 
     window = make_window(team_project, annotator="rita", worker=None)
     window.actions_by_id["agreement"].trigger()
-    picker = window._chooser  # which annotators: both ticked
+    picker = window.chooser  # which annotators: both ticked
     qtbot.waitUntil(picker.isVisible, timeout=2000)
     picker.accept()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
     with ProjectStore.open(team_project) as store:
         expected = project_agreement(store, ["alice", "bob"])
