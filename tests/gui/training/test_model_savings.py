@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from PySide6.QtWidgets import QWidget
 
 from annotator.gui.training.model_savings import ModelSavings
-from annotator.gui.training.train_dialog import ScoresDialog
+from annotator.gui.training.scores_dialog import ScoresDialog
 from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, Span, SpanAnnotation
 from annotator.model.document import Document
 from annotator.model.layer import LayerKind

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from annotator.gui.training.train_dialog import ScoresDialog, TrainActions, chart_rows
+from annotator.gui.training.scores_dialog import ScoresDialog, chart_rows
+from annotator.gui.training.train_dialog import TrainActions
 from annotator.store.models import list_models
 from annotator.store.project import ProjectStore
 

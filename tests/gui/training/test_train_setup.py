@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.gui.training.train_dialog import ScoresDialog
+from annotator.gui.training.scores_dialog import ScoresDialog
 from annotator.gui.training.train_setup import TrainOutcome
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.layer import DocStatus, LayerKind
