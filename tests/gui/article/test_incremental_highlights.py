@@ -94,7 +94,7 @@ def check_consistent(window) -> None:
     """The patched highlights equal a full rebuild from the session's state, and each one's Qt
     range selects exactly its annotation's text in the QTextDocument."""
     current = window.session.current
-    rebuilt = window.view.lazy_marks(current.shown().values(), window._mark)
+    rebuilt = window.view.lazy_marks(current.shown().values(), window.marks.mark)
     assert highlights(window) == sorted((m.start, m.end, m.uid, int(m.style), m.caption, m.color.name()) for m in rebuilt)
     by_uid = {m.uid: m for m in window.view.shown_marks()}
     assert by_uid.keys() == current.shown().keys()
