@@ -19,7 +19,6 @@ from annotator.model.editing import (
     add_argument,
     change_argument_role,
     create_event,
-    create_span,
     delete,
     filler_for,
     is_suggestion,
@@ -29,6 +28,7 @@ from annotator.model.editing import (
     resize,
     retype_event,
 )
+from annotator.model.selection import chosen_span, label_edit
 
 if TYPE_CHECKING:
     from annotator.gui.window_api import EditingWindow
@@ -106,17 +106,8 @@ class Editor:
         selection = self.window.view.selection()
         if selection is None:
             return None
-        text = self.session.current.text
         start, end = selection
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start >= end:
-            return None
-        if snap:
-            start, end = self.session.tokens().snap(start, end)
-        return Span(start, end, "_")
+        return chosen_span(self.session.current.text, start, end, self.session.tokens() if snap else None)
 
     # -- labels -----------------------------------------------------------------------------
 
@@ -125,14 +116,8 @@ class Editor:
             return
         chosen = self._text_selection(snap)
         if chosen is not None:
-            existing = next(
-                (a for a in self.session.current.visible_spans() if (a.start, a.end) == (chosen.start, chosen.end)), None
-            )
             self.window.view.select(chosen.end, chosen.end)
-            if existing is not None:
-                self._apply(relabel(existing, label, self.author))
-            else:
-                self._apply(create_span(chosen.relabeled(label), self.author))
+            self._apply(label_edit(self.session.current.visible_spans(), chosen, label, self.author))
             return
         annotation = self.selected_annotation()
         if isinstance(annotation, SpanAnnotation):
