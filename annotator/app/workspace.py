@@ -82,3 +82,9 @@ def open_project(path: str | Path | None = None, create: bool = True) -> Project
     if not create:
         raise StoreError(f"there is no project at {target}; make one with: annotator --db {target} init")
     return create_project(target)
+
+
+def connect(path: str | Path) -> ProjectStore:
+    """Another connection to an existing project file: work off the window's thread opens its own
+    (a SQLite connection belongs to the thread that made it)."""
+    return ProjectStore.open(path)

@@ -17,7 +17,7 @@ from annotator.app.change import Change
 from annotator.gui.background import TaskThread
 from annotator.gui.dialogs import ExportDialog
 from annotator.store.database import StoreError
-from annotator.store.project import ProjectStore
+from annotator.app.workspace import connect
 
 if TYPE_CHECKING:
     from annotator.gui.window_api import ProjectWindow
@@ -46,7 +46,7 @@ class FileActions:
 
         window = self.window
         try:
-            store = create_project(path) if create else ProjectStore.open(path)
+            store = create_project(path) if create else connect(path)
         except StoreError as error:
             QMessageBox.warning(window, "Cannot open project", str(error))
             return False
@@ -118,7 +118,7 @@ class FileActions:
         def work(progress: Any, should_stop: Any) -> Any:
             from annotator.formats.importer import import_paths
 
-            with ProjectStore.open(project) as store:  # type: ignore[arg-type]
+            with connect(project) as store:  # type: ignore[arg-type]
                 return import_paths(store, [Path(p) for p in paths], layer, progress=progress)
 
         self._run("Import", work, self._imported)
@@ -157,7 +157,7 @@ class FileActions:
         def work(progress: Any, should_stop: Any) -> Any:
             from annotator.formats.exporter import export_layer
 
-            with ProjectStore.open(project) as store:  # type: ignore[arg-type]
+            with connect(project) as store:  # type: ignore[arg-type]
                 return export_layer(
                     store, choice.fmt, choice.out, choice.layer, choice.status, choice.include_rejected,
                     progress=progress, should_stop=should_stop,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
@@ -31,7 +31,9 @@ from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
 from annotator.app.session import Session
 from annotator.gui.status_line import WindowStatus
-from annotator.store.project import ProjectStore
+
+if TYPE_CHECKING:
+    from annotator.store.project import ProjectStore  # the type only: the window reads it through the session
 
 WorkerFactory = Callable[[Path], "WorkerLike | None"]
 

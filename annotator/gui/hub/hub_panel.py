@@ -85,9 +85,9 @@ class HubPanel(QObject):
         return path
 
     def _open(self) -> Any:
-        from annotator.store.project import ProjectStore
+        from annotator.app.workspace import connect
 
-        return ProjectStore.open(self.path)  # type: ignore[arg-type]
+        return connect(self.path)  # type: ignore[arg-type]
 
     def _link(self) -> Any:
         if self.path is None:

@@ -133,9 +133,9 @@ class TeamDialog(QDialog):
         def work(progress: Any, should_stop: Any) -> Any:
             from annotator.review.agreement import default_layers
             from annotator.review.team_agreement import team_agreement
-            from annotator.store.project import ProjectStore
+            from annotator.app.workspace import connect
 
-            with ProjectStore.open(path) as store:
+            with connect(path) as store:
                 return team_agreement(store, names if names is not None else default_layers(store), should_stop)
 
         self._run(work, self._show_agreement, self._agreement_failed)

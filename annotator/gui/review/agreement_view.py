@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.gui.background import TaskThread
-from annotator.store.project import ProjectStore
+from annotator.app.workspace import connect
 
 PAIR_COLOURS = ("#4363d8", "#f58231", "#3cb44b", "#911eb4", "#e6194b", "#42d4f4", "#bcbd22", "#808080")
 FIGURES = ("span_f1_exact", "span_f1_overlap", "token_kappa", "event_trigger_f1", "event_argument_f1", "relation_f1")
@@ -230,7 +230,7 @@ class AgreementDialog(QDialog):
         def work(progress: Any, should_stop: Any) -> tuple[dict[str, Any], dict]:
             from annotator.review.agreement import agreement_counter
 
-            with ProjectStore.open(store_path) as store:
+            with connect(store_path) as store:
                 counter = agreement_counter(store, layers)
                 return counter.to_dict(), counter.label_counts()
 

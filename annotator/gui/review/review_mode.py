@@ -28,7 +28,7 @@ from annotator.review.adjudicate import accept_agreed, take_version
 from annotator.review.compare import ReviewItem, compare_document
 from annotator.review.workflow import apply_decision, disagreements_by_document
 from annotator.app.session import Session
-from annotator.store.project import ProjectStore
+from annotator.app.workspace import connect
 
 if TYPE_CHECKING:
     from annotator.gui.window_api import NavigatingWindow
@@ -153,7 +153,7 @@ class ReviewMode:
         path, layers = self.window.session.store.path, list(self.layers)
 
         def work(progress: Any, should_stop: Any) -> list[tuple[int, str, int]]:
-            with ProjectStore.open(path) as store:  # type: ignore[arg-type]
+            with connect(path) as store:  # type: ignore[arg-type]
                 ranked = disagreements_by_document(store, layers, undecided_only=True)
                 return [(doc, store.document(doc).title, count) for doc, count in ranked]
 

@@ -107,14 +107,14 @@ class TrainActions(QObject):
 
         def work(progress: Callable[[str, int, int | None], None], should_stop: Callable[[], bool]) -> Any:
             from annotator.learn.trainer import TrainOptions, TrainingError, train
-            from annotator.store.project import ProjectStore
+            from annotator.app.workspace import connect
 
             def report(phase: str, done: int, total: int | None) -> None:
                 if should_stop():
                     raise TrainingCancelled("training was cancelled; the previous model is unchanged")
                 progress(phase, done, total)
 
-            with ProjectStore.open(path) as store:
+            with connect(path) as store:
                 try:
                     return train_and_judge(store, TrainOptions(layer=layer, status=status, max_minutes=minutes), report)
                 except TrainingError as error:  # an expected condition: a message, no traceback
