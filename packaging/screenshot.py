@@ -33,7 +33,7 @@ def main(out: Path, review_out: Path | None = None) -> None:
     from annotator.gui.main_window import MainWindow
     from annotator.model.editing import accept
     from annotator.store.project import ProjectStore
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     folder = Path(tempfile.mkdtemp())
@@ -79,7 +79,7 @@ def review_screenshot(app: QApplication, folder: Path, out: Path) -> None:
     from annotator.gui.main_window import MainWindow
     from annotator.model.annotations import Event
     from annotator.store.project import ProjectStore
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     path = folder / "team.db"
     with create_project(path) as store:

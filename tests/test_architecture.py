@@ -68,10 +68,7 @@ LAYERS: dict[str, set[str]] = {
 """Who may import whom. ``cli`` may import ``gui`` only for the ``gui`` command (see
 :func:`test_only_gui_code_imports_gui_code`)."""
 
-APP_MODULES = {"session", "workspace", "open_document", "bundled"}
-"""The application layer's modules while they sit at the package's top (20b moves them to ``app/``)."""
-
-ANYONE_MAY_IMPORT = {"annotator", "annotator.bundled", "annotator.app", "annotator.app.bundled"}
+ANYONE_MAY_IMPORT = {"annotator", "annotator.app", "annotator.app.bundled"}
 """Leaves with no dependency of their own: the version (``annotator/__init__``) and the lookup of
 bundled resource files, which the schema reader and the rules need."""
 
@@ -84,29 +81,14 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
 
 KNOWN_CYCLES: list[set[str]] = [
     # Removed this round by others; the coordinator strikes each off at merge.
-    # (The window's helpers import MainWindow only under TYPE_CHECKING, so they make no runtime
-    # cycle; KNOWN_MAINWINDOW_IMPORTS holds them.)
     {"annotator.store.hub_local", "annotator.store.hub_pull"},  # issue 24
 ]
 
 KNOWN_LONG = {
     # Over MAX_LINES today; split this round by their owners (20b, 19a, 20c).
-    "gui/main_window.py",
-    "gui/train_dialog.py",
     "suggest/learned.py",
 }
 
-KNOWN_MAINWINDOW_IMPORTS = {
-    # 20b gives these helpers a Protocol instead of MainWindow.
-    "gui/editor.py",
-    "gui/file_actions.py",
-    "gui/layer_picker.py",
-    "gui/relation_actions.py",
-    "gui/review_mode.py",
-    "gui/safety.py",
-    "gui/schema_editor.py",
-    "gui/view_menu.py",
-}
 
 START_UP = "gui/app.py"
 CONNECTION_ATTRIBUTES = {"db", "_db"}
@@ -209,8 +191,6 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "main"  # annotator/__init__ (a leaf, see ANYONE_MAY_IMPORT)
-    if parts[1] in APP_MODULES:
-        return "app"
     if parts[1] == "__main__":
         return "main"
     return parts[1]
@@ -388,12 +368,7 @@ def _main_window_importers() -> set[str]:
 
 
 def test_only_start_up_imports_main_window() -> None:
-    assert _main_window_importers() - KNOWN_MAINWINDOW_IMPORTS - {START_UP} == set()
-
-
-def test_known_main_window_imports_still_occur() -> None:
-    stale = KNOWN_MAINWINDOW_IMPORTS - _main_window_importers()
-    assert stale == set(), "strike these off KNOWN_MAINWINDOW_IMPORTS"
+    assert _main_window_importers() - {START_UP} == set()
 
 
 def test_only_gui_code_imports_gui_code() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from annotator.open_document import UidIndex
+from annotator.app.open_document import UidIndex
 
 
 def test_layered_index_equals_a_dict_updated_the_same_way() -> None:

@@ -16,9 +16,9 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Decision, Origin, Provenance, Span, SpanAnnotation
 from annotator.model.editing import accept, create_span, relabel
 from annotator.model.layer import DocStatus, LayerKind
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_killed_process_keeps_every_completed_action(project: Path, tmp_path: Pa
         import sys
         from annotator.model.annotations import Span
         from annotator.model.editing import create_span
-        from annotator.session import Session
+        from annotator.app.session import Session
         from annotator.store.project import ProjectStore
         store = ProjectStore.open({str(project)!r})
         session = Session(store, "alice")
@@ -157,7 +157,7 @@ def test_what_is_shown_after_edits_equals_a_fresh_read(project: Path) -> None:
     """The open document is patched after each edit (no pass over every span); it must always
     equal the document read afresh from the file, suggestions decided or not."""
     from annotator.model.editing import delete, reject
-    from annotator.session import OpenDocument
+    from annotator.app.session import OpenDocument
 
     with ProjectStore.open(project) as store:
         session = Session(store, "alice")

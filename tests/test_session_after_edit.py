@@ -10,9 +10,9 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Argument, Decision, Event, Origin, Provenance, Span, SpanAnnotation
 from annotator.model.editing import accept, create_event, create_span, delete, is_suggestion, reject, relabel
 from annotator.model.layer import DocStatus, LayerKind
-from annotator.session import OpenDocument, Session
+from annotator.app.session import OpenDocument, Session
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def make_project(path: Path, seeds: Path) -> None:

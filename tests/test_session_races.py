@@ -9,9 +9,9 @@ from pathlib import Path
 from annotator.formats.importer import import_paths
 from annotator.model.annotations import Span
 from annotator.model.editing import create_span, relabel
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def test_two_first_edits_as_the_same_new_annotator_at_once_both_land(tmp_path: Path, seeds: Path) -> None:

@@ -11,9 +11,9 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import Span
 from annotator.model.editing import create_span
 from annotator.model.layer import LayerKind
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from annotator.store.database import StoreError
-from annotator.workspace import create_project, default_project_path, open_project
+from annotator.app.workspace import create_project, default_project_path, open_project
 
 
 def test_default_project_honours_xdg_and_is_created_once_with_the_seeds() -> None:

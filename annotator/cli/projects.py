@@ -32,7 +32,7 @@ from annotator.model.schema import SchemaError
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
 from annotator.store.repair import schema_warning
-from annotator.workspace import create_project, default_project_path, log_dir, open_project
+from annotator.app.workspace import create_project, default_project_path, log_dir, open_project
 
 USER_ERRORS = (StoreError, SchemaFileError, SchemaError, TextError, AnnotationError, ImportAborted)
 

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from annotator.bundled import resource_text
+from annotator.app.bundled import resource_text
 from annotator.model.schema import LabelSchema, SchemaError
 
 DEFAULT_SCHEMA_RESOURCE = "schema.toml"

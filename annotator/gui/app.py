@@ -33,7 +33,7 @@ def application() -> QApplication:
 
 def annotator_name(given: str | None, settings: QSettings) -> str | None:
     """``--annotator``, else ``ANNOTATOR_ANNOTATOR``, else the name kept in the settings."""
-    from annotator.session import annotator_name_problem
+    from annotator.app.session import annotator_name_problem
 
     for candidate in (given, os.environ.get(NAME_VARIABLE), settings.value(NAME_SETTING)):
         if candidate and annotator_name_problem(str(candidate)) is None:
@@ -55,7 +55,7 @@ def install_error_hook() -> None:
     """Unexpected errors in the window: log the traceback, tell the user in a sentence."""
     import traceback
 
-    from annotator.workspace import log_dir
+    from annotator.app.workspace import log_dir
 
     def hook(kind: type[BaseException], error: BaseException, trace: object) -> None:
         path = log_dir() / "errors.log"
@@ -83,10 +83,10 @@ def install_error_hook() -> None:
 
 
 def run_gui(db: Path | None, annotator: str | None) -> int:
-    from annotator.gui.hub_panel import hub_user
+    from annotator.gui.hub.hub_panel import hub_user
     from annotator.gui.main_window import MainWindow
     from annotator.store.database import StoreError
-    from annotator.workspace import open_project
+    from annotator.app.workspace import open_project
 
     app = application()
     install_error_hook()
@@ -106,7 +106,7 @@ def run_gui(db: Path | None, annotator: str | None) -> int:
         except Exception as error:  # noqa: BLE001 - a damaged file shows itself anywhere in here
             from annotator.gui.safety import offer_backup
             from annotator.store.database import DamagedError, translate
-            from annotator.workspace import default_project_path
+            from annotator.app.workspace import default_project_path
 
             known = error if isinstance(error, StoreError) else translate(error)
             if known is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 
-from annotator.bundled import resource
+from annotator.app.bundled import resource
 
 APP_ID = "io.github.annotator.Annotator"
 ICON_FILES = ("icons/annotator.png",)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -137,7 +138,7 @@ class ExportDialog(QDialog):
 def ask_annotator_name(parent: QWidget | None = None) -> str | None:
     """Ask for the analyst's name until a usable one is given or the user cancels; reserved names
     (``gold``, a suggester's) are refused with the reason."""
-    from annotator.session import annotator_name_problem
+    from annotator.app.session import annotator_name_problem
 
     prompt = "Your name, as your annotations will be labelled (e.g. alice):"
     while True:
@@ -148,3 +149,14 @@ def ask_annotator_name(parent: QWidget | None = None) -> str | None:
         if problem is None:
             return check_layer_name(name)
         prompt = f"{problem[:1].upper()}{problem[1:]}. Your name:"
+
+
+def show_about(parent: QWidget, project: Path | None) -> None:
+    """Help > About: the version, what the app does, the open project."""
+    from annotator import __version__
+
+    QMessageBox.about(
+        parent, "About annotator",
+        f"<b>annotator {__version__}</b><p>Suggest, correct, review and export entities and events in news articles.</p>"
+        f"<p>Project: {project or 'in memory'}</p>",
+    )

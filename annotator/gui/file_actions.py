@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
+from annotator.app.change import Change
 from annotator.gui.background import TaskThread
 from annotator.gui.dialogs import ExportDialog
 from annotator.store.database import StoreError
-from annotator.store.project import ProjectStore
+from annotator.app.workspace import connect
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import ProjectWindow
 
 
-def _progress_dialog(window: MainWindow, title: str) -> QProgressDialog:
+def _progress_dialog(window: ProjectWindow, title: str) -> QProgressDialog:
     dialog = QProgressDialog(title, "Cancel", 0, 0, window)
     dialog.setObjectName("progress")
     dialog.setWindowTitle(title)
@@ -32,7 +33,7 @@ def _progress_dialog(window: MainWindow, title: str) -> QProgressDialog:
 
 
 class FileActions:
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: ProjectWindow):
         self.window = window
         self.task: TaskThread | None = None
         self.dialog: QProgressDialog | None = None
@@ -41,32 +42,31 @@ class FileActions:
 
     def switch_project(self, path: Path, create: bool = False) -> bool:
         """Close the current project and open (or create) ``path`` in this window."""
-        from annotator.workspace import create_project
+        from annotator.app.workspace import create_project
 
         window = self.window
         try:
-            store = create_project(path) if create else ProjectStore.open(path)
+            store = create_project(path) if create else connect(path)
         except StoreError as error:
             QMessageBox.warning(window, "Cannot open project", str(error))
             return False
-        from annotator.session import Session
+        from annotator.app.session import Session
 
         window.suggestions.stop()
         window.review.layers = []
         window.show_review_queue(False)
-        old = window.store
-        window.store = store
+        old = window.session.store
         window.session = Session(store, window.session.annotator)
         window.session.subscribe(window.refresh)
-        window.suggestions = window._start_suggestions()
+        window.suggestions = window.start_suggestions()
         old.close()
-        window.refresh("project")
-        window._reload_list()
+        window.refresh(Change.PROJECT)
+        window.reload_list()
         model = window.list_panel.model
         if model is not None and model.rows:
             window.open_document(model.rows[0].id)
         else:
-            window.refresh("document")
+            window.refresh(Change.DOCUMENT)
         window.say(f"Opened {path}")
         return True
 
@@ -113,12 +113,12 @@ class FileActions:
             )
         if not paths:
             return
-        project, layer = self.window.store.path, "imported"
+        project, layer = self.window.session.store.path, "imported"
 
         def work(progress: Any, should_stop: Any) -> Any:
             from annotator.formats.importer import import_paths
 
-            with ProjectStore.open(project) as store:  # type: ignore[arg-type]
+            with connect(project) as store:  # type: ignore[arg-type]
                 return import_paths(store, [Path(p) for p in paths], layer, progress=progress)
 
         self._run("Import", work, self._imported)
@@ -126,8 +126,8 @@ class FileActions:
     def _imported(self, report: Any) -> None:
         window = self.window
         window.session.check_external_changes()
-        window._reload_list()
-        window.refresh("project")
+        window.reload_list()
+        window.refresh(Change.PROJECT)
         lines = [f"Imported {report.documents_added} new document(s), {report.documents_existing} already there; "
                  f"{report.spans_added} span(s) and {report.events_added} event(s) into layer “{report.layer}”."]
         if report.schema_added:
@@ -144,7 +144,7 @@ class FileActions:
 
     def export(self) -> None:
         window = self.window
-        layers = window.store.layers()
+        layers = window.session.store.layers()
         if not layers:
             QMessageBox.information(window, "Export", "There is nothing to export yet: no layer holds annotations.")
             return
@@ -152,12 +152,12 @@ class FileActions:
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         choice = dialog.choice()
-        project = window.store.path
+        project = window.session.store.path
 
         def work(progress: Any, should_stop: Any) -> Any:
             from annotator.formats.exporter import export_layer
 
-            with ProjectStore.open(project) as store:  # type: ignore[arg-type]
+            with connect(project) as store:  # type: ignore[arg-type]
                 return export_layer(
                     store, choice.fmt, choice.out, choice.layer, choice.status, choice.include_rejected,
                     progress=progress, should_stop=should_stop,
@@ -190,8 +190,8 @@ class FileActions:
             bridge.progressed.disconnect(progressed)
             bridge.finished.disconnect(finished)
             window.session.reload()
-            window._reload_list()
-            window.refresh("project")
+            window.reload_list()
+            window.refresh(Change.PROJECT)
 
         bridge.progressed.connect(progressed)
         bridge.finished.connect(finished)

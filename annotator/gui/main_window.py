@@ -4,47 +4,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor
-from PySide6.QtWidgets import (
-    QDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTabWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
-from annotator import __version__
+from annotator.app.change import Change
 from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
 from annotator.gui.background import SuggestionBridge, WorkerLike
 from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
-from annotator.gui.editor import Editor
+from annotator.gui.editing.editor import Editor
 from annotator.gui.file_actions import FileActions
-from annotator.gui.fillers import FillerLayer, filler_marks
-from annotator.gui.done_prompt import DoneActions
-from annotator.gui.train_dialog import TrainActions
-from annotator.gui.find_bar import FindBar
-from annotator.gui.hub_panel import HubPanel
+from annotator.gui.editing.done_prompt import DoneActions
+from annotator.gui.training.train_dialog import TrainActions
+from annotator.gui.article.find_bar import FindBar
+from annotator.gui.article.fillers import FillerLayer, filler_marks
 from annotator.gui.layout_fit import LayoutFit
-from annotator.gui.review_mode import ReviewMode
+from annotator.gui.hub.hub_panel import HubPanel
+from annotator.gui.review.review_mode import ReviewMode
 from annotator.gui.safety import WindowSafety
-from annotator.gui.relation_actions import RelationActions
-from annotator.gui.schema_editor import SchemaEditor
+from annotator.gui.editing.relation_actions import RelationActions
+from annotator.gui.editing.schema_editor import SchemaEditor
 from annotator.gui.side_panel import SidePanel
-from annotator.gui.text_view import AnnotatedTextView, Mark, Style
+from annotator.gui.article.mark_sync import ArticleMarks
+from annotator.gui.article.text_view import AnnotatedTextView
 from annotator.gui.view_menu import ViewOptions
 from annotator.model.annotations import Event
-from annotator.model.changes import Annotation
-from annotator.model.editing import is_suggestion
-from annotator.session import Session
-from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
-from annotator.store.project import ProjectStore
+from annotator.app.session import Session
+from annotator.gui.status_line import WindowStatus
+
+if TYPE_CHECKING:
+    from annotator.store.project import ProjectStore  # the type only: the window reads it through the session
 
 WorkerFactory = Callable[[Path], "WorkerLike | None"]
 
@@ -54,38 +45,33 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main_window")
         self.worker_factory = worker_factory
-        self.store = store
         self.session = Session(store, annotator)
         self.editor = Editor(self)
-        self._chooser: QDialog | None = None
-        self._colors: dict[str, QColor] = {}
-        self._shown: dict[str, Annotation] = {}
+        self.chooser: QDialog | None = None
+        self.marks = ArticleMarks(self)
         self._shown_events: tuple[Event, ...] | None = None
         """The events the Events panel lists; None: it lists nothing of the open document yet."""
-        self._stale_rows: set[int] = set()
-        """Documents whose list rows wait for an update (the current one may change before it runs)."""
         self._row_update = QTimer(self, singleShot=True, interval=0)
-        self._row_update.timeout.connect(self._update_current_row)
+        self._row_update.timeout.connect(lambda: self.status.update_stale_rows())
         self._event_mark = QTimer(self, singleShot=True, interval=60)
-        self._event_mark.timeout.connect(self._mark_current_event)
+        self._event_mark.timeout.connect(self.marks.mark_current_event)
         # Suggestions for other documents change only the status bar: update it at most every 200 ms.
         self._status_update = QTimer(self, singleShot=True, interval=200)
-        self._status_update.timeout.connect(lambda: self._update_status_bar(progress_too=False))
-        self._progress = ProgressCounter(store)
+        self._status_update.timeout.connect(lambda: self.status.update_status_bar(progress_too=False))
         self._build()
-        self.suggestions = self._start_suggestions()
+        self.suggestions = self.start_suggestions()
         self.hub = HubPanel(self, store.path)
         self._external = QTimer(self, interval=1000)
         self._external.timeout.connect(self._check_external)
         self._external.start()
         self.session.subscribe(self.refresh)
         self.safety = WindowSafety(self)  # read-only, busy retries, backups (gui/safety.py)
-        self._reload_list()
+        self.reload_list()
         first = self.list_panel.model.rows[0].id if self.list_panel.model and self.list_panel.model.rows else None
         if first is not None:
             self.open_document(first)
         else:
-            self.refresh("document")
+            self.refresh(Change.DOCUMENT)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -94,7 +80,7 @@ class MainWindow(QMainWindow):
         self.list_panel = DocumentListPanel()
         self.view = AnnotatedTextView()
         self.find_bar = FindBar(self.view)
-        self.fillers = FillerLayer(self.view)  # argument fillers that are no span (gui/fillers.py)
+        self.fillers = FillerLayer(self.view)  # argument fillers that are no span (gui/article/fillers.py)
         self.side = SidePanel()
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -137,10 +123,11 @@ class MainWindow(QMainWindow):
         for label in (self.status_suggestions, self.status_progress, self.status_annotator):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
+        self.status = WindowStatus(self)
         self.list_panel.document_chosen.connect(self.open_document)
-        self.list_panel.filter_changed.connect(self._reload_list)
+        self.list_panel.filter_changed.connect(self.reload_list)
         self.view.clicked.connect(self.editor.clicked)
-        self.view.selectionChanged.connect(lambda: self.refresh("text_selection"))
+        self.view.selectionChanged.connect(lambda: self.refresh(Change.TEXT_SELECTION))
         self.side.event_chosen.connect(self._event_chosen)
         self.side.label_chosen.connect(self.apply_label)
 
@@ -159,33 +146,38 @@ class MainWindow(QMainWindow):
         self.label_specs = label_actions(self.session.schema)
         self.label_action_objects = install_actions(self, self.label_specs, self.view, self.toolbar, self.menus, (self.editor,))
         self.side.set_schema(self.session.schema)
-        self._colors.clear()
+        self.marks.colors.clear()
 
-    def _start_suggestions(self) -> SuggestionBridge:
+    @property
+    def store(self) -> ProjectStore:
+        """The open project, as the session holds it (read through the session, never around it)."""
+        return self.session.store
+
+    def start_suggestions(self) -> SuggestionBridge:
         worker = self.worker_factory(self.store.path) if self.worker_factory and self.store.path else None
         bridge = SuggestionBridge(worker, self)
         bridge.ready.connect(self._suggester_ready)
         bridge.document_done.connect(self._suggestions_arrived)
         bridge.failed.connect(lambda message: self.say(f"Suggestions: {message}", error=True))
-        bridge.failed.connect(lambda _: self.refresh("status"))
+        bridge.failed.connect(lambda _: self.refresh(Change.STATUS))
         return bridge
 
     # -- the one refresh --------------------------------------------------------------------
 
-    def refresh(self, what: str) -> None:
-        """Bring every widget up to date with the session; ``what`` says how much changed:
-        "document", "annotations", "selection", "status", "project" or "text_selection"."""
+    def refresh(self, what: Change) -> None:
+        """Bring every widget up to date with the session; ``what`` says how much changed
+        (a :class:`~annotator.app.change.Change`)."""
         current = self.session.current
-        if what == "text_selection":
-            self._update_actions()
+        if what == Change.TEXT_SELECTION:
+            self.status.update_actions()
             if current is not None and (self.editor.selected is None or self.view.selection() is not None):
-                self._show_details()
+                self.marks.show_details()
             return
-        if what == "project" and self._labels_outdated():
+        if what == Change.PROJECT and self._labels_outdated():
             self._install_labels()
-        if what == "document":
+        if what == Change.DOCUMENT:
             self.editor.clear()
-            self._shown = {}
+            self.marks.shown = {}
             # Whatever the panel lists belongs to the previous document, even if both have no events.
             self._shown_events = None
             self.view.show_text(current.text if current else "")
@@ -197,10 +189,10 @@ class MainWindow(QMainWindow):
             self.side.show_details(None, "")
             self.side.show_events((), "", self.session.schema, None)
         else:
-            if what in ("document", "annotations", "project"):
+            if what in (Change.DOCUMENT, Change.ANNOTATIONS, Change.PROJECT):
                 if self.review.active:
                     self.review.refresh_items()
-                self._sync_marks(full=what != "annotations" or self.review.active)
+                self.marks.sync_marks(full=what != Change.ANNOTATIONS or self.review.active)
                 if self.review.active:
                     self.side.show_review_events(self.review.event_groups(), self.editor.selected)
                     self._shown_events = None
@@ -211,161 +203,35 @@ class MainWindow(QMainWindow):
                     if shown is None or len(events) != len(shown) or any(a is not b for a, b in zip(events, shown)):
                         self.side.show_events(events, current.text, self.session.schema, self.editor.event)
                         self._shown_events = events
-                        self.fillers.set(filler_marks(events, self._shown, self.view.offsets.to_qt, self._color))
-            self._sync_selection()
-            if what == "annotations":
+                        self.fillers.set(filler_marks(events, self.marks.shown, self.view.offsets.to_qt, self.marks.color))
+            self.marks.sync_selection()
+            if what == Change.ANNOTATIONS:
                 self.view.flush()  # on screen before the session writes the edit to disk
-            if what in ("annotations", "status"):
+            if what in (Change.ANNOTATIONS, Change.STATUS):
                 self.hub.edited()  # sent to the team hub shortly after (debounced)
-            if what in ("annotations", "status", "project"):
+            if what in (Change.ANNOTATIONS, Change.STATUS, Change.PROJECT):
                 # After the frame: the list's counts need not hold up the article's repaint.
-                self._stale_rows.add(current.id)
+                self.status.stale_rows.add(current.id)
                 self._row_update.start()
-        if what != "selection":
-            self._update_status_bar(progress_too=what != "annotations")
+        if what != Change.SELECTION:
+            self.status.update_status_bar(progress_too=what != Change.ANNOTATIONS)
         if hasattr(self, "relations"):
             self.relations.refresh(what)
-        self._update_actions()
+        self.status.update_actions()
 
     def _labels_outdated(self) -> bool:
         shown = tuple(spec.argument for spec in self.label_specs if spec.id.startswith("label:"))
         return shown != tuple(label.name for label in self.session.schema.entities if label.key)
-
-    def _color(self, label: str) -> QColor:
-        color = self._colors.get(label)
-        if color is None:
-            color = self._colors[label] = QColor(self.session.schema.color_of(label))
-        return color
-
-    def _mark(self, annotation: Annotation) -> Mark:
-        to_qt = self.view.offsets.to_qt
-        if isinstance(annotation, Event):
-            style = Style.SUGGESTED_TRIGGER if is_suggestion(annotation) else Style.TRIGGER
-            trigger = annotation.trigger
-            return Mark(to_qt(trigger.start), to_qt(trigger.end), self._color(trigger.label), style, annotation.uid, trigger.label)
-        style = Style.SUGGESTION if is_suggestion(annotation) else Style.SPAN
-        span = annotation.span
-        return Mark(to_qt(span.start), to_qt(span.end), self._color(span.label), style, annotation.uid, span.label)
-
-    def _sync_marks(self, full: bool) -> None:
-        """Give the article the highlights of what is shown; after an edit, only what changed."""
-        shown = self.session.current.shown()  # type: ignore[union-attr]
-        if self.review.active:
-            self.view.set_marks(self.review.marks(self.view.offsets.to_qt, self._color), [], self.editor.selected)
-        elif full:
-            # Made as they are painted: a long article has thousands, a screen a few dozen.
-            self.view.set_marks(self.view.lazy_marks(shown.values(), self._mark), [], self.editor.selected)
-        else:
-            current = self.session.current
-            if current.previous is not None and current.previous.shown() is self._shown:  # type: ignore[union-attr]
-                # One edit since the marks were made: the session says which uids it touched.
-                gone, changed = current.delta  # type: ignore[union-attr]
-                removed = set(gone) | set(changed)
-                added = [self._mark(shown[uid]) for uid in changed]
-            else:
-                removed = {uid for uid, a in self._shown.items() if shown.get(uid) is not a}
-                added = [self._mark(a) for uid, a in shown.items() if self._shown.get(uid) is not a]
-            self.view.patch_marks(removed, added)
-        self._shown = shown  # the session's dict, never modified (a new one per edit)
-
-    def _sync_selection(self) -> None:
-        overlay = []
-        event = self.editor.current_event()
-        if event is not None:
-            to_qt = self.view.offsets.to_qt
-            color = self._color(event.type)
-            for i, argument in enumerate(event.arguments):
-                if argument.span is not None:
-                    marked = i == self.editor.argument and self.editor.selected == event.uid
-                    caption = ("▶ " if marked else "") + argument.role
-                    overlay.append(Mark(to_qt(argument.span.start), to_qt(argument.span.end), color, Style.ARGUMENT, f"{event.uid}#{i}", caption))
-        self.view.set_overlay(overlay, self.editor.selected)
-        self._show_details()
-        # Expanding an item of a list of thousands of events costs more than a frame: done once
-        # keys pause (a burst of Returns marks only the last event).
-        self._event_mark.start()
-
-    def _mark_current_event(self) -> None:
-        if self.review.active:
-            self.side.select_event(self.editor.selected, -1, collapse=False)
-        else:
-            self.side.select_event(self.editor.event, self.editor.argument if self.editor.selected == self.editor.event else -1)
-
-    def _show_details(self) -> None:
-        """The Selection section: the review group, the selected annotation, or the selected text."""
-        current = self.session.current
-        review = self.review.details_html() if self.review.active else None
-        selection = self.view.selection()
-        if review is not None:
-            self.side.details.setText(review)
-        elif self.editor.selected_annotation() is None and selection is not None and current is not None:
-            self.side.show_text_selection(current.text[selection[0]:selection[1]])
-        else:
-            self.side.show_details(self.editor.selected_annotation(), current.text if current else "", self.editor.argument)
-
-    def _update_current_row(self) -> None:
-        stale, self._stale_rows = self._stale_rows, set()
-        for document_id in sorted(stale):
-            self._update_list_row(document_id)
-
-    def _update_list_row(self, document_id: int) -> None:
-        row = listed_row(self.store, self._filter(), document_id)
-        if row is not None and self.list_panel.model is not None:
-            self.list_panel.model.update_row(row)
-
-    def _update_status_bar(self, progress_too: bool = True) -> None:
-        role = f"reviewing into <b>gold</b> ({', '.join(self.review.layers)})" if self.review.active else ""
-        self.status_annotator.setText(f"Annotator: <b>{self.session.annotator}</b> {role}".strip())
-        if progress_too:
-            if self._progress.store is not self.store:
-                self._progress = ProgressCounter(self.store)
-            done, total = self._progress(self.session.layer_id)
-            self.status_progress.setText(f"Done: {done} / {total}")
-        self.status_suggestions.setText(f"Suggestions: {self._suggestion_state()}")
-
-    def _suggestion_state(self) -> str:
-        current = self.session.current
-        if current is None:
-            return "-"
-        if self.session.has_suggestions(current.id):
-            n = len(current.pending.spans) + len(current.pending.events)
-            if n:
-                return f"{n} pending"
-            # "All decided" only where there was something to decide.
-            return "all decided" if current.suggestions.spans or current.suggestions.events else "none for this article"
-        if current.id in self.suggestions.requested:
-            return "running…"
-        if self.suggestions.error:
-            return f"unavailable ({self.suggestions.error})"
-        return "none yet"
-
-    def _update_actions(self) -> None:
-        history = self.session.history if self.session.current else None
-        undo, redo = self.actions_by_id["undo"], self.actions_by_id["redo"]
-        elsewhere = self.session.undo_title_elsewhere() if history is not None else ""
-        undo.setEnabled(bool(history and history.can_undo) or bool(elsewhere))
-        redo.setEnabled(bool(history and history.can_redo))
-        undo.setText(f"&Undo {history.undo_title}" if history and history.can_undo else "&Undo")
-        if elsewhere:  # the mark-done just left behind: Undo goes back to that article (session.undo_elsewhere)
-            undo.setText(f"&Undo {elsewhere} (goes back to the article marked done)")
-        redo.setText(f"&Redo {history.redo_title}" if history and history.can_redo else "&Redo")
-        undo.setIconText("Undo")
-        redo.setIconText("Redo")
-        self.actions_by_id["suggest_all"].setEnabled(self.suggestions.available)
 
     def say(self, message: str, error: bool = False) -> None:
         self.statusBar().showMessage(message, 8000 if error else 4000)
 
     # -- documents --------------------------------------------------------------------------
 
-    def _filter(self) -> DocumentFilter:
-        suggestion_layer = self.session.suggestion_layer
-        return self.list_panel.current_filter(self.session.layer_id, suggestion_layer.id if suggestion_layer else None)
-
-    def _reload_list(self) -> None:
+    def reload_list(self) -> None:
         model = DocumentListModel(fetcher(self.store), self.list_panel)
         self.list_panel.set_model(model)
-        model.set_filter(self._filter())
+        model.set_filter(self.status.filter())
         if self.session.current is not None:
             self.list_panel.show_document(self.session.current.id)
 
@@ -374,19 +240,11 @@ class MainWindow(QMainWindow):
         # After the first paint (session.open says why); not once the window (and its project) closed.
         QTimer.singleShot(0, self.view, lambda: self.view.isVisible() and self.session.settle())
         if not self.session.has_suggestions(document_id) and self.suggestions.request(document_id):
-            self.refresh("status")
+            self.refresh(Change.STATUS)
         self.view.setFocus()
 
     def _go(self, step: int, unfinished: bool = False) -> bool:
-        current = self.session.current
-        if current is None:
-            return False
-        target = neighbour(self.store, self._filter(), current.id, step, unfinished)
-        if target is None:
-            self.say("All documents are done." if unfinished else "No more documents in this direction.")
-            return False
-        self.open_document(target)
-        return True
+        return self.status.go(step, unfinished)
 
     def next_document(self) -> None:
         self._go(1)
@@ -413,7 +271,7 @@ class MainWindow(QMainWindow):
     def _suggester_ready(self, layer: str) -> None:
         if layer:
             self.session.use_suggestion_layer(layer)
-        self.refresh("status")
+        self.refresh(Change.STATUS)
 
     def _suggestions_arrived(self, document_id: int, layer: str) -> None:
         if layer and (self.session.suggestion_layer is None or self.session.suggestion_layer.name != layer):
@@ -426,7 +284,7 @@ class MainWindow(QMainWindow):
             if not self._status_update.isActive():
                 self._status_update.start()
             return
-        self.refresh("status")
+        self.refresh(Change.STATUS)
 
     def _check_external(self) -> None:
         if self.session.check_external_changes() and self.list_panel.model is not None:
@@ -448,24 +306,24 @@ class MainWindow(QMainWindow):
             self.editor.decide_all(accepting=True)
 
     def accept_above(self) -> None:
-        from annotator.gui.accept_above import AcceptAboveDialog
+        from annotator.gui.editing.accept_above import AcceptAboveDialog
 
         dialog = AcceptAboveDialog(self.session.schema, self)
         dialog.chosen.connect(self.editor.accept_above)
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def show_agreement(self) -> None:
         self.review.ask_agreement_layers(self._open_agreement)  # which annotators: as Start review asks
 
     def _open_agreement(self, layers: list[str]) -> None:
-        from annotator.gui.agreement_view import AgreementDialog
+        from annotator.gui.review.agreement_view import AgreementDialog
 
         dialog = AgreementDialog(self.store.path, layers, self)
         dialog.label_chosen.connect(
             lambda label: self.review.show_label(label, list(dialog.report["annotators"]) if dialog.report else [])
         )
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def use_session(self, session: Session) -> None:
@@ -474,12 +332,12 @@ class MainWindow(QMainWindow):
         self.session = session
         session.subscribe(self.refresh)
         self.safety.attach(session)
-        self.refresh("project")
-        self._reload_list()
+        self.refresh(Change.PROJECT)
+        self.reload_list()
         if current is not None:
             self.open_document(current)
         else:
-            self.refresh("document")
+            self.refresh(Change.DOCUMENT)
 
     def show_review_queue(self, shown: bool) -> None:
         self.left.setTabVisible(1, shown)
@@ -508,7 +366,7 @@ class MainWindow(QMainWindow):
         self.find_bar.next()
 
     def open_chooser(self, chooser: QDialog) -> None:
-        self._chooser = chooser
+        self.chooser = chooser
         chooser.finished.connect(self._chooser_closed)
         chooser.open()
 
@@ -521,15 +379,13 @@ class MainWindow(QMainWindow):
         from annotator.gui.dialogs import ShortcutsDialog
 
         dialog = ShortcutsDialog(shortcut_rows(ACTIONS + self.label_specs), self)
-        self._chooser = dialog
+        self.chooser = dialog
         dialog.open()
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About annotator",
-            f"<b>annotator {__version__}</b><p>Suggest, correct, review and export entities and events in news articles.</p>"
-            f"<p>Project: {self.store.path or 'in memory'}</p>",
-        )
+        from annotator.gui.dialogs import show_about
+
+        show_about(self, self.store.path)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._external.stop()

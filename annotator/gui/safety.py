@@ -28,8 +28,8 @@ from annotator.store.backup import DAMAGED, Backup, list_backups, make_backup, r
 from annotator.store.database import DamagedError, StoreError
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
-    from annotator.session import Session
+    from annotator.gui.window_api import GuardedWindow
+    from annotator.app.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ READ_ONLY_MARK = " [read-only]"
 
 
 class WindowSafety(QObject):
-    """Installed on a :class:`MainWindow` by :meth:`attach`; see the module's docstring."""
+    """Installed on the window by :meth:`attach`; see the module's docstring."""
 
     backup_done = Signal(str)
     backup_failed = Signal(str)
@@ -59,10 +59,10 @@ class WindowSafety(QObject):
     """The copy failed SQLite's check: the project is damaged; the older backups were kept."""
     gave_up = Signal(str)
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: GuardedWindow):
         super().__init__(window)
         self.window = window
-        self.store = window.store
+        self.store = window.session.store
         self._retries: list[Callable[[], str | None]] = []
         self._attempts = 0
         self._busy_since: float | None = None
@@ -74,12 +74,12 @@ class WindowSafety(QObject):
         self._backup_thread: threading.Thread | None = None
         self.last_backup: Backup | None = None
         self.box: QMessageBox | None = None
-        self.store.set_busy_timeout(BUSY_TIMEOUT)
+        window.session.wait_when_busy(BUSY_TIMEOUT)
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("read_only")
         self.backup_failed.connect(lambda message: window.say(f"Backup failed: {message}", error=True))
         self.backup_refused.connect(self._show_refused)
-        recovered = self.store.recovered
+        recovered = window.session.recovered()
         if recovered:
             window.say(recovered, error=True)
         if self.store.read_only:

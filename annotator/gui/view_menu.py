@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 if TYPE_CHECKING:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.window_api import ViewWindow
 
 ZOOM_STEP = 1
 """Points per Ctrl++ / Ctrl+-."""
@@ -23,7 +23,7 @@ ZOOM_STEP = 1
 class ViewOptions:
     """Handlers of the View menu's actions (declared in :data:`annotator.gui.actions.ACTIONS`)."""
 
-    def __init__(self, window: MainWindow):
+    def __init__(self, window: ViewWindow):
         self.window = window
 
     @property

@@ -137,3 +137,13 @@ def retrain_due(store: ProjectStore, layer: str | None = None, at_least: int = 0
     if every <= 0 or done_since_last_model(store, layer) < max(every, at_least):
         return False
     return layer is None or not unchanged_since_last_model(store, layer)
+
+
+def documents_to_resuggest(store: ProjectStore, layer_id: int | None) -> list[int]:
+    """The documents a new model re-suggests: every one the analyst (``layer_id``, None before
+    their first edit) has not marked done, in document order."""
+    from annotator.model.layer import DocStatus
+
+    statuses = store.statuses(layer_id) if layer_id is not None else {}
+    done = {d for d, s in statuses.items() if s is DocStatus.DONE}
+    return [d for d in store.document_ids() if d not in done]

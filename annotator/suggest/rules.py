@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 import platformdirs
 
-from annotator.bundled import resource_text
+from annotator.app.bundled import resource_text
 from annotator.formats.schema_toml import line_of
 from annotator.model.schema import LabelSchema
 

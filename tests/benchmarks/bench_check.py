@@ -32,7 +32,7 @@ from timing import alternate, ratio, spread  # noqa: E402
 
 from annotator.store import checks  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 WORDS = ("the minister said on Tuesday that troops had left the border town of Kabul after talks "
          "with Acme Corp and the United Nations mission in Geneva were held amid protests").split()

@@ -57,7 +57,7 @@ from annotator.model.layer import DocStatus, LayerKind
 from annotator.model.tokens import encode_tokens
 from annotator.store.project import ProjectStore
 from annotator.suggest.tokenizer import tokenize
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL", "NORP"]
 MARK = "000000"

@@ -52,7 +52,7 @@ from annotator.model.layer import LayerKind  # noqa: E402
 from annotator.model.tokens import Tokens  # noqa: E402
 from annotator.suggest.tokenizer import tokens_of  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL", "NORP", "LOC", "FAC"]
 RUNS = 5

@@ -46,7 +46,7 @@ from annotator.model.document import Document  # noqa: E402
 from annotator.model.tokens import encode_tokens  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
 from annotator.suggest.tokenizer import tokenize  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 
 def seed_texts() -> list[str]:
@@ -85,7 +85,7 @@ def first_rows(app: QApplication, path: Path) -> dict[str, list[float]]:
     app.processEvents()
     sent: list[str] = []
     window.store._db.conn.set_trace_callback(sent.append)
-    window._reload_list()
+    window.reload_list()
     app.processEvents()
     window.store._db.conn.set_trace_callback(None)
     page_queries = [q for q in sent if "FROM documents d" in q and "LIMIT" in q]
@@ -95,7 +95,7 @@ def first_rows(app: QApplication, path: Path) -> dict[str, list[float]]:
     expected = min(200, window.store.count_documents())
 
     def app_run() -> None:
-        window._reload_list()
+        window.reload_list()
         app.processEvents()
         assert window.list_panel.model.rowCount() == expected  # type: ignore[union-attr]
 

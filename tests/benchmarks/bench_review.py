@@ -45,7 +45,7 @@ from annotator.review.workflow import disagreements_by_document  # noqa: E402
 from annotator.store.merge import merge_project  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
 from annotator.suggest.tokenizer import tokenize  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 LABELS = ["PERSON", "ORG", "GPE", "DATE", "CARDINAL", "NORP"]
 LAYERS = ["alice", "bob", "carol"]

@@ -51,7 +51,7 @@ ANNOTATOR = str(BIN / "annotator")
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import alternate, ratio, spread  # noqa: E402
-from annotator.bundled import seed_files  # noqa: E402
+from annotator.app.bundled import seed_files  # noqa: E402
 from annotator.formats.text_files import read_plain_text  # noqa: E402
 from annotator.store.project import ProjectStore  # noqa: E402
 from annotator.suggest.pipeline import choose_model  # noqa: E402

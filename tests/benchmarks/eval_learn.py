@@ -37,7 +37,7 @@ from typing import Any, Sequence
 
 from annotator.formats.importer import import_paths
 from annotator.learn.trainer import TrainOptions, train
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = Path("/work/shared/samples")

@@ -30,7 +30,7 @@ from eval_learn import casie_split  # noqa: E402
 
 from annotator.formats.importer import import_paths  # noqa: E402
 from annotator.learn.trainer import TrainOptions, train  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 
 def resident_mb() -> float:

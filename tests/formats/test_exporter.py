@@ -20,7 +20,7 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def test_the_layer_defaults_to_gold_and_mistakes_name_the_layers(store: ProjectStore, tmp_path: Path) -> None:

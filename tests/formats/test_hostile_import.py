@@ -13,7 +13,7 @@ from annotator.cli import main
 from annotator.formats.importer import import_paths
 from annotator.model.layer import DocStatus
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 COMPANY = '{"text":"Acme Corp hired Jane Doe.","label":[[0,9,"Company Name"]]}'
 GOOD = '{"text":"Jane Doe left Acme.","label":[[0,8,"PERSON"]]}'

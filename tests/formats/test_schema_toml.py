@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.bundled import resource_text
+from annotator.app.bundled import resource_text
 from annotator.formats.schema_toml import SchemaFileError, default_schema, dump_schema, load_schema_file, parse_schema
 
 DEFAULT = resource_text("schema.toml")

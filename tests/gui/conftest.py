@@ -25,7 +25,7 @@ from annotator.model.annotations import (
 from annotator.model.layer import DocStatus, LayerKind
 from annotator.store.project import ProjectStore
 from annotator.suggest.worker import WorkerMessage as Message
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 FAKE_LAYER = "spacy:fake-1.0"
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 
-from annotator.gui.hub_messages import driver_missing
+from annotator.gui.hub.hub_messages import driver_missing
 from annotator.hub.connection import HubError
 
 

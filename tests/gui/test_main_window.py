@@ -30,7 +30,7 @@ def wait_for_suggestions(qtbot, window) -> None:
 
 def chooser(qtbot, window):
     """The chooser the window just opened, once it has the keyboard."""
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(lambda: dialog.isVisible() and dialog.filter.hasFocus(), timeout=2000)
     return dialog
 
@@ -200,7 +200,7 @@ def test_mark_done_moves_on_and_everything_survives_a_restart(qtbot, make_window
 
 def test_span_after_emoji_is_stored_in_code_points(qtbot, make_window, tmp_path: Path) -> None:
     from annotator.formats.importer import import_paths
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     text = "Talks 🇺🇸🇦🇫 👨‍👩‍👧 in Doha, قطر, with 北京 delegates.\n"
     (tmp_path / "emoji.txt").write_text(text, encoding="utf-8")
@@ -252,7 +252,7 @@ def test_every_action_shows_its_shortcut_and_the_sheet_lists_them(qtbot, make_wi
         for shortcut in action.shortcuts():
             assert shortcut.toString(shortcut.SequenceFormat.NativeText) in action.toolTip()
     window.show_shortcuts()
-    table = window._chooser.table
+    table = window.chooser.table
     listed = {table.item(r, 1).text() for r in range(table.rowCount())}
     assert {"Accept", "Mark trigger…", "Undo", "PERSON", "Find in article…"} <= listed
 
@@ -389,7 +389,7 @@ def test_new_and_open_project(qtbot, make_window, gui_project: Path, tmp_path: P
 def test_lazy_list_loads_pages_as_it_scrolls(qtbot, make_window, tmp_path: Path) -> None:
     from annotator.model.document import Document
     from annotator.model.tokens import encode_tokens
-    from annotator.workspace import create_project
+    from annotator.app.workspace import create_project
 
     path = tmp_path / "many.db"
     with create_project(path) as store, store.transaction():

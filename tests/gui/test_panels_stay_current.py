@@ -12,10 +12,10 @@ from annotator.formats.importer import import_paths
 from annotator.gui import dialogs
 from annotator.gui.side_panel import TYPE_ROLE
 from annotator.model.layer import DocStatus
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 
@@ -114,7 +114,7 @@ def test_accept_all_says_what_happened(qtbot, make_window, gui_project: Path) ->
 
 @pytest.mark.parametrize("name", ["gold", "Gold", "spacy:en_core_web_sm-3.8.0"])
 def test_reserved_names_are_refused(name: str, tmp_path: Path) -> None:
-    from annotator.session import annotator_name_problem
+    from annotator.app.session import annotator_name_problem
 
     assert annotator_name_problem(name) is not None
     with create_project(tmp_path / "p.db") as store, pytest.raises(StoreError):

@@ -10,10 +10,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPlainTextEdit
 
 from annotator.formats.importer import import_paths
-from annotator.gui.text_view import Mark
+from annotator.gui.article.text_view import Mark
 from annotator.model.annotations import AnnotationSet, Argument, Event, Span, SpanAnnotation
 from annotator.model.layer import LayerKind
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 TEXT = "Kirby said\n\nJohn Kirby said the troops were sent to Kabul on Sunday by the Pentagon.\n"
 
@@ -156,7 +156,7 @@ def test_zoom_and_wrap_from_the_view_menu(qtbot, make_window, tagged: Path) -> N
 def test_keyboard_sheet_shows_every_key_whole(qtbot, make_window, tagged: Path) -> None:
     window = make_window(tagged, worker=None)
     window.show_shortcuts()
-    dialog = window._chooser
+    dialog = window.chooser
     qtbot.waitUntil(dialog.isVisible, timeout=2000)
     table = dialog.table
     metrics = table.fontMetrics()

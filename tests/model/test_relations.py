@@ -12,7 +12,7 @@ from annotator.model.editing import delete, resize
 from annotator.model.relation_editing import create_relation, decide_relation, follow_relations
 from annotator.model.relations import Relation, RelationEnd
 from annotator.model.schema import LabelSchema
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store.project import ProjectStore
 
 TEXT = "Terry Pratchett lived in England with Rob Wilkins.\n"

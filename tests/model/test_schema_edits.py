@@ -7,7 +7,7 @@ import pytest
 from annotator.model.keys import ENTITY_RESERVED
 from annotator.model.schema import SchemaError
 from annotator.model.schema_edits import add_entity_label, add_relation_type
-from annotator.workspace import default_schema
+from annotator.app.workspace import default_schema
 
 
 def test_added_label_and_type_get_free_keys_and_the_naming_rule() -> None:

@@ -26,7 +26,7 @@ from annotator.review.metrics import Confusion, NominalAlpha, OverlapCounts, Set
 from annotator.review.workflow import disagreements_by_document
 from annotator.store.project import ProjectStore
 from annotator.suggest.tokenizer import tokenize, tokens_of
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 LAYERS = ["alice", "bob", "carol"]
 EMOJI_TEXT = "Zoë 🙂 met Ann 𝔸 in Paris 🇫🇷 on Monday.\nThen 🙂 left Paris for Rome 🏛 by train."

@@ -15,7 +15,7 @@ from annotator.review.compare import compare_document
 from annotator.review.evaluate import project_evaluation
 from annotator.store.merge import merge_project
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 TERRY = Span(0, 15, "Person")
 ENGLAND = Span(25, 32, "GPE")

@@ -19,7 +19,7 @@ from annotator.store import database
 from annotator.store.backup import KEEP, STAMP, backup_folder, integrity, list_backups, make_backup, prune_backups, restore_backup
 from annotator.store.database import DamagedError, StoreError
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

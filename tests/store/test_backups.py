@@ -13,7 +13,7 @@ from annotator.formats.importer import import_paths
 from annotator.store.backup import KEEP, backup_folder, integrity, list_backups, make_backup, restore_backup
 from annotator.store.database import DamagedError
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

@@ -19,7 +19,7 @@ from annotator.store.database import StoreError
 from annotator.store.merge import merge_project
 from annotator.store.migrations import LATEST_VERSION
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 
 def project(path: Path, *imports: tuple[Path, str]) -> Path:

@@ -23,7 +23,7 @@ from annotator.store import rows
 from annotator.store.layer_reads import contained_documents
 from annotator.store.merge import MergeConflict, MergeReport, merge_project, open_read_only
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project
+from annotator.app.workspace import create_project
 
 EMOJI_TEXT = "Zoë 🙂 met Ann 𝔸 in Paris 🇫🇷 on Monday.\nThen 🙂 left."
 

@@ -14,11 +14,11 @@ from annotator.formats.importer import import_paths
 from annotator.model.annotations import AnnotationSet, Span, SpanAnnotation
 from annotator.model.editing import create_span
 from annotator.model.layer import LayerKind
-from annotator.session import Session
+from annotator.app.session import Session
 from annotator.store import database
 from annotator.store.database import BusyError, ReadOnlyError, WriteError
 from annotator.store.project import ProjectStore
-from annotator.workspace import create_project, open_project
+from annotator.app.workspace import create_project, open_project
 
 GOOD = '{"text":"Jane Doe left Acme.","label":[[0,8,"PERSON"]]}\n'
 
