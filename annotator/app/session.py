@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Callable
 
 from annotator.app.change import Change
+from annotator.app.layers import annotator_name_problem, suggestion_layer_for
 from annotator.model.annotations import AnnotationSet
 from annotator.model.changes import Edit
 from annotator.model.relation_editing import follow_relations
 from annotator.model.history import History
-from annotator.model.layer import GOLD, DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
+from annotator.model.layer import DocStatus, Layer, LayerKind, check_layer_name, kind_for_layer_name
 from annotator.model.schema import LabelSchema
 from annotator.model.tokens import Tokens
 from annotator.app.open_document import OpenDocument, after_edit
@@ -25,38 +26,6 @@ from annotator.store.rows import gc_paused
 
 Listener = Callable[[Change], None]
 """Called with what changed (a :class:`~annotator.app.change.Change`)."""
-
-
-def suggestion_layer_for(store: ProjectStore) -> Layer | None:
-    """The suggestions shown to analysts: the project's chosen suggester, else the newest one."""
-    chosen = store.setting("suggest.layer")
-    layers = [layer for layer in store.layers() if layer.kind is LayerKind.SUGGESTIONS]
-    for layer in layers:
-        if layer.name == chosen:
-            return layer
-    return layers[-1] if layers else None
-
-
-SUGGESTER_PREFIXES = ("spacy:",)
-"""How suggesters name their layers (``spacy:en_core_web_sm-3.8.0``)."""
-
-
-def annotator_name_problem(name: str, store: ProjectStore | None = None) -> str | None:
-    """Why ``name`` cannot be an analyst's own layer, or None: ``gold`` is the reviewers' adjudicated
-    layer (edits under that name would change gold unreviewed), and suggesters' names are taken."""
-    try:
-        name = check_layer_name(name)
-    except ValueError as error:
-        return str(error)
-    if name.casefold() == GOLD:
-        return f"{name!r} is reserved for the reviewed (gold) layer; choose your own name"
-    if name.casefold().startswith(SUGGESTER_PREFIXES):
-        return f"{name!r} looks like a suggester's layer name; choose your own name"
-    if store is not None:
-        existing = store.layer(name)
-        if existing is not None and existing.kind is not LayerKind.ANNOTATOR:
-            return f"{name!r} is the name of a {existing.kind.value} layer in this project; choose your own name"
-    return None
 
 
 class Session:

@@ -19,7 +19,7 @@ def accept_above(
 
     Raises ``ValueError`` (the message for the user) for a bad analyst name or a missing layer.
     """
-    from annotator.app.session import annotator_name_problem, suggestion_layer_for
+    from annotator.app.layers import annotator_name_problem, suggestion_layer_for
 
     problem = annotator_name_problem(name, store)
     if problem:

@@ -33,7 +33,7 @@ def application() -> QApplication:
 
 def annotator_name(given: str | None, settings: QSettings) -> str | None:
     """``--annotator``, else ``ANNOTATOR_ANNOTATOR``, else the name kept in the settings."""
-    from annotator.app.session import annotator_name_problem
+    from annotator.app.layers import annotator_name_problem
 
     for candidate in (given, os.environ.get(NAME_VARIABLE), settings.value(NAME_SETTING)):
         if candidate and annotator_name_problem(str(candidate)) is None:

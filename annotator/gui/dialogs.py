@@ -138,7 +138,7 @@ class ExportDialog(QDialog):
 def ask_annotator_name(parent: QWidget | None = None) -> str | None:
     """Ask for the analyst's name until a usable one is given or the user cancels; reserved names
     (``gold``, a suggester's) are refused with the reason."""
-    from annotator.app.session import annotator_name_problem
+    from annotator.app.layers import annotator_name_problem
 
     prompt = "Your name, as your annotations will be labelled (e.g. alice):"
     while True:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from annotator.app.change import Change
 from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
@@ -117,13 +117,7 @@ class MainWindow(QMainWindow):
         self.relations = RelationActions(self)
         self.schema_editor = SchemaEditor(self)
         self.layout_fit = LayoutFit(self)  # panel widths and toolbar words that fit 1024x700 (gui/layout_fit.py)
-        self.status_annotator = QLabel()
-        self.status_progress = QLabel()
-        self.status_suggestions = QLabel()
-        for label in (self.status_suggestions, self.status_progress, self.status_annotator):
-            label.setContentsMargins(8, 0, 8, 0)
-            self.statusBar().addPermanentWidget(label)
-        self.status = WindowStatus(self)
+        self.status = WindowStatus(self)  # the status bar's labels, Undo/Redo texts, list rows
         self.list_panel.document_chosen.connect(self.open_document)
         self.list_panel.filter_changed.connect(self.reload_list)
         self.view.clicked.connect(self.editor.clicked)

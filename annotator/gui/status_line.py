@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QStatusBar
 
 from annotator.app.session import Session
 from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
@@ -23,9 +23,7 @@ class StatusWindow(Protocol):
     review: Any
     suggestions: Any
     actions_by_id: dict[str, Any]
-    status_annotator: QLabel
-    status_progress: QLabel
-    status_suggestions: QLabel
+    def statusBar(self) -> QStatusBar: ...
 
     def say(self, message: str, error: bool = False) -> None: ...
 
@@ -37,6 +35,10 @@ class WindowStatus:
 
     def __init__(self, window: StatusWindow):
         self.window = window
+        self.suggestions_label, self.progress_label, self.annotator_label = QLabel(), QLabel(), QLabel()
+        for label in (self.suggestions_label, self.progress_label, self.annotator_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            window.statusBar().addPermanentWidget(label)
         self.progress = ProgressCounter(window.session.store)
         self.stale_rows: set[int] = set()
         """Documents whose list rows wait for an update (the current one may change before it runs)."""
@@ -57,13 +59,13 @@ class WindowStatus:
 
     def update_status_bar(self, progress_too: bool = True) -> None:
         role = f"reviewing into <b>gold</b> ({', '.join(self.window.review.layers)})" if self.window.review.active else ""
-        self.window.status_annotator.setText(f"Annotator: <b>{self.window.session.annotator}</b> {role}".strip())
+        self.annotator_label.setText(f"Annotator: <b>{self.window.session.annotator}</b> {role}".strip())
         if progress_too:
             if self.progress.store is not self.window.session.store:
                 self.progress = ProgressCounter(self.window.session.store)
             done, total = self.progress(self.window.session.layer_id)
-            self.window.status_progress.setText(f"Done: {done} / {total}")
-        self.window.status_suggestions.setText(f"Suggestions: {self.suggestion_state()}")
+            self.progress_label.setText(f"Done: {done} / {total}")
+        self.suggestions_label.setText(f"Suggestions: {self.suggestion_state()}")
 
     def suggestion_state(self) -> str:
         current = self.window.session.current

@@ -59,8 +59,8 @@ def test_opens_on_the_first_article_with_its_suggestions(qtbot, make_window, gui
     assert window.session.current.document.title.startswith("Pentagon spokesman John Kirby")
     assert window.view.toPlainText() == window.session.current.text
     wait_for_suggestions(qtbot, window)
-    assert "Suggestions: 2 pending" in window.status_suggestions.text()
-    assert "alice" in window.status_annotator.text() and "Done: 0 / 2" in window.status_progress.text()
+    assert "Suggestions: 2 pending" in window.status.suggestions_label.text()
+    assert "alice" in window.status.annotator_label.text() and "Done: 0 / 2" in window.status.progress_label.text()
 
 
 def test_accept_a_suggestion_with_the_keyboard(qtbot, make_window, gui_project: Path) -> None:
@@ -90,7 +90,7 @@ def test_reject_and_accept_all(qtbot, make_window, gui_project: Path) -> None:
     annotations, _ = saved(gui_project)[window.session.current.id]
     assert sorted(a.provenance.decision.value for a in annotations.spans) == ["accepted", "rejected"]
     assert not window.session.current.pending
-    assert "all decided" in window.status_suggestions.text()
+    assert "all decided" in window.status.suggestions_label.text()
 
 
 def test_create_a_span_with_a_key_snapped_to_words(qtbot, make_window, gui_project: Path) -> None:
@@ -189,7 +189,7 @@ def test_mark_done_moves_on_and_everything_survives_a_restart(qtbot, make_window
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert window.session.current.id != first
     assert saved(gui_project)[first][1] is DocStatus.DONE
-    assert "Done: 1 / 2" in window.status_progress.text()
+    assert "Done: 1 / 2" in window.status.progress_label.text()
     window.close()
     again = make_window(gui_project)
     again.open_document(first)
@@ -309,7 +309,7 @@ def test_suggest_all_runs_with_progress(qtbot, make_window, gui_project: Path) -
 
 def test_without_a_suggester_the_window_still_works(qtbot, make_window, gui_project: Path) -> None:
     window = make_window(gui_project, worker=None)
-    assert "unavailable" in window.status_suggestions.text()
+    assert "unavailable" in window.status.suggestions_label.text()
     assert not window.actions_by_id["suggest_all"].isEnabled()
     select_text(window, "Kirby")
     window.view.setFocus()
@@ -337,7 +337,7 @@ def test_import_files_from_the_file_menu(qtbot, make_window, gui_project: Path, 
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert "Imported 4 new document(s)" in shown[0]
     assert window.list_panel.model.rowCount() == 6
-    assert "Done: 0 / 6" in window.status_progress.text()
+    assert "Done: 0 / 6" in window.status.progress_label.text()
 
 
 def test_export_from_the_file_menu(qtbot, make_window, gui_project: Path, tmp_path: Path, monkeypatch) -> None:
@@ -379,7 +379,7 @@ def test_new_and_open_project(qtbot, make_window, gui_project: Path, tmp_path: P
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(fresh), ""))
     window.actions_by_id["new_project"].trigger()
     assert window.store.path == fresh and window.list_panel.model.rowCount() == 0
-    assert window.session.current is None and "Done: 0 / 0" in window.status_progress.text()
+    assert window.session.current is None and "Done: 0 / 0" in window.status.progress_label.text()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(gui_project), ""))
     window.actions_by_id["open_project"].trigger()
     assert window.store.path == gui_project and window.list_panel.model.rowCount() == 2
@@ -438,10 +438,10 @@ def test_suggestions_for_other_documents_refresh_only_the_status_bar(qtbot, make
     window.store._db.conn.set_trace_callback(None)
     assert not [s for s in statements if "FROM documents d" in s or "count(*)" in s.lower()], statements
     assert window._status_update.isActive()
-    window.status_suggestions.setText("stale")
-    qtbot.waitUntil(lambda: window.status_suggestions.text() != "stale", timeout=2000)
-    assert window.status_suggestions.text().startswith("Suggestions: ")
+    window.status.suggestions_label.setText("stale")
+    qtbot.waitUntil(lambda: window.status.suggestions_label.text() != "stale", timeout=2000)
+    assert window.status.suggestions_label.text().startswith("Suggestions: ")
     # the open document's own suggestions still refresh the window at once
-    window.status_suggestions.setText("stale")
+    window.status.suggestions_label.setText("stale")
     window.suggestions.document_done.emit(current, layer)
-    assert window.status_suggestions.text() != "stale" and window.session.current.id == current
+    assert window.status.suggestions_label.text() != "stale" and window.session.current.id == current

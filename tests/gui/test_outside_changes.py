@@ -33,7 +33,7 @@ def test_an_outside_write_to_another_document_parses_no_schema_and_repaints_no_a
         layer = outside.ensure_layer("alice", LayerKind.ANNOTATOR)
         outside.set_status(layer.id, other, DocStatus.DONE)  # type: ignore[arg-type]
     window._check_external()
-    assert window.status_progress.text() == f"Done: 1 / {total}"  # the change still shows
+    assert window.status.progress_label.text() == f"Done: 1 / {total}"  # the change still shows
     assert parsed == [] and updates == []
     assert window.session.current.id == current
 

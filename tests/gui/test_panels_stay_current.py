@@ -52,8 +52,8 @@ def test_events_panel_empties_for_an_article_without_events(qtbot, make_window, 
     assert listed_events(window) == []
     qtbot.waitUntil(lambda: window.session.has_suggestions(second), timeout=5000)
     assert listed_events(window) == []
-    assert "none for this article" in window.status_suggestions.text()
-    assert "all decided" not in window.status_suggestions.text()
+    assert "none for this article" in window.status.suggestions_label.text()
+    assert "all decided" not in window.status.suggestions_label.text()
 
 
 def test_list_row_says_done_after_ctrl_return(qtbot, make_window, two_articles: Path) -> None:
@@ -109,12 +109,12 @@ def test_accept_all_says_what_happened(qtbot, make_window, gui_project: Path) ->
     n = len(window.session.current.pending.spans) + len(window.session.current.pending.events)
     window.accept_all()
     assert window.statusBar().currentMessage() == f"Accepted {n} suggestions."
-    assert "all decided" in window.status_suggestions.text()
+    assert "all decided" in window.status.suggestions_label.text()
 
 
 @pytest.mark.parametrize("name", ["gold", "Gold", "spacy:en_core_web_sm-3.8.0"])
 def test_reserved_names_are_refused(name: str, tmp_path: Path) -> None:
-    from annotator.app.session import annotator_name_problem
+    from annotator.app.layers import annotator_name_problem
 
     assert annotator_name_problem(name) is not None
     with create_project(tmp_path / "p.db") as store, pytest.raises(StoreError):

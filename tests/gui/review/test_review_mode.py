@@ -39,7 +39,7 @@ def start(qtbot, window) -> None:
 def test_review_takes_versions_into_gold_with_keys_and_undo(qtbot, make_window, team_project: Path) -> None:
     window = make_window(team_project, annotator="rita", worker=None)
     start(qtbot, window)
-    assert window.left.currentIndex() == 1 and "gold" in window.status_annotator.text()
+    assert window.left.currentIndex() == 1 and "gold" in window.status.annotator_label.text()
     queue = window.review.queue.documents()
     assert queue == sorted(queue, key=lambda row: -row[1]) and queue[0][1] > 0
     assert window.session.current.id == queue[0][0]  # the document with most disagreements first
