@@ -15,7 +15,7 @@ def suggestion_count(store: ProjectStore, layer_id: int, document_ids: list[int]
         chunk = document_ids[start:start + _CHUNK]
         marks = ",".join("?" * len(chunk))
         for table in ("spans", "events"):
-            row = store.db.execute(
+            row = store._db.execute(
                 f"SELECT count(*) FROM {table} WHERE layer_id = ? AND document_id IN ({marks})", [layer_id, *chunk]
             ).fetchone()
             total += int(row[0])
