@@ -32,6 +32,12 @@ from annotator.suggest.tokenizer import doc_token_blob, pipeline_keeps_tokens, t
 BATCH_CHARS = 100_000
 """Characters given to the pipeline in one batch: its memory grows with them (~1 GB per 100,000)."""
 
+CHUNK_BATCH_CHARS = 30_000
+"""Characters of a long text's chunks given to the pipeline in one batch. Measured on the
+1,000,000-character article (tests/benchmarks/bench_suggest.py --long): one 10,000-character
+chunk per call peaked at 286 MB, ten per call at about 550 MB; a few per call let the entity
+scorer walk them side by side (fewer model calls) and keep two processes' memory together low."""
+
 
 class SuggestError(Exception):
     """Suggestions cannot be made: a missing or broken model, a bad rule file. ``str()`` is for the user."""
@@ -149,7 +155,7 @@ class Suggester:
         batch: list[tuple[_Pending, int, str]] = []
         chars = 0
         for offset, piece in pieces:
-            if batch and chars + len(piece) > BATCH_CHARS:
+            if batch and chars + len(piece) > CHUNK_BATCH_CHARS:
                 self._run(batch)
                 batch, chars = [], 0
             batch.append((state, offset, piece))
@@ -191,10 +197,11 @@ class Suggester:
                 else:
                     state.tokens = token_blob(text)
             pending.append(state)
+            limit = BATCH_CHARS if len(pieces) == 1 else CHUNK_BATCH_CHARS
             for n, (offset, piece) in enumerate(pieces):
                 # ``batch_size`` counts documents: the chunks of one long text fill batches up to
-                # BATCH_CHARS (one chunk per pipeline call made a long text's batches of one).
-                if batch and ((n == 0 and documents >= batch_size) or chars + len(piece) > BATCH_CHARS):
+                # CHUNK_BATCH_CHARS (one chunk per pipeline call made a long text's batches of one).
+                if batch and ((n == 0 and documents >= batch_size) or chars + len(piece) > limit):
                     yield batch
                     batch, chars, documents = [], 0, 0
                 batch.append((state, offset, piece))
