@@ -26,9 +26,9 @@ each of ``--sizes`` (a project of that many articles), system time and page faul
 ``--long N`` instead times only the 1,000,000-character document, ``N`` rounds alternating:
 ``annotator suggest --processes 2`` (its chunks shared by the two processes) and ``--processes 1``
 against a raw ``nlp.pipe`` over the same chunks with ``n_process`` 1 and 2; each run's wall time,
-CPU time (every process), the largest process's peak memory and the peak of the sum of the
-resident memory of all its processes (sampled every 0.1 s; it counts the pages a forked helper
-shares with its parent twice, so it is an upper bound).
+CPU time (every process), the largest process's peak resident memory and the peak of the sum
+of all its processes' proportional memory (PSS, sampled every 0.1 s: pages a forked helper
+shares with its parent count once in the sum).
 
 ``--scoring N`` instead times, in this process, what entity confidences cost: the suggester over
 N articles with its entity scorer (:mod:`annotator.suggest.entity_scores`) against the same
@@ -140,6 +140,19 @@ def usage_line(name: str, documents: int) -> str:
             f"minor page faults {faults:,.0f} ({faults / documents:,.0f}/document)")
 
 
+def peak_memory_run(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of ``command``, measured in a wrapper process
+    (bench_train uses it)."""
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *command], check=True, capture_output=True, text=True).stdout
+    seconds, megabytes = out.split()
+    return float(seconds), float(megabytes)
+
+
 PEAK_WRAPPER = r"""
 import os, resource, subprocess, sys, threading, time
 
@@ -159,9 +172,11 @@ def tree_rss(root):
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
         try:
-            with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except OSError:
+            # Proportional set size: a page shared by two processes (a forked helper's copy of
+            # the loaded model) counts half in each, so the sum is the memory the tree uses.
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
             pass
     return total / 2**20
 
