@@ -3,12 +3,21 @@
 Such a project opens (the schema is read leniently) with :func:`schema_warning` saying what to
 run; :func:`rename_bad_names` then renames every offending label, event type and role, in the
 schema and in every layer's annotations, in one transaction.
+
+The renames are set-based: one ``UPDATE`` per name and table, and the stored uncertainty of the
+least-confident order (:mod:`annotator.store.order_sql`) recomputed once per document touched,
+not by its per-row trigger once per renamed annotation (which recomputed a document's value as
+many times as it had annotations of the label).
 """
 
 from __future__ import annotations
 
 from annotator.model.schema import LabelSchema, bad_names
+from annotator.store.order_sql import recompute_sql
 from annotator.store.project import SCHEMA_SETTING, ProjectStore
+
+_PER_ROW_TRIGGERS = ("spans_uncertainty_changed", "events_uncertainty_changed")
+"""The triggers that follow an annotation's label or type in place, one row at a time."""
 
 
 def schema_renames(store: ProjectStore) -> dict[str, str]:
@@ -55,10 +64,40 @@ def rename_bad_names(store: ProjectStore) -> dict[str, str]:
     }
     repaired = LabelSchema.from_dict(fixed)  # checked before anything is written
     with store.transaction():
-        for old, new in renames.items():
-            store._db.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
-            store._db.execute("UPDATE events SET type = ? WHERE type = ?", (new, old))
-            store._db.execute("UPDATE arguments SET label = ? WHERE label = ?", (new, old))
-            store._db.execute("UPDATE arguments SET role = ? WHERE role = ?", (new, old))
+        _rename_in_annotations(store, renames)
         store.set_setting(SCHEMA_SETTING, repaired.to_dict())
     return renames
+
+
+def _rename_in_annotations(store: ProjectStore, renames: dict[str, str]) -> None:
+    """Every label, event type and role of ``renames`` renamed in all layers (inside the caller's
+    transaction); the per-row triggers are set aside meanwhile and each document's stored
+    uncertainty recomputed once."""
+    db = store._db
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS repair_renames (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS repair_documents (document_id INTEGER PRIMARY KEY)")
+    try:
+        db.conn.executemany("INSERT INTO repair_renames (old, new) VALUES (?, ?)", list(renames.items()))
+        db.execute(
+            "INSERT OR IGNORE INTO repair_documents SELECT document_id FROM spans WHERE label IN (SELECT old FROM repair_renames) "
+            "UNION SELECT document_id FROM events WHERE type IN (SELECT old FROM repair_renames)"
+        )
+        saved = db.execute(
+            f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({', '.join('?' * len(_PER_ROW_TRIGGERS))})",
+            _PER_ROW_TRIGGERS,
+        ).fetchall()
+        for name in _PER_ROW_TRIGGERS:
+            db.execute(f"DROP TRIGGER IF EXISTS {name}")
+        rename = "(SELECT new FROM repair_renames WHERE old = {0})"
+        for table, column in (("spans", "label"), ("events", "type"), ("arguments", "label"), ("arguments", "role")):
+            db.execute(f"UPDATE {table} SET {column} = {rename.format(column)} WHERE {column} IN (SELECT old FROM repair_renames)")
+        for (sql,) in saved:
+            db.execute(sql)  # the same triggers again, before anything else writes
+        if saved:
+            db.execute(
+                f"UPDATE document_uncertainty SET {recompute_sql('document_uncertainty.document_id')} "
+                "WHERE document_id IN (SELECT document_id FROM repair_documents)"
+            )
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.repair_renames")
+        db.execute("DROP TABLE IF EXISTS temp.repair_documents")

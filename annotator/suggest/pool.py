@@ -12,6 +12,11 @@ so they share the pipeline already loaded here, as spaCy's own ``nlp.pipe(n_proc
 instead of each spending seconds of CPU loading it again. Elsewhere (a process running Qt,
 where a forked copy could deadlock; platforms without ``fork``) they are spawned and each loads
 its own pipeline.
+
+A long document (at least :data:`SHARED_CHUNKS` chunks) is shared instead: its chunks are cut
+into one part per process, by characters, the helpers suggest theirs while this process does
+the first, and the parts are joined in order. Every chunk is suggested on its own wherever it
+runs, so the result is the one a single process gives (tests/suggest/test_shared.py).
 """
 
 from __future__ import annotations
@@ -25,10 +30,18 @@ from typing import Any, Iterator
 from annotator.model.schema import LabelSchema
 from annotator.store.project import ProjectStore
 from annotator.suggest.batches import Batch, Problems, Suggested, read_batch, suggest_batch
-from annotator.suggest.suggester import SuggestError, Suggester
+from annotator.model.annotations import AnnotationSet
+from annotator.model.document import Document
+from annotator.suggest.suggester import SuggestError, Suggester, join_parts
+from annotator.suggest.tokenizer import token_blob
 
 AHEAD = 2
 """Batches queued for each helper: one to work on and one ready when it finishes."""
+
+SHARED_CHUNKS = 4
+"""A document cut into this many chunks or more (30,000-40,000 characters at the default chunk
+size) is shared between the processes: alone in its batch it would keep one core busy and the
+other idle."""
 
 _worker_suggester: Suggester | None = None
 _worker_error: str | None = None
@@ -75,11 +88,76 @@ def suggested_batches(
         # Never more queued for the helpers than is left for this process: with few batches the
         # helpers would otherwise get them all while this process waits.
         while waiting and len(in_flight) < AHEAD * helpers and len(waiting) > len(in_flight):
-            in_flight.append(pool.apply_async(_pool_batch, (read_batch(store, waiting.popleft()),)))
+            batch = read_batch(store, waiting.popleft())
+            if _holds_long(suggester, batch):
+                yield suggest_shared(suggester, pool, helpers, batch)
+            else:
+                in_flight.append(pool.apply_async(_pool_batch, (batch,)))
         if in_flight and (in_flight[0].ready() or not waiting):
             yield in_flight.popleft().get()
-        else:
-            yield suggest_batch(suggester, read_batch(store, waiting.popleft()))
+        elif waiting:
+            batch = read_batch(store, waiting.popleft())
+            yield suggest_shared(suggester, pool, helpers, batch) if _holds_long(suggester, batch) else suggest_batch(suggester, batch)
+
+
+def work_shares(store: ProjectStore, suggester: Suggester, batches: list[list[int]], processes: int) -> int:
+    """How many processes ``batches`` can keep busy, up to ``processes``: a batch each, and a
+    long document (:data:`SHARED_CHUNKS`) as many as it has chunks."""
+    if len(batches) >= processes:
+        return processes
+    shares = 0
+    for ids in batches:
+        pieces = [len(suggester.pieces(document.text)) for document in store.documents(ids)]
+        shares += max([1] + [n for n in pieces if n >= SHARED_CHUNKS])
+    return min(processes, shares)
+
+
+def _holds_long(suggester: Suggester, batch: Batch) -> bool:
+    return any(_is_long(suggester, document) for document, _ in batch)
+
+
+def _is_long(suggester: Suggester, document: Document) -> bool:
+    return len(document.text) > suggester.chunk_chars and len(suggester.pieces(document.text)) >= SHARED_CHUNKS
+
+
+def suggest_shared(suggester: Suggester, pool: Any, helpers: int, batch: Batch) -> tuple[list[Suggested], Problems]:
+    """``batch`` with each long document shared between this process and the ``helpers`` (the
+    others suggested here as a batch); results in the batch's order, failures reported."""
+    short = [(document, wanted) for document, wanted in batch if not _is_long(suggester, document)]
+    done, problems = suggest_batch(suggester, short) if short else ([], [])
+    by_id = {document_id: (annotations, tokens) for document_id, annotations, tokens in done}
+    for document, wanted in batch:
+        if document.id in by_id or not _is_long(suggester, document):
+            continue
+        try:
+            annotations = _shared_document(suggester, pool, helpers, document)
+        except Exception as error:  # the pipeline's own failure on this text: name it, go on
+            title = f" ({document.title[:60]})" if document.title else ""
+            problems.append((document.id, f"document {document.id}{title}: no suggestions ({type(error).__name__}: {error})"))  # type: ignore[arg-type]
+            continue
+        by_id[document.id] = (annotations, token_blob(document.text) if wanted else None)  # type: ignore[index]
+    results = [(document.id, *by_id[document.id]) for document, _ in batch if document.id in by_id]
+    return results, problems  # type: ignore[return-value]
+
+
+def _shared_document(suggester: Suggester, pool: Any, helpers: int, document: Document) -> AnnotationSet:
+    parts = split_parts(suggester.pieces(document.text), helpers + 1)
+    theirs = [pool.apply_async(_pool_pieces, (part, document.content_hash)) for part in parts[1:]]
+    mine = suggester.suggest_pieces(parts[0], document.content_hash)
+    return join_parts([mine] + [result.get() for result in theirs])
+
+
+def split_parts(pieces: list[tuple[int, str]], count: int) -> list[list[tuple[int, str]]]:
+    """``pieces`` cut into at most ``count`` runs in order, of about equal characters, none empty."""
+    total = sum(len(piece) for _, piece in pieces)
+    parts: list[list[tuple[int, str]]] = [[]]
+    chars = 0
+    for offset, piece in pieces:
+        if parts[-1] and len(parts) < count and chars >= total * len(parts) / count:
+            parts.append([])
+        parts[-1].append((offset, piece))
+        chars += len(piece)
+    return parts
 
 
 # -- in the helpers ---------------------------------------------------------------------------
@@ -104,3 +182,9 @@ def _pool_batch(batch: Batch) -> tuple[list[Suggested], Problems]:
     if _worker_suggester is None:
         raise SuggestError(_worker_error or "the suggester could not be loaded")
     return suggest_batch(_worker_suggester, batch)
+
+
+def _pool_pieces(pieces: list[tuple[int, str]], content_hash: str) -> AnnotationSet:
+    if _worker_suggester is None:
+        raise SuggestError(_worker_error or "the suggester could not be loaded")
+    return _worker_suggester.suggest_pieces(pieces, content_hash)

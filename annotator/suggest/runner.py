@@ -6,7 +6,8 @@ stopped (Ctrl+C, a crash, ``should_stop``) loses at most the batch in flight, an
 skips every document already done, so nothing is lost or stored twice. ``force`` redoes all.
 
 With ``processes`` above one, helper processes suggest whole batches while this process reads,
-writes and suggests the batches they leave (see :mod:`annotator.suggest.pool`).
+writes and suggests the batches they leave, and share a long document's chunks with this
+process (see :mod:`annotator.suggest.pool`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from annotator.formats.schema_toml import default_schema
 from annotator.model.layer import DocStatus, Layer, LayerKind
 from annotator.store.project import ProjectStore
 from annotator.suggest.batches import Problems, Suggested, read_batch, save_suggestions, suggest_batch
-from annotator.suggest.pool import start_pool, stop_pool, suggested_batches
+from annotator.suggest.pool import start_pool, stop_pool, suggested_batches, work_shares
 from annotator.suggest.suggester import Suggester
 
 __all__ = ["Problems", "Suggested", "read_batch", "save_suggestions", "suggest_batch", "suggest_documents"]
@@ -106,7 +107,7 @@ def suggest_documents(
         progress(PHASE, 0, len(ids))
     batch_size = max(1, batch_size)
     batches = [ids[i : i + batch_size] for i in range(0, len(ids), batch_size)]
-    helpers = min(processes, os.cpu_count() or 1, len(batches)) - 1
+    helpers = work_shares(store, suggester, batches, min(processes, os.cpu_count() or 1)) - 1
     pool = start_pool(choice, schema, suggester, helpers) if helpers > 0 else None
     try:
         for results, problems in suggested_batches(store, suggester, pool, helpers, batches):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from annotator import __version__
 from annotator.model.annotations import AnnotationSet, Decision, Event, Origin, Provenance, Span, SpanAnnotation, now_iso
@@ -31,6 +31,12 @@ from annotator.suggest.tokenizer import doc_token_blob, pipeline_keeps_tokens, t
 
 BATCH_CHARS = 100_000
 """Characters given to the pipeline in one batch: its memory grows with them (~1 GB per 100,000)."""
+
+CHUNK_BATCH_CHARS = 30_000
+"""Characters of a long text's chunks given to the pipeline in one batch. Measured on the
+1,000,000-character article (tests/benchmarks/bench_suggest.py --long): one 10,000-character
+chunk per call peaked at 286 MB, ten per call at about 550 MB; a few per call let the entity
+scorer walk them side by side (fewer model calls) and keep two processes' memory together low."""
 
 
 class SuggestError(Exception):
@@ -132,28 +138,56 @@ class Suggester:
         speed; ``tokens`` is the stored form of the text's tokens where wanted, else None."""
         pending: deque[_Pending] = deque()
         for batch in self._batches(items, pending, max(1, batch_size)):
-            texts = [piece for _, _, piece in batch]
-            if self.entity_scorer is not None:
-                docs, scores = self.entity_scorer.pipe(self.nlp, texts)
-            else:
-                docs, scores = self.nlp.pipe(texts, batch_size=len(batch)), [{} for _ in texts]
-            for (state, offset, _piece), doc, entity_scores in zip(batch, docs, scores):
-                self._collect(state, doc, offset, entity_scores)
-                if state.text is not None:
-                    state.tokens, state.text = doc_token_blob(state.text, doc), None
-                state.remaining -= 1
+            self._run(batch)
             while pending and pending[0].remaining == 0:
                 yield self._result(pending.popleft())
         while pending:
             yield self._result(pending.popleft())
 
+    def suggest_pieces(self, pieces: Sequence[tuple[int, str]], content_hash: str) -> AnnotationSet:
+        """The suggestions found in ``pieces``, some of the chunks (``(offset, piece)``, from
+        :func:`~annotator.suggest.chunks.split_text` with :attr:`chunk_chars`) of one text.
+
+        Each chunk is suggested on its own, so the suggestions of a text are those of its chunks
+        in order: parts of one long text can be suggested in different processes and joined
+        with :func:`join_parts` (see :mod:`annotator.suggest.pool`)."""
+        state = _Pending(content_hash, len(pieces))
+        batch: list[tuple[_Pending, int, str]] = []
+        chars = 0
+        for offset, piece in pieces:
+            if batch and chars + len(piece) > CHUNK_BATCH_CHARS:
+                self._run(batch)
+                batch, chars = [], 0
+            batch.append((state, offset, piece))
+            chars += len(piece)
+        if batch:
+            self._run(batch)
+        return self._result(state)[0]
+
+    def pieces(self, text: str) -> list[tuple[int, str]]:
+        """The chunks ``(offset, piece)`` this suggester cuts ``text`` into (none for a blank text)."""
+        return split_text(text, self.chunk_chars) if text.strip() else []
+
+    def _run(self, batch: list[tuple[_Pending, int, str]]) -> None:
+        """Put one batch of chunks through the pipeline and collect what each gave."""
+        texts = [piece for _, _, piece in batch]
+        if self.entity_scorer is not None:
+            docs, scores = self.entity_scorer.pipe(self.nlp, texts)
+        else:
+            docs, scores = self.nlp.pipe(texts, batch_size=len(batch)), [{} for _ in texts]
+        for (state, offset, _piece), doc, entity_scores in zip(batch, docs, scores):
+            self._collect(state, doc, offset, entity_scores)
+            if state.text is not None:
+                state.tokens, state.text = doc_token_blob(state.text, doc), None
+            state.remaining -= 1
+
     def _batches(
         self, items: Iterable[tuple[str, str, bool]], pending: deque[_Pending], batch_size: int
     ) -> Iterator[list[tuple[_Pending, int, str]]]:
         batch: list[tuple[_Pending, int, str]] = []
-        chars = 0
+        chars = documents = 0
         for text, content_hash, wants_tokens in items:
-            pieces = split_text(text, self.chunk_chars) if text.strip() else []
+            pieces = self.pieces(text)
             state = _Pending(content_hash, len(pieces))
             if wants_tokens:
                 # The pipeline's doc of a whole text has the tokenizer's tokens; a text cut into
@@ -163,12 +197,16 @@ class Suggester:
                 else:
                     state.tokens = token_blob(text)
             pending.append(state)
-            for offset, piece in pieces:
-                if batch and (len(batch) >= batch_size or chars + len(piece) > BATCH_CHARS):
+            limit = BATCH_CHARS if len(pieces) == 1 else CHUNK_BATCH_CHARS
+            for n, (offset, piece) in enumerate(pieces):
+                # ``batch_size`` counts documents: the chunks of one long text fill batches up to
+                # CHUNK_BATCH_CHARS (one chunk per pipeline call made a long text's batches of one).
+                if batch and ((n == 0 and documents >= batch_size) or chars + len(piece) > limit):
                     yield batch
-                    batch, chars = [], 0
+                    batch, chars, documents = [], 0, 0
                 batch.append((state, offset, piece))
                 chars += len(piece)
+                documents += n == 0
         if batch:
             yield batch
 
@@ -196,3 +234,9 @@ class Suggester:
     @staticmethod
     def _result(state: _Pending) -> tuple[AnnotationSet, bytes | None]:
         return AnnotationSet(tuple(state.spans), tuple(state.events)), state.tokens
+
+
+def join_parts(parts: Iterable[AnnotationSet]) -> AnnotationSet:
+    """One text's suggestions from those of its parts (:meth:`Suggester.suggest_pieces`), in order."""
+    parts = list(parts)
+    return AnnotationSet(tuple(a for p in parts for a in p.spans), tuple(e for p in parts for e in p.events))

@@ -23,6 +23,13 @@ each of ``--sizes`` (a project of that many articles), system time and page faul
 ``--processes 1`` and raw, which should stay flat as the project grows. Last, unless
 ``--skip-long``, one 1,000,000-character document with the real pipeline: time and peak memory.
 
+``--long N`` instead times only the 1,000,000-character document, ``N`` rounds alternating:
+``annotator suggest --processes 2`` (its chunks shared by the two processes) and ``--processes 1``
+against a raw ``nlp.pipe`` over the same chunks with ``n_process`` 1 and 2; each run's wall time,
+CPU time (every process), the largest process's peak resident memory and the peak of the sum
+of all its processes' proportional memory (PSS, sampled every 0.1 s: pages a forked helper
+shares with its parent count once in the sum).
+
 ``--scoring N`` instead times, in this process, what entity confidences cost: the suggester over
 N articles with its entity scorer (:mod:`annotator.suggest.entity_scores`) against the same
 suggester without it (spaCy's greedy ``ner`` in C) and a raw ``nlp.pipe``, alternating, and
@@ -134,7 +141,8 @@ def usage_line(name: str, documents: int) -> str:
 
 
 def peak_memory_run(command: list[str]) -> tuple[float, float]:
-    """Seconds and peak resident memory (MB) of ``command``, measured in a wrapper process."""
+    """Seconds and peak resident memory (MB) of ``command``, measured in a wrapper process
+    (bench_train uses it)."""
     wrapper = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
@@ -143,6 +151,117 @@ def peak_memory_run(command: list[str]) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", wrapper, *command], check=True, capture_output=True, text=True).stdout
     seconds, megabytes = out.split()
     return float(seconds), float(megabytes)
+
+
+PEAK_WRAPPER = r"""
+import os, resource, subprocess, sys, threading, time
+
+def tree_rss(root):
+    # The resident memory (MB) of ``root`` and every process below it.
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(name))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            # Proportional set size: a page shared by two processes (a forked helper's copy of
+            # the loaded model) counts half in each, so the sum is the memory the tree uses.
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:")) * 1024
+        except (OSError, StopIteration):
+            pass
+    return total / 2**20
+
+t = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+peak = 0.0
+while process.poll() is None:
+    peak = max(peak, tree_rss(process.pid))
+    time.sleep(0.1)
+seconds = time.perf_counter() - t
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, usage.ru_maxrss / 1024, peak, usage.ru_utime + usage.ru_stime, process.returncode)
+"""
+
+
+def tree_peak_run(command: list[str]) -> tuple[float, float, float, float]:
+    """Wall seconds, the largest process's peak memory (MB), the sampled peak of the sum of all
+    its processes' resident memory (MB) and the CPU seconds of ``command``."""
+    out = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *command], check=True, capture_output=True, text=True).stdout
+    seconds, largest, summed, cpu, code = out.split()
+    if code != "0":
+        raise SystemExit(f"{command} failed ({code})")
+    return float(seconds), float(largest), float(summed), float(cpu)
+
+
+def long_text() -> str:
+    return "\n\n".join(derive_articles(500))[:1_000_000]
+
+
+def long_document(folder: Path, runs: int, two_only: bool = False) -> None:
+    """The 1,000,000-character document: the app with 1 and 2 processes against raw nlp.pipe."""
+    from annotator.suggest.chunks import chunk_limit, split_text
+
+    text = long_text()
+    base = import_project(folder, [text], "long")
+    pieces = [piece for _, piece in split_text(text, chunk_limit(1_000_000))]
+    chunks_file = folder / "long-chunks.json"
+    chunks_file.write_text(json.dumps(pieces), encoding="utf-8")
+    model = choose_model(None)
+    per_call = max(1, 100_000 // max(len(p) for p in pieces))  # the chunks the app puts in one call
+    found: dict[str, list[tuple[float, float, float, float]]] = {}
+    layers: dict[str, object] = {}
+
+    def show(name: str, result: tuple[float, float, float, float]) -> None:
+        print(f"    {name}: {result[0]:.1f} s, CPU {result[3]:.1f} s, largest process {result[1]:,.0f} MB, "
+              f"all processes {result[2]:,.0f} MB; {load_average()}", flush=True)
+
+    def app(processes: int) -> float:
+        db = folder / "run.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        shutil.copy(base, db)
+        result = tree_peak_run([ANNOTATOR, "--db", str(db), "suggest", "--processes", str(processes)])
+        found.setdefault(f"app{processes}", []).append(result)
+        show(f"app --processes {processes}", result)
+        with ProjectStore.open(db) as store:
+            layers[f"app{processes}"] = store.stats()["layers"]
+        return result[0]
+
+    def raw(processes: int) -> float:
+        result = tree_peak_run([sys.executable, "-c", RAW, str(chunks_file), model, str(per_call), str(processes)])
+        found.setdefault(f"raw{processes}", []).append(result)
+        show(f"raw n_process={processes}", result)
+        return result[0]
+
+    print(f"one {len(text):,}-character document in {len(pieces)} chunks, model {model}, {runs} runs each, "
+          f"alternating; {load_average()}", flush=True)
+    measures = {"app2": lambda: app(2), "raw2": lambda: raw(2), "app1": lambda: app(1), "raw1": lambda: raw(1)}
+    if two_only:
+        measures = {k: v for k, v in measures.items() if k.endswith("2")}
+    times = alternate(runs, **measures)
+    names = {"app2": "annotator suggest --processes 2", "raw2": f"raw nlp.pipe(n_process=2, batch_size={per_call})",
+             "app1": "annotator suggest --processes 1", "raw1": f"raw nlp.pipe(n_process=1, batch_size={per_call})"}
+    for key, name in names.items():
+        if key not in times:
+            continue
+        runs_of = found[key]
+        print(f"  {name}: wall {spread(times[key], 's')}; CPU {spread([r[3] for r in runs_of], 's')}; "
+              f"largest process {statistics.median(r[1] for r in runs_of):,.0f} MB (max {max(r[1] for r in runs_of):,.0f}); "
+              f"all processes {statistics.median(r[2] for r in runs_of):,.0f} MB (max {max(r[2] for r in runs_of):,.0f})")
+    print(f"  ratio raw/app of the wall medians: 2 processes {ratio(times['raw2'], times['app2']):.3f}")
+    if not two_only:
+        print(f"  1 process {ratio(times['raw1'], times['app1']):.3f}; app 1/2 processes {ratio(times['app1'], times['app2']):.3f}")
+        print(f"  same suggestions with 1 and 2 processes: {layers['app1'] == layers['app2']}")
+    print(f"  {layers['app2']}; {load_average()}")
 
 
 def import_project(folder: Path, texts: list[str], name: str) -> Path:
@@ -207,6 +326,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[50, 200])
     parser.add_argument("--skip-long", action="store_true")
     parser.add_argument("--skip-processes", action="store_true", help="only the project sizes (and the long document)")
+    parser.add_argument("--long", type=int, default=0, metavar="N", help="only: the 1,000,000-character document, N rounds")
+    parser.add_argument("--two-only", action="store_true", help="with --long: only the 2-process runs (app and raw)")
     parser.add_argument("--scoring", type=int, default=0, metavar="N", help="only: entity scoring's cost over N articles")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-13/suggest"), help="where projects are built and kept")
     args = parser.parse_args()
@@ -216,6 +337,9 @@ def main() -> None:
         return
     args.dir.mkdir(parents=True, exist_ok=True)
     folder = args.dir
+    if args.long:
+        long_document(folder, args.long, args.two_only)
+        return
 
     def app(base: Path, processes: int, name: str) -> float:
         db = folder / "run.db"
@@ -262,16 +386,7 @@ def main() -> None:
         print(f"  raw: {usage_line(raw_name, n)}; {load_average()}", flush=True)
 
     if not args.skip_long:
-        paragraphs = "\n\n".join(derive_articles(500))
-        long_text = paragraphs[:1_000_000]
-        db = folder / "run.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        shutil.copy(import_project(folder, [long_text], "long"), db)
-        seconds, megabytes = peak_memory_run([ANNOTATOR, "--db", str(db), "suggest"])
-        with ProjectStore.open(db) as store:
-            stats = store.stats()["layers"]
-        print(f"one {len(long_text):,}-character document: {seconds:.1f} s, peak memory {megabytes:,.0f} MB, {stats}")
+        long_document(folder, 1)
 
 
 if __name__ == "__main__":
