@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.bundled import seed_files
+from annotator.app.bundled import seed_files
 from annotator.formats.text_files import read_plain_text
 from annotator.suggest import chunks, pool
 from annotator.suggest.pool import SHARED_CHUNKS, split_parts
