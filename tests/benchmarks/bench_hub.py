@@ -109,8 +109,14 @@ def connect_worker(args: tuple[str, str, str]) -> float:
     return time.perf_counter() - start
 
 
-def _edit(store, layer_id: int, document_id: int, i: int) -> str:
-    span = SpanAnnotation(Span(i % 30, i % 30 + 5, "ORG"))
+def _made(store, layer_id: int) -> int:
+    """How many spans the layer holds: numbers new edits so no run repeats an earlier span (refused)."""
+    return int(store.db.execute("SELECT count(*) FROM spans WHERE layer_id = ?", (layer_id,)).fetchone()[0])
+
+
+def _edit(store, layer_id: int, document_id: int, i: int, made: int = 0) -> str:
+    start = (made + i) % 241  # texts are longer than 250 characters
+    span = SpanAnnotation(Span(start, start + 3, "ORG"))
     store.apply(layer_id, document_id, [Change(None, span)])
     return span.uid
 
@@ -167,9 +173,10 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float],
     with ProjectStore.open(path) as store:
         layer = store.layer(user)
         documents = store.document_ids()
+        made = _made(store, layer.id)  # type: ignore[union-attr]
         for i in range(edits):
             time.sleep(pace * (0.5 + random.random()))
-            uid = _edit(store, layer.id, documents[i % 50], i)  # type: ignore[union-attr]
+            uid = _edit(store, layer.id, documents[i % 50], i, made)  # type: ignore[union-attr]
             edited[uid] = last_edit[0] = time.time()
             wake.set()
     done.set()
@@ -192,8 +199,9 @@ def throughput_worker(args: tuple[str, str, str, int, object, str]) -> float:
         with ProjectStore.open(path) as store:
             layer = store.layer(user)
             documents = store.document_ids()
+            made = _made(store, layer.id)  # type: ignore[union-attr]
             for i in range(edits):
-                _edit(store, layer.id, documents[i % len(documents)], i)  # type: ignore[union-attr]
+                _edit(store, layer.id, documents[i % len(documents)], i, made)  # type: ignore[union-attr]
             hub = Hub(hub_local.get_link(store).url)  # connected before the start, like the raw side
             barrier.wait()  # type: ignore[attr-defined]
             sync(hub, store)
@@ -373,7 +381,11 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
                 target = [(str(work / f"{u}.db"), server.url(u, database), u, args.edits, barrier, mode) for u in analysts]
                 with context.Pool(len(analysts)) as pool:
                     result = pool.map_async(throughput_worker, target)
-                    barrier.wait()
+                    try:
+                        barrier.wait(timeout=60)
+                    except threading.BrokenBarrierError:
+                        result.get(timeout=10)  # a worker failed before the start: its error
+                        raise
                     start = time.time()
                     ends = result.get()
                 (app_rates if mode == "app" else raw_rates).append(total / (max(ends) - start))
