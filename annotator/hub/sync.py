@@ -135,7 +135,7 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         for change, row in refused:
             report.conflicts.append(conflict_message(change, row))
             reloads.append({"kind": change.kind, **row})
-        hub_local.acknowledge(store, out.upto, versions, reloads)
+        hub_pull.acknowledge_push(store, out.upto, versions, reloads)
 
 
 # -- pull -----------------------------------------------------------------------------------------
