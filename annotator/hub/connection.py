@@ -26,10 +26,6 @@ class HubError(Exception):
     """Something about the hub a user can act on; ``str()`` is the message."""
 
 
-class HubConflict(HubError):
-    """Somebody else changed what this push was about to change (optimistic versions)."""
-
-
 def driver() -> ModuleType:
     """The psycopg module, or a :class:`HubError` saying which pip command installs it."""
     try:

@@ -135,7 +135,7 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = 500,
         for change, row in refused:
             report.conflicts.append(conflict_message(change, row))
             reloads.append({"kind": change.kind, **row})
-        hub_local.acknowledge(store, out.upto, versions, reloads)
+        hub_pull.acknowledge_push(store, out.upto, versions, reloads)
 
 
 # -- pull -----------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def _news(conn: Any, last: int) -> tuple[int, int]:
 _DOC_COLUMNS = "d.content_hash, d.text, d.title, d.date, d.source, d.meta, d.tokens, d.version"
 
 
-def _pages(cur: Any, query: str, params: tuple, kind: str) -> Any:
+def _pages(cur: Any, query: str, params: Any, kind: str) -> Any:
     cur.execute(query, params)
     while True:
         rows = cur.fetchmany(PAGE)
@@ -186,6 +186,25 @@ def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
         conn.isolation_level, conn.read_only = None, False
 
 
+@dataclass(frozen=True)
+class _Window:
+    """What one pull reads: changes with ``last < tx <= upto``, for ``me``, not written by ``client``."""
+
+    me: Identity
+    last: int
+    upto: int
+    client: str
+    small: bool  # few rows: plain queries (one round trip each) rather than server-side cursors
+
+    @property
+    def everything(self) -> bool:
+        return self.me.lead or self.me.reviewer
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"last": self.last, "upto": self.upto, "me": self.me.user, "client": self.client}
+
+
 def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int, client: str,
                    small: bool) -> None:
     # The first statement takes the snapshot: its horizon is the one that bounds what it sees.
@@ -194,89 +213,114 @@ def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncRep
     report.mark = upto
     if upto <= last:
         return
-    everything = me.lead or me.reviewer
-    window = (last, upto)
-    cur = dict_cursor(conn)
-    cur.execute("SELECT key, value, version FROM settings WHERE tx > %s AND tx <= %s", window)
-    pages: list[Any] = [[{"kind": "setting", **r} for r in cur.fetchall()]]
-    cur.execute("SELECT name, kind AS layer_kind FROM layers WHERE tx > %s AND tx <= %s", window)
-    pages.append([{"kind": "layer", **r} for r in cur.fetchall()])
+    # A pull reads every row it asks for: plan for all of them. A server-side cursor is otherwise
+    # planned for its first tenth, and a fast-start plan (a nested loop that re-reads the
+    # analyst's assignments for every changed row) made 50 analysts' pulls cost seconds each.
+    conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    window = _Window(me, last, upto, client, small)
     buffer = _Buffer(store, report, last)
-    for page in pages:
-        buffer.add(page)
-    # An analyst fetches rows of their own documents only; checked per changed row (an index
-    # lookup), so the cost follows what changed, not how much is assigned.
-    mine = "" if everything else (
-        " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = current_user::text AND x.document = t.document)"
-    )
-    if everything:
-        doc_query = f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.tx > %s AND d.tx <= %s ORDER BY d.tx, d.seq"
-    else:
-        # Documents never change once on the hub (they are named by their content): new
-        # assignments say which ones to fetch.
-        doc_query = (
-            f"SELECT {_DOC_COLUMNS} FROM assignments a JOIN documents d ON d.content_hash = a.document "
-            "WHERE a.analyst = current_user::text AND a.tx > %s AND a.tx <= %s"
-        )
-    new_documents: list[str] = []
-    # Names first, texts only of the documents this project lacks (a lead already holds them all).
-    named = _cursor(conn, "pull_documents", small)
-    for page in _pages(named, doc_query.replace(_DOC_COLUMNS, "d.content_hash"), window, "document"):
-        hashes = [d["content_hash"] for d in page]
-        held = hub_pull.local_hashes(store, hashes)
-        new_documents += [h for h in hashes if h not in held]
-    named.close()
-    for i in range(0, len(new_documents), PAGE):
-        chunk = new_documents[i : i + PAGE]
-        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.content_hash = ANY(%s)", (chunk,))
-        buffer.add([{"kind": "document", **r} for r in cur.fetchall()])
+    buffer.add(_settings_and_layers(conn, window))
+    new_documents = _pull_documents(conn, store, window, buffer)
     if new_documents:
         hub_local.unpark(store)  # held-back changes may now be sendable
-    whose = "" if everything else " AND analyst = current_user::text"  # an analyst needs only their own
-    # This project's own rows never come back: it holds them already (their versions came back
-    # with the push).
-    theirs = " AND t.client IS DISTINCT FROM %s"
-    window_theirs = (*window, client)
-    queries = [(
-        "assignment",
-        f"SELECT document, analyst, active FROM assignments WHERE tx > %s AND tx <= %s{whose} ORDER BY tx, seq",
-        window,
-    )]
-    queries.append((
-        "status",
-        "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) "
-        f"AS payload, client FROM statuses t WHERE tx > %s AND tx <= %s{mine}{theirs} ORDER BY tx, seq",
-        window_theirs,
-    ))
-    for kind, table in KINDS.items():
-        queries.append((
-            kind,
-            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
-            f"WHERE tx > %s AND tx <= %s{mine}{theirs} ORDER BY tx, seq",
-            window_theirs,
-        ))
-    if new_documents and not everything:
-        # Documents just assigned: their older annotations are below the mark, fetch them whole.
-        backfill = (new_documents, upto)
-        queries.append((
-            "status",
-            "SELECT layer, document, jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', "
-            "updated_at) AS payload, NULL AS client FROM statuses WHERE document = ANY(%s) AND tx <= %s",
-            backfill,
-        ))
-        for kind, table in KINDS.items():
-            queries.append((
-                kind,
-                f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
-                "WHERE document = ANY(%s) AND tx <= %s",
-                backfill,
-            ))
+    queries = _change_queries(window)
+    if new_documents and not window.everything:
+        queries += _backfill_queries(new_documents, upto)
     for i, (kind, query, params) in enumerate(queries):
         named = _cursor(conn, f"pull_{i}", small)
         for page in _pages(named, query, params, kind):
             buffer.add(page)
         named.close()
     buffer.flush(upto)
+
+
+_IN_WINDOW = "tx > %(last)s AND tx <= %(upto)s"
+
+
+def _settings_and_layers(conn: Any, window: _Window) -> list[dict[str, Any]]:
+    cur = dict_cursor(conn)
+    cur.execute(f"SELECT key, value, version FROM settings WHERE {_IN_WINDOW}", window.params)
+    rows = [{"kind": "setting", **r} for r in cur.fetchall()]
+    cur.execute(f"SELECT name, kind AS layer_kind FROM layers WHERE {_IN_WINDOW}", window.params)
+    return rows + [{"kind": "layer", **r} for r in cur.fetchall()]
+
+
+def _pull_documents(conn: Any, store: ProjectStore, window: _Window, buffer: _Buffer) -> list[str]:
+    """Fetch the documents new to this project; return their hashes. Names first, texts only of
+    the documents this project lacks (a lead already holds them all)."""
+    if window.everything:
+        names = f"SELECT d.content_hash FROM documents d WHERE d.{_IN_WINDOW} ORDER BY d.tx, d.seq"
+    else:
+        # Documents never change once on the hub (they are named by their content): new
+        # assignments say which ones to fetch.
+        names = (
+            "SELECT a.document AS content_hash FROM assignments a "
+            f"WHERE a.analyst = %(me)s AND a.{_IN_WINDOW}"
+        )
+    new_documents: list[str] = []
+    named = _cursor(conn, "pull_documents", window.small)
+    for page in _pages(named, names, window.params, "document"):
+        hashes = [d["content_hash"] for d in page]
+        held = hub_pull.local_hashes(store, hashes)
+        new_documents += [h for h in hashes if h not in held]
+    named.close()
+    cur = dict_cursor(conn)
+    for i in range(0, len(new_documents), PAGE):
+        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.content_hash = ANY(%s)", (new_documents[i : i + PAGE],))
+        buffer.add([{"kind": "document", **r} for r in cur.fetchall()])
+    return new_documents
+
+
+_STATUS_PAYLOAD = (
+    "jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) AS payload"
+)
+
+
+def _change_queries(window: _Window) -> list[tuple[str, str, Any]]:
+    """The changed assignments, statuses and annotations in the window, in commit order."""
+    params = window.params
+    # An analyst fetches rows of their own documents only. The analyst is named as a value, not
+    # as current_user, so the planner knows from the statistics how many documents that is.
+    mine = "" if window.everything else (
+        " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = %(me)s AND x.document = t.document)"
+    )
+    whose = "" if window.everything else " AND analyst = %(me)s"  # an analyst needs only their own
+    # This project's own rows never come back: it holds them already (their versions came back
+    # with the push).
+    theirs = " AND t.client IS DISTINCT FROM %(client)s"
+    queries = [
+        ("assignment",
+         f"SELECT document, analyst, active FROM assignments WHERE {_IN_WINDOW}{whose} ORDER BY tx, seq", params),
+        ("status",
+         f"SELECT layer, document, {_STATUS_PAYLOAD}, client FROM statuses t WHERE {_IN_WINDOW}{mine}{theirs} "
+         "ORDER BY tx, seq", params),
+    ]
+    for kind, table in KINDS.items():
+        queries.append((
+            kind,
+            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
+            f"WHERE {_IN_WINDOW}{mine}{theirs} ORDER BY tx, seq",
+            params,
+        ))
+    return queries
+
+
+def _backfill_queries(documents: list[str], upto: int) -> list[tuple[str, str, Any]]:
+    """Documents just assigned: their older annotations are below the mark, fetch them whole."""
+    params = (documents, upto)
+    queries: list[tuple[str, str, Any]] = [(
+        "status",
+        f"SELECT layer, document, {_STATUS_PAYLOAD}, NULL AS client FROM statuses WHERE document = ANY(%s) AND tx <= %s",
+        params,
+    )]
+    for kind, table in KINDS.items():
+        queries.append((
+            kind,
+            f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
+            "WHERE document = ANY(%s) AND tx <= %s",
+            params,
+        ))
+    return queries
 
 
 class _Buffer:

@@ -271,9 +271,9 @@ def unpark(store: ProjectStore) -> None:
         store._db.execute("UPDATE hub_outbox SET parked = 0 WHERE parked = 1")
 
 
-def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int], reloads: Iterable[dict[str, Any]] = ()) -> None:
-    """The hub holds everything in the outbox up to ``upto``: forget it, remember the versions,
-    and replace what the hub refused (a conflict) by the hub's current state."""
+def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int]) -> None:
+    """The hub holds everything in the outbox up to ``upto``: forget it and remember the versions.
+    (What the hub refused is replaced by its state in :func:`annotator.store.hub_pull.acknowledge_push`.)"""
     with transaction(store._db):
         store._db.execute("DELETE FROM hub_outbox WHERE seq <= ? AND parked = 0", (upto,))
         # Changes in documents or layers deleted since can never be sent (outgoing() skips them).
@@ -286,11 +286,6 @@ def acknowledge(store: ProjectStore, upto: int, versions: dict[str, int], reload
             "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
             list(versions.items()),
         )
-        reloads = list(reloads)
-        if reloads:
-            from annotator.store.hub_pull import apply_rows  # (imports this module)
-
-            apply_rows(store, reloads, get_link(store), respect_pending=False)
 
 
 def acknowledged_by_hub(store: ProjectStore, acked: int) -> None:

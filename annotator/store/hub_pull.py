@@ -15,8 +15,10 @@ from annotator.model.annotations import now_iso
 from annotator.model.layer import GOLD, LayerKind
 from annotator.model.schema import LabelSchema
 from annotator.store.database import transaction
+from annotator.store import hub_local
 from annotator.store.hub_local import LOCAL_KINDS, HubLink, LocalKind, get_link
 from annotator.store.project import SCHEMA_SETTING, ProjectStore
+
 
 def local_hashes(store: ProjectStore, hashes: Iterable[str]) -> set[str]:
     wanted = list(hashes)
@@ -153,6 +155,15 @@ def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: i
             f"VALUES ({', '.join('?' * (len(child_columns) + 2))})",
             [(cursor.lastrowid, i, *(child.get(c) for c in child_columns)) for i, child in enumerate(children)],
         )
+
+
+def acknowledge_push(store: ProjectStore, upto: int, versions: dict[str, int], reloads: list[dict[str, Any]]) -> None:
+    """One local transaction after a push: forget what the hub took (:func:`hub_local.acknowledge`)
+    and replace what it refused (a conflict) by the hub's current state."""
+    with transaction(store._db):
+        hub_local.acknowledge(store, upto, versions)  # nested: a savepoint of this transaction
+        if reloads:
+            apply_rows(store, reloads, get_link(store), respect_pending=False)
 
 
 def apply_pull(store: ProjectStore, rows: list[dict[str, Any]], pulled_seq: int) -> int:

@@ -109,8 +109,14 @@ def connect_worker(args: tuple[str, str, str]) -> float:
     return time.perf_counter() - start
 
 
-def _edit(store, layer_id: int, document_id: int, i: int) -> str:
-    span = SpanAnnotation(Span(i % 30, i % 30 + 5, "ORG"))
+def _made(store, layer_id: int) -> int:
+    """How many spans the layer holds: numbers new edits so no run repeats an earlier span (refused)."""
+    return int(store._db.execute("SELECT count(*) FROM spans WHERE layer_id = ?", (layer_id,)).fetchone()[0])
+
+
+def _edit(store, layer_id: int, document_id: int, i: int, made: int = 0) -> str:
+    start = (made + i) % 241  # texts are longer than 250 characters
+    span = SpanAnnotation(Span(start, start + 3, "ORG"))
     store.apply(layer_id, document_id, [Change(None, span)])
     return span.uid
 
@@ -167,9 +173,10 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float],
     with ProjectStore.open(path) as store:
         layer = store.layer(user)
         documents = store.document_ids()
+        made = _made(store, layer.id)  # type: ignore[union-attr]
         for i in range(edits):
             time.sleep(pace * (0.5 + random.random()))
-            uid = _edit(store, layer.id, documents[i % 50], i)  # type: ignore[union-attr]
+            uid = _edit(store, layer.id, documents[i % 50], i, made)  # type: ignore[union-attr]
             edited[uid] = last_edit[0] = time.time()
             wake.set()
     done.set()
@@ -177,10 +184,14 @@ def latency_worker(args: tuple[str, str, int, float]) -> tuple[dict[str, float],
     return edited, arrived, syncs[0]
 
 
-def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
+def throughput_worker(args: tuple[str, str, str, int, object, str]) -> float:
+    """One analyst: ``app`` syncs the edits made offline (push, then pull); ``raw`` writes the
+    same rows with psycopg alone into tables of the hub's shape: the span rows of the analyst's
+    last ``edits`` edits (same columns, same payloads, fresh uids) and the status of each document
+    they touch (an upsert that, like the hub's, writes only what changed)."""
     from annotator.store.project import ProjectStore
 
-    path, user, edits, barrier, mode = args
+    path, url, user, edits, barrier, mode = args
     if mode == "app":
         from annotator.hub.sync import Hub, sync
         from annotator.store import hub_local
@@ -188,8 +199,9 @@ def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
         with ProjectStore.open(path) as store:
             layer = store.layer(user)
             documents = store.document_ids()
+            made = _made(store, layer.id)  # type: ignore[union-attr]
             for i in range(edits):
-                _edit(store, layer.id, documents[i % len(documents)], i)  # type: ignore[union-attr]
+                _edit(store, layer.id, documents[i % len(documents)], i, made)  # type: ignore[union-attr]
             hub = Hub(hub_local.get_link(store).url)  # connected before the start, like the raw side
             barrier.wait()  # type: ignore[attr-defined]
             sync(hub, store)
@@ -198,13 +210,29 @@ def throughput_worker(args: tuple[str, str, int, object, str]) -> float:
         import psycopg
         from psycopg.types.json import Jsonb
 
-        with psycopg.connect(path, autocommit=True) as conn:
-            rows = [(f"{user}-{i}-{time.time()}", user, Jsonb({"start_char": i % 30, "end_char": i % 30 + 5, "label": "ORG"}))
-                    for i in range(edits)]
+        from annotator.store import hub_local
+
+        with ProjectStore.open(path) as store:
+            layer = store.layer(user)
+            client = hub_local.get_link(store).client_id  # type: ignore[union-attr]
+            made = store._db.execute(
+                "SELECT s.uid, d.content_hash FROM spans s JOIN documents d ON d.id = s.document_id "
+                "WHERE s.layer_id = ? ORDER BY s.id DESC LIMIT ?", (layer.id, edits),  # type: ignore[union-attr]
+            ).fetchall()
+            stamp = f"raw{time.time()}-"
+            spans = [(stamp + uid, user, document, Jsonb(hub_local._payload(store, hub_local.LOCAL_KINDS["span"], uid)),
+                      client) for uid, document in made]
+            statuses = [(user, document, "in_progress", "x", "x", client) for document in sorted({d for _, d in made})]
+        with psycopg.connect(url, autocommit=True) as conn:
             barrier.wait()  # type: ignore[attr-defined]
             with conn.transaction():
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO raw_spans (uid, layer, payload) VALUES (%s, %s, %s)", rows)
+                    cur.executemany("INSERT INTO raw_spans (uid, layer, document, payload, client) VALUES (%s, %s, %s, %s, %s)",
+                                    spans)
+                    cur.executemany(
+                        "INSERT INTO raw_statuses AS t (layer, document, status, created_at, updated_at, client) "
+                        "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status "
+                        "WHERE t.status IS DISTINCT FROM EXCLUDED.status", statuses)
     return time.time()
 
 
@@ -216,6 +244,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pace", type=float, default=2.0, help="seconds between an analyst's edits (latency phase)")
     parser.add_argument("--latency-edits", type=int, default=20, help="edits per analyst in the latency phase")
+    parser.add_argument("--skip-latency", action="store_true", help="leave out phase 4 (about a minute)")
     parser.add_argument("--port", type=int, default=None, help="default: a free one in 55500-55599")
     args = parser.parse_args()
     binaries = server_binaries()
@@ -275,8 +304,13 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
     for user in _analysts(args.analysts):
         add_user(admin_url, user, "analyst", _password(user))
     with server.admin(database) as conn:
-        conn.execute("CREATE TABLE raw_spans (uid text PRIMARY KEY, layer text, payload jsonb)")
-        conn.execute("GRANT INSERT, SELECT ON raw_spans TO PUBLIC")
+        # The raw side writes into tables of the hub's shape: same columns, defaults, generated
+        # columns, indexes and foreign keys (no row-level security: that is the hub's cost).
+        for table in ("spans", "statuses"):
+            conn.execute(f"CREATE TABLE raw_{table} (LIKE {table} INCLUDING ALL)")
+            conn.execute(f"ALTER TABLE raw_{table} ADD FOREIGN KEY (layer) REFERENCES layers(name), "
+                         "ADD FOREIGN KEY (document) REFERENCES documents(content_hash)")
+            conn.execute(f"GRANT INSERT, SELECT, UPDATE ON raw_{table} TO PUBLIC")
 
     # 2. assignment and connecting
     start = time.perf_counter()
@@ -314,27 +348,28 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
               f"new connection {_stats(fresh)} ms; raw SELECT 1 {_stats(bare)} ms")
 
     # 4. latency at the window's settings: edit -> colleague's file
-    from annotator.hub.sync import PUSH_DELAY, SYNC_INTERVAL
+    if not args.skip_latency:
+        from annotator.hub.sync import PUSH_DELAY, SYNC_INTERVAL
 
-    pace = args.pace
-    count = args.latency_edits
-    jobs4 = [(str(work / f"{u}.db"), u, count, pace) for u in _analysts(args.analysts)]
-    start = time.perf_counter()
-    with context.Pool(args.analysts) as pool:
-        results = pool.map(latency_worker, jobs4)
-    wall = time.perf_counter() - start
-    edited = {uid: at for own, _, _ in results for uid, at in own.items()}
-    seen = [at - edited[uid] for _, arrived, _ in results for uid, at in arrived.items() if uid in edited]
-    syncs = sum(n for *_, n in results)
+        pace = args.pace
+        count = args.latency_edits
+        jobs4 = [(str(work / f"{u}.db"), u, count, pace) for u in _analysts(args.analysts)]
+        start = time.perf_counter()
+        with context.Pool(args.analysts) as pool:
+            results = pool.map(latency_worker, jobs4)
+        wall = time.perf_counter() - start
+        edited = {uid: at for own, _, _ in results for uid, at in own.items()}
+        seen = [at - edited[uid] for _, arrived, _ in results for uid, at in arrived.items() if uid in edited]
+        syncs = sum(n for *_, n in results)
 
-    def pct(values: list[float], q: float) -> float:
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+        def pct(values: list[float], q: float) -> float:
+            ordered = sorted(values)
+            return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
-    print(f"edit-to-colleague latency (window settings: push {PUSH_DELAY:g} s after the last edit, sync every "
-          f"{SYNC_INTERVAL:g} s; {args.analysts} analysts, an edit every {pace:g} s on average each, {len(seen):,} of "
-          f"{len(edited):,} edits seen by the colleague sharing the document, {syncs:,} syncs, {wall:.0f} s): "
-          f"median {pct(seen, 0.5):.0f} ms, p90 {pct(seen, 0.9):.0f} ms, p99 {pct(seen, 0.99):.0f} ms")
+        print(f"edit-to-colleague latency (window settings: push {PUSH_DELAY:g} s after the last edit, sync every "
+              f"{SYNC_INTERVAL:g} s; {args.analysts} analysts, an edit every {pace:g} s on average each, {len(seen):,} of "
+              f"{len(edited):,} edits seen by the colleague sharing the document, {syncs:,} syncs, {wall:.0f} s): "
+              f"median {pct(seen, 0.5):.0f} ms, p90 {pct(seen, 0.9):.0f} ms, p99 {pct(seen, 0.99):.0f} ms")
 
     # 5. throughput: everyone at once, and one client alone, each against raw psycopg writing the same rows
     def rates(analysts: list[str]) -> tuple[list[float], list[float]]:
@@ -343,13 +378,14 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
         for _ in range(args.runs):
             for mode in ("app", "raw"):
                 barrier = context.Manager().Barrier(len(analysts) + 1)
-                target = [
-                    (str(work / f"{u}.db") if mode == "app" else server.url(u, database), u, args.edits, barrier, mode)
-                    for u in analysts
-                ]
+                target = [(str(work / f"{u}.db"), server.url(u, database), u, args.edits, barrier, mode) for u in analysts]
                 with context.Pool(len(analysts)) as pool:
                     result = pool.map_async(throughput_worker, target)
-                    barrier.wait()
+                    try:
+                        barrier.wait(timeout=60)
+                    except threading.BrokenBarrierError:
+                        result.get(timeout=10)  # a worker failed before the start: its error
+                        raise
                     start = time.time()
                     ends = result.get()
                 (app_rates if mode == "app" else raw_rates).append(total / (max(ends) - start))

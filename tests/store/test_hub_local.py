@@ -66,3 +66,14 @@ def test_missing_triggers_are_restored() -> None:
     assert hub_local.get_link(store) is None
     store.apply(layer, document, [Change(None, SpanAnnotation(Span(5, 9, "ORG")))])
     assert hub_local.pending_count(store) == 0
+
+
+def test_hub_local_does_not_import_hub_pull():
+    # hub_pull builds on hub_local (the link, the kinds); the reverse made an import circle.
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(hub_local))
+    imported = {getattr(n, "module", None) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not any(name and "hub_pull" in name for name in imported)
