@@ -81,7 +81,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
 
 KNOWN_CYCLES: list[set[str]] = [
     # Removed this round by others; the coordinator strikes each off at merge.
-    {"annotator.store.hub_local", "annotator.store.hub_pull"},  # issue 24
 ]
 
 KNOWN_LONG = {
