@@ -37,7 +37,7 @@ def seeds() -> Path:
 
 @pytest.fixture
 def store():
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.store.project import ProjectStore
 
     project = ProjectStore.memory()
@@ -101,7 +101,7 @@ def _gold_document(n: int):
 
 def make_tiny_gold(path: Path, documents: int = 8) -> None:
     """A project file whose gold layer holds ``documents`` tiny sports reports (TEAM, Sport:Score), all done."""
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.model.document import Document
     from annotator.model.layer import GOLD, DocStatus, LayerKind
     from annotator.store.project import ProjectStore

@@ -55,8 +55,8 @@ LAYERS: dict[str, set[str]] = {
     # layer: the layers its modules may import (besides its own). See ARCHITECTURE.md.
     "model": set(),
     "store": {"model"},
-    "formats": {"model", "store"},
-    "suggest": {"model", "store", "formats"},
+    "suggest": {"model", "store"},
+    "formats": {"model", "store", "suggest"},
     "review": {"model", "store", "suggest"},
     "learn": {"model", "store", "formats", "suggest", "review"},
     "hub": {"model", "store"},
@@ -72,12 +72,6 @@ ANYONE_MAY_IMPORT = {"annotator", "annotator.app", "annotator.app.bundled"}
 """Leaves with no dependency of their own: the version (``annotator/__init__``) and the lookup of
 bundled resource files, which the schema reader and the rules need."""
 
-KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    # Issue 20c removes formats <-> suggest: formats/docbin.py and formats/export_common.py take the
-    # blank tokenizer from suggest/tokenizer.py. The coordinator empties this set at merge (if 20c
-    # kept that direction and removed suggest -> formats instead, swap the two in LAYERS).
-    ("formats", "suggest"),
-}
 
 KNOWN_CYCLES: list[set[str]] = [
     # Removed this round by others; the coordinator strikes each off at merge.
@@ -305,13 +299,8 @@ def test_libraries_stay_in_their_package() -> None:
 
 
 def test_packages_import_only_downwards() -> None:
-    offences = sorted(text for source, target, text in direction_offences() if (source, target) not in KNOWN_VIOLATIONS)
+    offences = sorted(text for _, _, text in direction_offences())
     assert offences == [], "see LAYERS and ARCHITECTURE.md"
-
-
-def test_known_violations_still_occur() -> None:
-    pairs = {(source, target) for source, target, _ in direction_offences()}
-    assert KNOWN_VIOLATIONS <= pairs, f"fixed, strike off KNOWN_VIOLATIONS: {KNOWN_VIOLATIONS - pairs}"
 
 
 def test_model_is_pure() -> None:

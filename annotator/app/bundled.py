@@ -7,8 +7,11 @@ They live in the top-level ``resources/`` and ``seeds/`` folders, which the buil
 from __future__ import annotations
 
 import importlib.resources
+import tomllib
 from importlib.resources.abc import Traversable
 from pathlib import Path
+
+from annotator.model.schema import LabelSchema
 
 _CHECKOUT = Path(__file__).resolve().parents[2]  # annotator/app/bundled.py -> the checkout
 
@@ -28,6 +31,14 @@ def resource(name: str) -> Traversable:
 
 def resource_text(name: str) -> str:
     return resource(name).read_text(encoding="utf-8")
+
+
+DEFAULT_SCHEMA_RESOURCE = "schema.toml"
+
+
+def default_schema() -> LabelSchema:
+    """The schema a new project gets: spaCy's English labels and the ACE 2005 event types."""
+    return LabelSchema.from_dict(tomllib.loads(resource_text(DEFAULT_SCHEMA_RESOURCE)))
 
 
 def seed_files() -> list[Traversable]:

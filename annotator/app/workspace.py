@@ -15,7 +15,7 @@ import platformdirs
 from annotator import __version__
 from annotator.app.bundled import seed_files
 from annotator.formats.importer import ImportReport, import_paths
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.schema import LabelSchema
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore

@@ -7,11 +7,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from annotator.app.bundled import resource_text
 from annotator.model.schema import LabelSchema, SchemaError
-
-DEFAULT_SCHEMA_RESOURCE = "schema.toml"
-
+from annotator.model.toml_lines import line_of
 
 class SchemaFileError(ValueError):
     """A schema file that cannot be used; ``str()`` is the message for the user."""
@@ -51,46 +48,6 @@ def load_schema_file(path: str | Path) -> LabelSchema:
         line = raw[: error.start].count(b"\n") + 1
         raise SchemaFileError(str(path), line, "the file is not valid UTF-8 text") from None
     return parse_schema(text, str(path))
-
-
-def default_schema() -> LabelSchema:
-    """The schema a new project gets: spaCy's English labels and the ACE 2005 event types."""
-    return parse_schema(resource_text(DEFAULT_SCHEMA_RESOURCE), DEFAULT_SCHEMA_RESOURCE)
-
-
-def _key_pattern(name: str) -> str:
-    return rf'(?:{re.escape(name)}|"{re.escape(name)}"|\'{re.escape(name)}\')'
-
-
-def line_of(text: str, path: tuple[str, ...]) -> int | None:
-    """The line of ``text`` where the entry at ``path`` is written, as well as TOML lets us tell.
-
-    Finds the deepest table header on the path (``[events."Life:Die"]``), then the first line
-    below it that names the rest of the path (``key = ...``, ``roles.Victim = ...``), trying
-    shorter prefixes of the rest when the full one is not written out (inline tables).
-    """
-    lines = text.splitlines()
-
-    def dotted(parts: tuple[str, ...]) -> str:
-        return r"\s*\.\s*".join(_key_pattern(p) for p in parts)
-
-    header, rest = None, path
-    for depth in range(len(path), 0, -1):
-        pattern = re.compile(r"\s*\[\s*" + dotted(path[:depth]) + r"\s*\]")
-        header = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
-        if header is not None:
-            rest = path[depth:]
-            break
-    begin = 0 if header is None else header + 1
-    end = len(lines)
-    if header is not None:
-        end = next((i for i in range(begin, len(lines)) if re.match(r"\s*\[", lines[i])), len(lines))
-    for width in range(len(rest), 0, -1):
-        pattern = re.compile(r"\s*" + dotted(rest[:width]) + r"\s*=")
-        found = next((i for i in range(begin, end) if pattern.match(lines[i])), None)
-        if found is not None:
-            return found + 1
-    return None if header is None else header + 1
 
 
 def dump_schema(schema: LabelSchema) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 import platformdirs
 
 from annotator.app.bundled import resource_text
-from annotator.formats.schema_toml import line_of
+from annotator.model.toml_lines import line_of
 from annotator.model.schema import LabelSchema
 
 TRIGGERS_FILE = "triggers.toml"

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.layer import DocStatus, Layer, LayerKind
 from annotator.store.project import ProjectStore
 from annotator.suggest.batches import Problems, Suggested, read_batch, save_suggestions, suggest_batch

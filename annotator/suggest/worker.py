@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.layer import DocStatus
 from annotator.store.database import StoreError
 from annotator.store.project import ProjectStore

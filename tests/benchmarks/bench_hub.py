@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "tests" / "hub"))
 
 from pg_server import SUPERPASSWORD, SUPERUSER, PgServer, server_binaries  # noqa: E402
 
-from annotator.formats.schema_toml import default_schema  # noqa: E402
+from annotator.app.bundled import default_schema  # noqa: E402
 from annotator.model.annotations import Span, SpanAnnotation  # noqa: E402
 from annotator.model.changes import Change  # noqa: E402
 from annotator.model.document import Document  # noqa: E402

@@ -290,7 +290,7 @@ def stored_texts(db: Path) -> list[str]:
 
 def scoring_cost(model: str, count: int, runs: int, batch_size: int) -> None:
     """Suggestions with and without entity confidences, and a raw nlp.pipe, over ``count`` articles."""
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.suggest.suggester import Suggester
 
     texts = derive_articles(count)

@@ -109,7 +109,7 @@ def test_empty_ann_gives_an_annotated_document_without_annotations(tmp_path: Pat
 
 def test_brat_names_are_mapped_back_to_the_schema(tmp_path: Path) -> None:
     from annotator.formats.brat_reader import brat_name, schema_names
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
 
     assert brat_name("Conflict:Attack") == "Conflict_Attack" and brat_name("Org-Arg 2") == "Org-Arg_2"
     names = schema_names(default_schema())

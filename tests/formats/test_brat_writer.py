@@ -11,7 +11,7 @@ from export_samples import TEXT, build_gold
 from annotator.formats.brat_writer import brat_fragments
 from annotator.formats.exporter import export_layer
 from annotator.formats.importer import import_paths
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.store.project import ProjectStore
 
 

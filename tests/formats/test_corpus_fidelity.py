@@ -98,7 +98,7 @@ def test_conll_keeps_an_entity_across_a_sentence_end_and_marks_documents_for_spa
 
 
 def test_brat_annotation_conf_relation_types_go_into_the_schema(data: Path) -> None:
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
 
     store = ProjectStore.memory()
     store.set_schema(default_schema())
@@ -141,7 +141,7 @@ def test_spacy_convert_reads_our_conll_as_documents_with_whole_entities(data: Pa
 def test_relation_type_names_come_back_from_brats_form(tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.model.relation_schema import RelationType
 
     text = "Alice works for Acme.\n"

@@ -76,7 +76,7 @@ def test_streamed_file_is_exactly_what_docbin_writes(
 @pytest.mark.pipeline
 def test_spacy_train_runs_on_the_export(tmp_path: Path, seeds: Path, data: Path) -> None:
     from annotator.formats.importer import import_paths
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
 
     store = ProjectStore.memory()
     store.set_schema(default_schema())

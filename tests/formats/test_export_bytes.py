@@ -21,7 +21,7 @@ from export_samples import build_gold
 
 from annotator.formats.exporter import export_layer
 from annotator.formats.importer import import_paths
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.tokens import encode_tokens
 from annotator.store.project import ProjectStore
 from annotator.suggest.tokenizer import tokenize

@@ -17,7 +17,7 @@ from export_samples import build_gold
 
 from annotator.formats.exporter import export_layer
 from annotator.formats.importer import import_paths
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.store.project import ProjectStore
 
 GOLD_SHA256 = "b51fddb4fcd658ea01813ba56912fe29d10c88d8926d979360b27debece4e14c"

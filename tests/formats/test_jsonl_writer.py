@@ -11,7 +11,7 @@ from export_samples import PLAIN, TEXT, TIMES, build_gold
 from annotator.formats.exporter import export_layer
 from annotator.formats.importer import import_paths
 from annotator.formats.jsonl_writer import input_hash
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.tokens import Tokens, token_json
 from annotator.store.project import ProjectStore
 

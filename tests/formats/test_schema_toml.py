@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from annotator.app.bundled import resource_text
-from annotator.formats.schema_toml import SchemaFileError, default_schema, dump_schema, load_schema_file, parse_schema
+from annotator.app.bundled import default_schema
+from annotator.formats.schema_toml import SchemaFileError, dump_schema, load_schema_file, parse_schema
 
 DEFAULT = resource_text("schema.toml")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.annotations import Span, SpanAnnotation
 from annotator.model.changes import Change
 from annotator.model.document import Document

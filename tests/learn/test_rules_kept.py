@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.learn.trainer import TrainOptions, train
 from annotator.model.annotations import AnnotationSet, new_uid
 from annotator.model.document import Document

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.schema import LabelSchema, SchemaError
 
 SPACY_LABELS = [

@@ -41,7 +41,7 @@ def test_counter_starts_again_on_a_smaller_project(store: ProjectStore) -> None:
 def test_the_schema_is_parsed_once_per_stored_text_and_read_again_after_an_outside_change(tmp_path) -> None:
     from dataclasses import replace
 
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.model.schema import EntityLabel
     from annotator.store.project import ProjectStore
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.annotations import AnnotationSet, Argument, Decision, Event, Origin, Provenance, Span, SpanAnnotation
 from annotator.model.changes import Change
 from annotator.model.document import Document

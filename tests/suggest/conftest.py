@@ -33,7 +33,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture
 def file_store(tmp_path: Path):
     """A project on disk, as other processes (the worker, a pool) need one."""
-    from annotator.formats.schema_toml import default_schema
+    from annotator.app.bundled import default_schema
     from annotator.store.project import ProjectStore
 
     store = ProjectStore.open(tmp_path / "project.db")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.app.bundled import seed_files
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.formats.text_files import read_plain_text
 from annotator.suggest.entity_scores import EntityScorer, recognize, spancat_scores
 from annotator.suggest.suggester import Suggester

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from spacy.tokens import Doc
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.schema import LabelSchema
 from annotator.suggest.events import extract_events
 from annotator.suggest.rules import load_rules

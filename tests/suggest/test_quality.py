@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from annotator.formats.jsonl_reader import read_jsonl
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.review.evaluate import EvaluationCounter
 from annotator.suggest.suggester import Suggester
 

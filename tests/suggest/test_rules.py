@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.schema import LabelSchema
 from annotator.suggest.rules import (
     STOP,

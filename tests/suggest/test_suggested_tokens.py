@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.formats.text_files import read_plain_text
 from annotator.model.document import content_hash
 from annotator.model.tokens import Tokens, encode_tokens

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.annotations import Decision, Origin
 from annotator.model.document import content_hash
 from annotator.suggest.suggester import SuggestError, Suggester, suggestion_uid

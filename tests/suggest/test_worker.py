@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.formats.schema_toml import default_schema
+from annotator.app.bundled import default_schema
 from annotator.model.layer import DocStatus
 from annotator.suggest.suggester import Suggester
 from annotator.suggest.worker import SuggestionWorker, WorkerMessage, _Server
