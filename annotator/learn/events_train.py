@@ -28,6 +28,7 @@ from annotator.suggest.learned import (
     trigger_candidates,
     trigger_features,
 )
+from annotator.suggest.trigger_extent import extent_examples, no_extent_model
 
 PLAIN_LABELS = frozenset({TOKEN_LABEL, "NP", "NPX", "NPP"})
 """Candidate labels that are no entity label (a word, a noun chunk, its longer extents)."""
@@ -133,6 +134,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     """Trigger and role classifiers, trigger extents and the rule-kept types from ``docs``."""
     trigger_examples: list[tuple[list[str], str]] = []
     role_examples: list[tuple[list[str], str]] = []
+    extent_data: list[tuple[list[str], str]] = []
     counts: Counter[str] = Counter()
     extents: dict[str, Counter[tuple[int, int]]] = {}
     for parsed in docs:
@@ -144,6 +146,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
             counts[event_type] += 1
             key = event_type + "|" + head.lemma_.lower()
             extents.setdefault(key, Counter())[(head.i - first, end - 1 - head.i)] += 1
+            extent_data.extend(extent_examples(head, first, end, event_type))
             candidates = argument_candidates(doc, head.sent, parsed.entities, parsed.triggers)
             seen = {(c.first, c.end) for c in candidates}
             for where, _role in roles.items():
@@ -171,7 +174,10 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
         (shape, n), = seen.most_common(1)
         if shape != (0, 0) and n * 2 > sum(seen.values()):
             kept_extents[key] = list(shape)
-    return EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
+    extent_model = _fit(extent_data, c) if extent_data else no_extent_model()
+    model = EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
+    model.extent_model = extent_model
+    return model
 
 
 def rule_types(counts: Counter[str], lexicon_types: Iterable[str]) -> list[str]:

@@ -31,6 +31,7 @@ from annotator.suggest.event_features import (  # noqa: F401  (re-exported: the 
     trigger_features,
 )
 from annotator.suggest.linear_model import LinearModel
+from annotator.suggest.trigger_extent import grow
 
 NONE = "-"
 """The class of a token that triggers nothing, and of a candidate that fills no role."""
@@ -152,6 +153,9 @@ class EventModel:
     """Event types whose arguments come from the rules where the rules found the same trigger."""
     rule_argument_roles: list[str] = field(default_factory=list)
     """``"Type|Role"``: on a trigger the rules found too, that role's fillers come from the rules."""
+    extent_model: LinearModel | None = None
+    """Which words around a trigger's head belong to it (:mod:`annotator.suggest.trigger_extent`);
+    a model stored before it existed uses ``extents`` (the usual extent per type and word)."""
 
     def predict(
         self,
@@ -177,10 +181,14 @@ class EventModel:
             if p < self.trigger_threshold:
                 continue
             label = self.triggers.classes[others[int(columns[row])]]
-            before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
-            first = max(token.sent.start, token.i - before)
-            end = min(token.sent.end, token.i + 1 + after)
+            if self.extent_model is not None:
+                first, end = grow(self.extent_model, token, label)
+            else:
+                before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
+                first = max(token.sent.start, token.i - before)
+                end = min(token.sent.end, token.i + 1 + after)
             found.append((first, end, label, p, token))
+        found = _without_nested(found)
         events: list[tuple[Span, tuple[Argument, ...], float | None]] = []
         spans = [(first, end, label) for first, end, label, _p, _t in found]
         try:
@@ -230,6 +238,8 @@ class EventModel:
 
     def to_bytes(self) -> bytes:
         arrays = self.triggers.arrays("trigger")
+        if self.extent_model is not None:
+            arrays.update(self.extent_model.arrays("extent"))
         if self.roles is not None:
             arrays.update(self.roles.arrays("role"))
         meta = {
@@ -240,6 +250,7 @@ class EventModel:
             "rule_argument_types": self.rule_argument_types,
             "rule_argument_roles": self.rule_argument_roles,
             "has_roles": self.roles is not None,
+            "has_extent": self.extent_model is not None,
         }
         arrays["meta"] = np.array(json.dumps(meta))
         buffer = io.BytesIO()
@@ -253,6 +264,7 @@ class EventModel:
             meta = json.loads(str(arrays["meta"]))
             triggers = LinearModel.from_arrays(arrays, "trigger")
             roles = LinearModel.from_arrays(arrays, "role") if meta["has_roles"] else None
+            extent = LinearModel.from_arrays(arrays, "extent") if meta.get("has_extent") else None
         return cls(
             triggers,
             roles,
@@ -262,7 +274,18 @@ class EventModel:
             float(meta["role_threshold"]),
             list(meta.get("rule_argument_types", [])),
             list(meta.get("rule_argument_roles", [])),
+            extent,
         )
+
+
+def _without_nested(found: list[tuple[int, int, str, float, Any]]) -> list[tuple[int, int, str, float, Any]]:
+    """Triggers whose head word lies inside a likelier trigger's extent are part of that one
+    ("data" in "data breach"): dropped, so one phrase is suggested once."""
+    kept: list[tuple[int, int, str, float, Any]] = []
+    for item in sorted(found, key=lambda f: -f[3]):
+        if not any(k[0] <= item[4].i < k[1] or item[0] <= k[4].i < item[1] for k in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda f: f[0])
 
 
 def _mix_roles(kind: str, learned: tuple[Argument, ...], rules: tuple[Argument, ...], roles: set[str]) -> tuple[Argument, ...]:

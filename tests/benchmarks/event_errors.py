@@ -97,12 +97,13 @@ def _prf(matched: int, predicted: int, gold: int) -> str:
     return f"P {p:.3f} R {r:.3f} F1 {f:.3f} (gold {gold}, predicted {predicted}, matched {matched})"
 
 
-def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lexicon_types: set[str], entities_mode: str) -> dict[str, float]:
+def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lexicon_types: set[str], entities_mode: str, show: int = 0) -> dict[str, float]:
     from annotator.suggest.events import extract_events
     from annotator.suggest.learned import TRIGGER_POS
 
     started = time.monotonic()
     model = train_events([piece for p in train_parsed for _o, piece, _b in p.pieces], lexicon_types)
+    model.trigger_threshold = min(model.trigger_threshold, 0.1)  # the analysis below scores higher thresholds too
     print(f"  event classifiers trained in {time.monotonic() - started:.1f} s on {len(train_parsed)} documents")
     gold_t: set[tuple[int, int, str]] = set()
     pred_t: dict[tuple[int, int, str], float] = {}
@@ -111,7 +112,7 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
     multi = 0
     never = 0
     pos_of_missed: Counter[str] = Counter()
-    for parsed in test_parsed:
+    for number, parsed in enumerate(test_parsed):
         for offset, piece, _base in parsed.pieces:
             doc = piece.doc
             if entities_mode == "gold":
@@ -122,7 +123,7 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
                 entities = []
             rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
             for trigger, arguments, confidence in model.predict(doc, entities, rule_events, offset):
-                key = (trigger.start, trigger.end, trigger.label)
+                key = (number, trigger.start, trigger.end, trigger.label)
                 pred_t[key] = confidence if confidence is not None else 1.0
                 for a in arguments:
                     if a.span is not None:
@@ -135,7 +136,7 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
                     never += 1
                     pos_of_missed[span.root.pos_] += 1
         for event in parsed.item.gold.events:
-            key = (event.trigger.start, event.trigger.end, event.type)
+            key = (number, event.trigger.start, event.trigger.end, event.type)
             gold_t.add(key)
             for a in event.arguments:
                 if a.span is not None:
@@ -144,36 +145,45 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
     print(f"  triggers: {_prf(len(matched), len(pred_t), len(gold_t))}")
     print(f"  gold triggers of several tokens: {multi} of {len(gold_t)}; head word's part of speech never a candidate: {never} {dict(pos_of_missed)}")
     kinds: Counter[str] = Counter()
-    for s, e, t in gold_t - matched:
-        same_extent = [k for k in pred_t if k[0] == s and k[1] == e]
-        overlap = [k for k in pred_t if k[0] < e and s < k[1]]
+    text_of = {}
+    for number, parsed in enumerate(test_parsed):
+        text_of[number] = parsed.item.document.text
+    shown = 0
+    for d, s, e, t in gold_t - matched:
+        same_extent = [k[1:] for k in pred_t if k[0] == d and k[1] == s and k[2] == e]
+        overlap = [k[1:] for k in pred_t if k[0] == d and k[1] < e and s < k[2]]
         if same_extent:
             kinds["type error"] += 1
         elif any(k[2] == t for k in overlap):
             kinds["boundary error (same type)"] += 1
+            if shown < show:
+                shown += 1
+                text = text_of[d]
+                k = next(k for k in overlap if k[2] == t)
+                print(f"    gold [{text[s:e]}] predicted [{text[k[0]:k[1]]}]  ...{text[min(s, k[0]) - 30:max(e, k[1]) + 30]!r}")
         elif overlap:
             kinds["boundary and type error"] += 1
         else:
             kinds["not found"] += 1
     print(f"  missed gold triggers: {dict(kinds)}")
-    spurious = Counter("overlaps a gold trigger" if any(g[0] < k[1] and k[0] < g[1] for g in gold_t) else "nothing there" for k in set(pred_t) - matched)
+    spurious = Counter("overlaps a gold trigger" if any(g[0] == k[0] and g[1] < k[2] and k[1] < g[2] for g in gold_t) else "nothing there" for k in set(pred_t) - matched)
     print(f"  wrong predictions: {dict(spurious)}")
-    for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         kept = {k for k, p in pred_t.items() if p >= threshold}
         print(f"    at confidence >= {threshold}: {_prf(len(gold_t & kept), len(kept), len(gold_t))}")
     # Arguments, on triggers found exactly.
-    found = {k[:3] for k in matched}
-    gold_found = {a for a in gold_a if a[:3] in found}
+    found = {k[:4] for k in matched}
+    gold_found = {a for a in gold_a if a[:4] in found}
     a_matched = gold_a & pred_a
     print(f"  arguments: {_prf(len(a_matched), len(pred_a), len(gold_a))}")
-    print(f"  arguments of triggers found: {_prf(len(gold_found & pred_a), len({a for a in pred_a if a[:3] in found}), len(gold_found))}")
+    print(f"  arguments of triggers found: {_prf(len(gold_found & pred_a), len({a for a in pred_a if a[:4] in found}), len(gold_found))}")
     missed: Counter[str] = Counter()
     by_role: Counter[str] = Counter()
     for a in gold_found - pred_a:
-        same = [p for p in pred_a if p[:3] == a[:3] and p[4:] == a[4:]]
-        overlap = [p for p in pred_a if p[:3] == a[:3] and p[3] == a[3] and p[4] < a[5] and a[4] < p[5]]
+        same = [p for p in pred_a if p[:4] == a[:4] and p[5:] == a[5:]]
+        overlap = [p for p in pred_a if p[:4] == a[:4] and p[4] == a[4] and p[5] < a[6] and a[5] < p[6]]
         missed["wrong role" if same else "wrong extent" if overlap else "not found"] += 1
-        by_role[a[3]] += 1
+        by_role[a[4]] += 1
     print(f"  missed fillers of found triggers: {dict(missed)}; by role {dict(by_role.most_common(8))}")
     t_f1 = 2 * len(matched) / (len(pred_t) + len(gold_t)) if pred_t or gold_t else 0.0
     a_f1 = 2 * len(a_matched) / (len(pred_a) + len(gold_a)) if pred_a or gold_a else 0.0
@@ -186,11 +196,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--entities", choices=("base", "gold", "none"), default="base")
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--show", type=int, default=0, help="print this many boundary errors")
     args = parser.parse_args()
     started = time.monotonic()
     train_parsed, test_parsed, untrained, lexicon_types = load(args.corpus, args.size, not args.no_cache)
     print(f"{args.corpus}: {len(train_parsed)} training, {len(test_parsed)} test documents (loaded in {time.monotonic() - started:.0f} s)")
-    print(json.dumps(analyse(train_parsed, test_parsed, untrained, lexicon_types, args.entities)))
+    print(json.dumps(analyse(train_parsed, test_parsed, untrained, lexicon_types, args.entities, args.show)))
 
 
 if __name__ == "__main__":
