@@ -97,19 +97,21 @@ def _prf(matched: int, predicted: int, gold: int) -> str:
     return f"P {p:.3f} R {r:.3f} F1 {f:.3f} (gold {gold}, predicted {predicted}, matched {matched})"
 
 
-def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lexicon_types: set[str], entities_mode: str, show: int = 0) -> dict[str, float]:
+def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lexicon_types: set[str], entities_mode: str, show: int = 0, c: float = 10.0, threshold: float | None = None) -> dict[str, float]:
     from annotator.suggest.events import extract_events
-    from annotator.suggest.learned import TRIGGER_POS
+    from annotator.suggest.learned import TRIGGER_POS, argument_candidates
 
     started = time.monotonic()
-    model = train_events([piece for p in train_parsed for _o, piece, _b in p.pieces], lexicon_types)
-    model.trigger_threshold = min(model.trigger_threshold, 0.1)  # the analysis below scores higher thresholds too
+    model = train_events([piece for p in train_parsed for _o, piece, _b in p.pieces], lexicon_types, c)
+    if threshold is not None:
+        model.trigger_threshold = threshold
     print(f"  event classifiers trained in {time.monotonic() - started:.1f} s on {len(train_parsed)} documents")
     gold_t: set[tuple[int, int, str]] = set()
     pred_t: dict[tuple[int, int, str], float] = {}
     gold_a: set[tuple[Any, ...]] = set()
     pred_a: set[tuple[Any, ...]] = set()
     multi = 0
+    candidates: dict[tuple[Any, ...], set[tuple[int, int]]] = {}
     never = 0
     pos_of_missed: Counter[str] = Counter()
     for number, parsed in enumerate(test_parsed):
@@ -122,8 +124,19 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
             else:
                 entities = []
             rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
-            for trigger, arguments, confidence in model.predict(doc, entities, rule_events, offset):
+            predicted = model.predict(doc, entities, rule_events, offset)
+            spans = []
+            for trigger, _a, _c in predicted:
+                span = doc.char_span(trigger.start - offset, trigger.end - offset)
+                spans.append((span.start, span.end, trigger.label))
+            chunks = list(doc.noun_chunks)
+            for trigger, arguments, confidence in predicted:
+                span = doc.char_span(trigger.start - offset, trigger.end - offset)
                 key = (number, trigger.start, trigger.end, trigger.label)
+                candidates[key] = {
+                    (doc[c.first].idx + offset, doc[c.end - 1].idx + len(doc[c.end - 1]) + offset)
+                    for c in argument_candidates(doc, span.root.sent, entities, spans, chunks)
+                }
                 pred_t[key] = confidence if confidence is not None else 1.0
                 for a in arguments:
                     if a.span is not None:
@@ -182,7 +195,10 @@ def analyse(train_parsed: list[Any], test_parsed: list[Any], untrained: Any, lex
     for a in gold_found - pred_a:
         same = [p for p in pred_a if p[:4] == a[:4] and p[5:] == a[5:]]
         overlap = [p for p in pred_a if p[:4] == a[:4] and p[4] == a[4] and p[5] < a[6] and a[5] < p[6]]
-        missed["wrong role" if same else "wrong extent" if overlap else "not found"] += 1
+        generated = a[5:] in candidates.get(a[:4], set())
+        missed["wrong role" if same else "wrong extent" if overlap else "not found" if generated else "no candidate"] += 1
+        if not generated and not overlap and not same and missed["no candidate"] <= show:
+            print(f"    no candidate: {a[4]} [{text_of[a[0]][a[5]:a[6]]}] of trigger [{text_of[a[0]][a[1]:a[2]]}]")
         by_role[a[4]] += 1
     print(f"  missed fillers of found triggers: {dict(missed)}; by role {dict(by_role.most_common(8))}")
     t_f1 = 2 * len(matched) / (len(pred_t) + len(gold_t)) if pred_t or gold_t else 0.0
@@ -196,12 +212,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=200)
     parser.add_argument("--entities", choices=("base", "gold", "none"), default="base")
     parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--threshold", type=float, help="trigger threshold (default: the model's)")
+    parser.add_argument("--c", type=float, default=10.0, help="inverse regularisation of the classifiers")
     parser.add_argument("--show", type=int, default=0, help="print this many boundary errors")
     args = parser.parse_args()
     started = time.monotonic()
     train_parsed, test_parsed, untrained, lexicon_types = load(args.corpus, args.size, not args.no_cache)
     print(f"{args.corpus}: {len(train_parsed)} training, {len(test_parsed)} test documents (loaded in {time.monotonic() - started:.0f} s)")
-    print(json.dumps(analyse(train_parsed, test_parsed, untrained, lexicon_types, args.entities, args.show)))
+    print(json.dumps(analyse(train_parsed, test_parsed, untrained, lexicon_types, args.entities, args.show, args.c, args.threshold)))
 
 
 if __name__ == "__main__":
