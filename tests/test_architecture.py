@@ -17,8 +17,6 @@ names, and ``importlib.import_module("…")`` / ``__import__("…")`` with a lit
 Imports under ``if TYPE_CHECKING:`` count for the layers and for ``MainWindow`` (they are a
 dependency all the same), not for cycles (they never run, so they cannot make a circular import).
 
-``KNOWN_*`` lists hold what other work of this round removes; each has a test that every entry
-still occurs, so that a fixed entry must be struck off and the list cannot go stale.
 """
 
 from __future__ import annotations
@@ -73,14 +71,6 @@ ANYONE_MAY_IMPORT = {"annotator", "annotator.app", "annotator.app.bundled"}
 bundled resource files, which the schema reader and the rules need."""
 
 
-KNOWN_CYCLES: list[set[str]] = [
-    # Removed this round by others; the coordinator strikes each off at merge.
-]
-
-KNOWN_LONG = {
-    # Over MAX_LINES today; split this round by their owners (20b, 19a, 20c).
-    "suggest/learned.py",
-}
 
 
 START_UP = "gui/app.py"
@@ -315,16 +305,7 @@ def test_model_is_pure() -> None:
 
 
 def test_no_import_cycles() -> None:
-    unknown = [
-        sorted(cycle) for cycle in import_cycles(runtime_graph()) if not any(cycle <= known for known in KNOWN_CYCLES)
-    ]
-    assert unknown == []
-
-
-def test_known_cycles_still_occur() -> None:
-    cycles = import_cycles(runtime_graph())
-    stale = [sorted(known) for known in KNOWN_CYCLES if not any(cycle <= known for cycle in cycles)]
-    assert stale == [], "fixed, strike off KNOWN_CYCLES"
+    assert [sorted(cycle) for cycle in import_cycles(runtime_graph())] == []
 
 
 def test_cycle_finder_finds_a_cycle() -> None:
@@ -336,14 +317,8 @@ def _line_counts() -> dict[str, int]:
 
 
 def test_no_module_is_too_long() -> None:
-    long = sorted(f"{r}: {n} lines" for r, n in _line_counts().items() if n > MAX_LINES and r not in KNOWN_LONG)
+    long = sorted(f"{r}: {n} lines" for r, n in _line_counts().items() if n > MAX_LINES)
     assert long == [], f"split these modules by purpose (at most {MAX_LINES} lines)"
-
-
-def test_known_long_modules_are_still_long() -> None:
-    counts = _line_counts()
-    stale = sorted(r for r in KNOWN_LONG if counts.get(r, 0) <= MAX_LINES)
-    assert stale == [], "split (or moved), strike off KNOWN_LONG"
 
 
 def _main_window_importers() -> set[str]:

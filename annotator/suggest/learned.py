@@ -17,20 +17,24 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from annotator.model.annotations import Argument, Span
+from annotator.suggest.event_features import (  # noqa: F401  (re-exported: the trainer imports them from here)
+    MAX_PATH,
+    TRIGGER_POS,
+    argument_features,
+    dependency_path,
+    trigger_candidates,
+    trigger_features,
+)
+from annotator.suggest.linear_model import LinearModel
+from annotator.suggest.trigger_extent import grow
 
 NONE = "-"
 """The class of a token that triggers nothing, and of a candidate that fills no role."""
-
-TRIGGER_POS = frozenset({"NOUN", "VERB", "ADJ", "PROPN", "ADV", "NUM", "X"})
-"""Parts of speech a trigger may have (others are never triggers: punctuation, determiners, ...)."""
-
-MAX_PATH = 6
-"""Dependency paths longer than this are described by their length only."""
 
 TOKEN_CANDIDATE_POS = frozenset({"NOUN", "PROPN", "X", "NUM", "SYM"})
 """Single words of these parts of speech are candidate fillers too: a filler the recognizer missed
@@ -50,191 +54,6 @@ MAX_EXTENT = 16
 """Longer subtrees are not candidates (they are clauses rather than fillers)."""
 
 _CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis"})
-
-
-@dataclass
-class LinearModel:
-    """``scores = sum(W[feature]) + b`` over the features present; softmax gives probabilities."""
-
-    classes: list[str]
-    vocab: dict[str, int]
-    weights: np.ndarray  # (features, classes)
-    bias: np.ndarray  # (classes,)
-
-    def probabilities(self, features: Iterable[str]) -> np.ndarray:
-        rows = [self.vocab[f] for f in features if f in self.vocab]
-        scores = self.bias + (self.weights[rows].sum(axis=0) if rows else 0.0)
-        scores = scores - scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
-
-    def probabilities_many(self, feature_lists: Sequence[Iterable[str]]) -> np.ndarray:
-        """:meth:`probabilities` of many examples at once (one numpy pass: suggesting stays fast)."""
-        vocab = self.vocab
-        rows: list[int] = []
-        owners: list[int] = []
-        for n, features in enumerate(feature_lists):
-            for feature in features:
-                index = vocab.get(feature)
-                if index is not None:
-                    rows.append(index)
-                    owners.append(n)
-        scores = np.tile(self.bias, (len(feature_lists), 1))
-        if rows:
-            np.add.at(scores, np.asarray(owners), self.weights[np.asarray(rows)])
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        return exp / exp.sum(axis=1, keepdims=True)
-
-    def best(self, features: Iterable[str]) -> tuple[str, float]:
-        probs = self.probabilities(features)
-        index = int(probs.argmax())
-        return self.classes[index], float(probs[index])
-
-    def best_other_than(self, features: Iterable[str], none: str) -> tuple[str, float]:
-        """The likeliest class other than ``none`` and its probability (``none``, 0.0 when there is none)."""
-        probs = self.probabilities(features)
-        best, chance = none, 0.0
-        for name, p in zip(self.classes, probs):
-            if name != none and p > chance:
-                best, chance = name, float(p)
-        return best, chance
-
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        names = sorted(self.vocab, key=self.vocab.__getitem__)
-        return {
-            f"{prefix}_weights": self.weights.astype(np.float32),
-            f"{prefix}_bias": self.bias.astype(np.float32),
-            f"{prefix}_vocab": np.array(names, dtype=object).astype(str),
-            f"{prefix}_classes": np.array(self.classes, dtype=str),
-        }
-
-    @classmethod
-    def from_arrays(cls, data: Any, prefix: str) -> LinearModel:
-        names = [str(n) for n in data[f"{prefix}_vocab"]]
-        return cls(
-            [str(c) for c in data[f"{prefix}_classes"]],
-            {n: i for i, n in enumerate(names)},
-            np.asarray(data[f"{prefix}_weights"], dtype=np.float32),
-            np.asarray(data[f"{prefix}_bias"], dtype=np.float32),
-        )
-
-
-# -- features ---------------------------------------------------------------------------------
-
-
-def trigger_candidates(doc: Any) -> Iterator[Any]:
-    for token in doc:
-        if token.pos_ in TRIGGER_POS and not token.is_space and not token.is_punct:
-            yield token
-
-
-def trigger_features(token: Any, rule_type: str | None) -> list[str]:
-    """What the trigger classifier sees of ``token`` (``rule_type``: the lexicon's guess)."""
-    doc = token.doc
-    lower, lemma = token.lower_, token.lemma_.lower()
-    head = token.head
-    features = [
-        "bias",
-        "w=" + lower,
-        "l=" + lemma,
-        "p=" + token.pos_,
-        "t=" + token.tag_,
-        "d=" + token.dep_,
-        "lp=" + lemma + "|" + token.pos_,
-        "s3=" + lower[-3:],
-        "s4=" + lower[-4:],
-        "p4=" + lower[:4],
-        "sh=" + token.shape_,
-        "hl=" + head.lemma_.lower(),
-        "hd=" + token.dep_ + "|" + head.pos_,
-        "e=" + (token.ent_type_ or "O"),
-        "r=" + (rule_type or "none"),
-        "pr=" + (doc[token.i - 1].lemma_.lower() if token.i > 0 else "<s>"),
-        "nx=" + (doc[token.i + 1].lemma_.lower() if token.i + 1 < len(doc) else "</s>"),
-    ]
-    if len(lower) >= 6 and token.is_alpha:
-        # Character 5-grams: "hypermethylated" shares "methy" with "methylation", "ubiqu" with "ubiquitinated".
-        features.extend("ng=" + lower[i : i + 5] for i in range(len(lower) - 4))
-    for child in token.children:
-        features.append("cd=" + child.dep_)
-        if child.dep_ in ("prep", "prt", "dobj", "nsubj", "nsubjpass", "amod", "compound"):
-            features.append("cl=" + child.dep_ + "|" + child.lemma_.lower())
-    return features
-
-
-def _ancestors(token: Any) -> list[Any]:
-    # Compare indices: spaCy makes a new Token object on every access, so ``head is token`` never holds.
-    chain = [token]
-    while len(chain) < 40:
-        head = chain[-1].head
-        if head.i == chain[-1].i:
-            break
-        chain.append(head)
-    return chain
-
-
-def dependency_path(trigger: Any, filler: Any, cache: dict[int, list[Any]] | None = None) -> tuple[str, int]:
-    """The path from ``trigger`` up to the common ancestor and down to ``filler`` (dependency
-    labels, ``^`` going up, ``v`` going down; prepositions by word) and its length. ``cache`` keeps
-    each token's ancestors for the next pair of the same document."""
-    if cache is None:
-        up, down = _ancestors(trigger), _ancestors(filler)
-    else:
-        up = cache.get(trigger.i) or cache.setdefault(trigger.i, _ancestors(trigger))
-        down = cache.get(filler.i) or cache.setdefault(filler.i, _ancestors(filler))
-    down_index = {t.i: n for n, t in enumerate(down)}
-    for n, token in enumerate(up):
-        if token.i in down_index:
-            m = down_index[token.i]
-            steps = [("^" + _step(t)) for t in up[:n]] + [("v" + _step(t)) for t in reversed(down[:m])]
-            length = len(steps)
-            return ("/".join(steps) if length <= MAX_PATH else f"long{min(length, 12)}"), length
-    return "none", 99
-
-
-def _step(token: Any) -> str:
-    return token.lower_ if token.dep_ == "prep" or token.pos_ == "ADP" else token.dep_
-
-
-def argument_features(
-    trigger: Any, event_type: str, filler: Any, filler_label: str, contains_entity: bool, cache: dict[int, list[Any]] | None = None
-) -> list[str]:
-    """What the role classifier sees of one (trigger, candidate filler) pair."""
-    path, length = dependency_path(trigger, filler, cache)
-    distance = filler.i - trigger.i
-    direction = "after" if distance > 0 else "before"
-    bucket = str(min(abs(distance), 10)) if abs(distance) <= 10 else ("far" if abs(distance) <= 25 else "very_far")
-    lemma = trigger.lemma_.lower()
-    head = filler.head
-    prep = head.lower_ if head.pos_ == "ADP" else "noprep"
-    return [
-        "bias",
-        "ty=" + event_type,
-        "lab=" + filler_label,
-        "ty|lab=" + event_type + "|" + filler_label,
-        "path=" + path,
-        "ty|path=" + event_type + "|" + path,
-        "ty|path|lab=" + event_type + "|" + path + "|" + filler_label,
-        "tl|path=" + lemma + "|" + path,
-        "plen=" + str(min(length, 12)),
-        "ty|plen=" + event_type + "|" + str(min(length, 12)),
-        "dist=" + bucket,
-        "dir=" + direction,
-        "ty|dir|lab=" + event_type + "|" + direction + "|" + filler_label,
-        "fl=" + filler.lemma_.lower(),
-        "fsh=" + filler.shape_,
-        "ty|fsh=" + event_type + "|" + filler.shape_,
-        "fp=" + filler.pos_,
-        "ty|fl=" + event_type + "|" + filler.lemma_.lower(),
-        "fd=" + filler.dep_,
-        "ty|fd=" + event_type + "|" + filler.dep_,
-        "prep=" + prep,
-        "ty|prep=" + event_type + "|" + prep,
-        "tl=" + lemma,
-        "ent_inside=" + str(contains_entity),
-        "ty|lab|fl=" + event_type + "|" + filler_label + "|" + filler.lemma_.lower(),
-    ]
 
 
 # -- candidates -------------------------------------------------------------------------------
@@ -334,6 +153,9 @@ class EventModel:
     """Event types whose arguments come from the rules where the rules found the same trigger."""
     rule_argument_roles: list[str] = field(default_factory=list)
     """``"Type|Role"``: on a trigger the rules found too, that role's fillers come from the rules."""
+    extent_model: LinearModel | None = None
+    """Which words around a trigger's head belong to it (:mod:`annotator.suggest.trigger_extent`);
+    a model stored before it existed uses ``extents`` (the usual extent per type and word)."""
 
     def predict(
         self,
@@ -359,10 +181,14 @@ class EventModel:
             if p < self.trigger_threshold:
                 continue
             label = self.triggers.classes[others[int(columns[row])]]
-            before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
-            first = max(token.sent.start, token.i - before)
-            end = min(token.sent.end, token.i + 1 + after)
+            if self.extent_model is not None:
+                first, end = grow(self.extent_model, token, label)
+            else:
+                before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
+                first = max(token.sent.start, token.i - before)
+                end = min(token.sent.end, token.i + 1 + after)
             found.append((first, end, label, p, token))
+        found = _without_nested(found)
         events: list[tuple[Span, tuple[Argument, ...], float | None]] = []
         spans = [(first, end, label) for first, end, label, _p, _t in found]
         try:
@@ -412,6 +238,8 @@ class EventModel:
 
     def to_bytes(self) -> bytes:
         arrays = self.triggers.arrays("trigger")
+        if self.extent_model is not None:
+            arrays.update(self.extent_model.arrays("extent"))
         if self.roles is not None:
             arrays.update(self.roles.arrays("role"))
         meta = {
@@ -422,6 +250,7 @@ class EventModel:
             "rule_argument_types": self.rule_argument_types,
             "rule_argument_roles": self.rule_argument_roles,
             "has_roles": self.roles is not None,
+            "has_extent": self.extent_model is not None,
         }
         arrays["meta"] = np.array(json.dumps(meta))
         buffer = io.BytesIO()
@@ -435,6 +264,7 @@ class EventModel:
             meta = json.loads(str(arrays["meta"]))
             triggers = LinearModel.from_arrays(arrays, "trigger")
             roles = LinearModel.from_arrays(arrays, "role") if meta["has_roles"] else None
+            extent = LinearModel.from_arrays(arrays, "extent") if meta.get("has_extent") else None
         return cls(
             triggers,
             roles,
@@ -444,7 +274,18 @@ class EventModel:
             float(meta["role_threshold"]),
             list(meta.get("rule_argument_types", [])),
             list(meta.get("rule_argument_roles", [])),
+            extent,
         )
+
+
+def _without_nested(found: list[tuple[int, int, str, float, Any]]) -> list[tuple[int, int, str, float, Any]]:
+    """Triggers whose head word lies inside a likelier trigger's extent are part of that one
+    ("data" in "data breach"): dropped, so one phrase is suggested once."""
+    kept: list[tuple[int, int, str, float, Any]] = []
+    for item in sorted(found, key=lambda f: -f[3]):
+        if not any(k[0] <= item[4].i < k[1] or item[0] <= k[4].i < item[1] for k in kept):
+            kept.append(item)
+    return sorted(kept, key=lambda f: f[0])
 
 
 def _mix_roles(kind: str, learned: tuple[Argument, ...], rules: tuple[Argument, ...], roles: set[str]) -> tuple[Argument, ...]:
