@@ -39,7 +39,7 @@ from eval_learn import CORPORA, casie_split, seed_paragraphs  # noqa: E402
 from annotator.formats.importer import import_paths  # noqa: E402
 from annotator.learn.data import read_training_set  # noqa: E402
 from annotator.learn.events_train import train_events  # noqa: E402
-from annotator.workspace import create_project  # noqa: E402
+from annotator.app.workspace import create_project  # noqa: E402
 
 CACHE = Path(tempfile.gettempdir()) / "annotator-event-errors"
 
