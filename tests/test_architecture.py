@@ -247,7 +247,7 @@ def test_every_package_is_found() -> None:
 
 
 def test_architecture_document_has_the_table() -> None:
-    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "ARCHITECTURE.md").read_text(encoding="utf-8")
     assert "tests/test_architecture.py" in text
     for layer in LAYERS:
         if layer != "main":

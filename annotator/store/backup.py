@@ -20,7 +20,7 @@ from pathlib import Path
 
 import platformdirs
 
-from annotator.store.checks import FULL_CHECK_LIMIT, PARTIAL as RESTORE_PARTIAL, finish_restore, foreign_file, restoring_path, run_check
+from annotator.store.checks import FULL_CHECK_LIMIT, PARTIAL as RESTORE_PARTIAL, finish_restore, foreign_file, lenient_text, restoring_path, run_check
 from annotator.store.database import APPLICATION_ID, DamagedError, StoreError, explain, read_only_query
 
 KEEP = 10
@@ -194,6 +194,7 @@ def integrity(path: str | Path) -> str:
     path = Path(path)
     try:
         conn = open_read_only(path)
+        conn.text_factory = lenient_text
         try:
             rows = conn.execute("PRAGMA integrity_check(20)").fetchall()
         finally:

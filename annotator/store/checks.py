@@ -73,11 +73,18 @@ def read_only_query(path: Path, immutable: bool = False) -> str:
     return "mode=ro&immutable=1"
 
 
+def lenient_text(raw: bytes) -> str:
+    """A check's text as a ``text_factory``: the problems SQLite reports in a damaged file can quote
+    its damaged bytes (a table or index name from a ruined schema page), which are not UTF-8."""
+    return raw.decode("utf-8", "replace")
+
+
 def run_check(path: Path, full: bool = False) -> str:
     """``"ok"`` or the first problems SQLite's check found (``integrity_check`` when ``full``)."""
     pragma = "integrity_check(20)" if full else "quick_check(20)"
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?{read_only_query(path)}", uri=True, timeout=10)
+        conn.text_factory = lenient_text
         try:
             rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         finally:
