@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from annotator.app.change import Change
+from annotator.app.document_queries import DocumentQueries
 from annotator.app.layers import annotator_name_problem, suggestion_layer_for
 from annotator.model.annotations import AnnotationSet
 from annotator.model.changes import Edit
@@ -41,6 +42,8 @@ class Session:
         suggestions: bool = True,
     ):
         self.store = store
+        self.documents = DocumentQueries(store)
+        """The document list's reads (the window lists and steps through documents with these)."""
         self._writer = writer
         self.layer_name = check_layer_name(layer_name or annotator)
         if layer_name is None:

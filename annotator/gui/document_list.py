@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from annotator.model.layer import DocStatus
-from annotator.store.listing import LEAST_CONFIDENT, DocumentFilter, DocumentRow, list_documents
+from annotator.app.document_queries import LEAST_CONFIDENT, DocumentFilter, DocumentRow
 
 PAGE = 200
 COLUMNS = ("Title", "Date", "Status", "Spans", "Events")
@@ -213,6 +213,3 @@ class DocumentListPanel(QWidget):
         self.table.blockSignals(False)
         self.table.scrollTo(self.model.index(row, 0))
 
-
-def fetcher(store: Any) -> Callable[[DocumentFilter, int, int], list[DocumentRow]]:
-    return lambda f, after, limit: list_documents(store, f, after, limit)

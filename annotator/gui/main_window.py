@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QSplitter, QTabWidget, QTool
 from annotator.app.change import Change
 from annotator.gui.actions import ACTIONS, MENUS, install_actions, label_actions, shortcut_rows
 from annotator.gui.background import SuggestionBridge, WorkerLike
-from annotator.gui.document_list import DocumentListModel, DocumentListPanel, fetcher
+from annotator.gui.document_list import DocumentListModel, DocumentListPanel
 from annotator.gui.editing.editor import Editor
 from annotator.gui.file_actions import FileActions
 from annotator.gui.editing.done_prompt import DoneActions
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
     # -- documents --------------------------------------------------------------------------
 
     def reload_list(self) -> None:
-        model = DocumentListModel(fetcher(self.store), self.list_panel)
+        model = DocumentListModel(self.session.documents.page, self.list_panel)
         self.list_panel.set_model(model)
         model.set_filter(self.status.filter())
         if self.session.current is not None:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from annotator.app.session import Session
-from annotator.store.listing import DocumentFilter, ProgressCounter, listed_row, neighbour
+from annotator.app.document_queries import DocumentFilter
 
 
 class StatusWindow(Protocol):
@@ -39,7 +39,6 @@ class WindowStatus:
         for label in (self.suggestions_label, self.progress_label, self.annotator_label):
             label.setContentsMargins(8, 0, 8, 0)
             window.statusBar().addPermanentWidget(label)
-        self.progress = ProgressCounter(window.session.store)
         self.stale_rows: set[int] = set()
         """Documents whose list rows wait for an update (the current one may change before it runs)."""
 
@@ -53,7 +52,7 @@ class WindowStatus:
             self.update_list_row(document_id)
 
     def update_list_row(self, document_id: int) -> None:
-        row = listed_row(self.window.session.store, self.filter(), document_id)
+        row = self.window.session.documents.row(self.filter(), document_id)
         if row is not None and self.window.list_panel.model is not None:
             self.window.list_panel.model.update_row(row)
 
@@ -61,9 +60,7 @@ class WindowStatus:
         role = f"reviewing into <b>gold</b> ({', '.join(self.window.review.layers)})" if self.window.review.active else ""
         self.annotator_label.setText(f"Annotator: <b>{self.window.session.annotator}</b> {role}".strip())
         if progress_too:
-            if self.progress.store is not self.window.session.store:
-                self.progress = ProgressCounter(self.window.session.store)
-            done, total = self.progress(self.window.session.layer_id)
+            done, total = self.window.session.documents.progress(self.window.session.layer_id)
             self.progress_label.setText(f"Done: {done} / {total}")
         self.suggestions_label.setText(f"Suggestions: {self.suggestion_state()}")
 
@@ -101,7 +98,7 @@ class WindowStatus:
         current = self.window.session.current
         if current is None:
             return False
-        target = neighbour(self.window.session.store, self.filter(), current.id, step, unfinished)
+        target = self.window.session.documents.neighbour(self.filter(), current.id, step, unfinished)
         if target is None:
             self.window.say("All documents are done." if unfinished else "No more documents in this direction.")
             return False
