@@ -67,8 +67,9 @@ LAYERS: dict[str, set[str]] = {
 :func:`test_only_gui_code_imports_gui_code`)."""
 
 ANYONE_MAY_IMPORT = {"annotator", "annotator.app", "annotator.app.bundled"}
-"""Leaves with no dependency of their own: the version (``annotator/__init__``) and the lookup of
-bundled resource files, which the schema reader and the rules need."""
+"""What every layer may import: the version (``annotator/__init__``) and the bundled resource files
+with the default schema (``app/bundled.py``, which itself needs only ``model``), which the schema
+reader, the rules and the suggesters need."""
 
 
 
