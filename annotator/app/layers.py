@@ -1,4 +1,4 @@
-"""Whose layer is whose: the suggestions analysts see, and the names an analyst's own layer may take.
+"""The names an analyst's own layer may take (the suggestions analysts see: ``store/layer_choice.py``).
 
 Shared by the window (the start-up name prompt) and the command line (``accept-above``), so both
 refuse the same names with the same words.
@@ -8,20 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotator.model.layer import GOLD, Layer, LayerKind, check_layer_name
+from annotator.model.layer import GOLD, LayerKind, check_layer_name
 
 if TYPE_CHECKING:
     from annotator.store.project import ProjectStore
-
-
-def suggestion_layer_for(store: ProjectStore) -> Layer | None:
-    """The suggestions shown to analysts: the project's chosen suggester, else the newest one."""
-    chosen = store.setting("suggest.layer")
-    layers = [layer for layer in store.layers() if layer.kind is LayerKind.SUGGESTIONS]
-    for layer in layers:
-        if layer.name == chosen:
-            return layer
-    return layers[-1] if layers else None
 
 
 SUGGESTER_PREFIXES = ("spacy:",)

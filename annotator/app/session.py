@@ -12,7 +12,8 @@ from typing import Callable
 
 from annotator.app.change import Change
 from annotator.app.document_queries import DocumentQueries
-from annotator.app.layers import annotator_name_problem, suggestion_layer_for
+from annotator.app.layers import annotator_name_problem
+from annotator.store.layer_choice import suggestion_layer
 from annotator.model.annotations import AnnotationSet
 from annotator.model.changes import Edit
 from annotator.model.relation_editing import follow_relations
@@ -58,7 +59,7 @@ class Session:
         self.layer: Layer | None = existing
         self.annotator = check_layer_name(annotator)
         self._with_suggestions = suggestions
-        self.suggestion_layer = suggestion_layer_for(store) if suggestions else None
+        self.suggestion_layer = suggestion_layer(store) if suggestions else None
         self.current: OpenDocument | None = None
         self._histories: dict[int, History] = {}
         self._marked_done: dict[int, tuple[Edit, DocStatus]] = {}
@@ -366,7 +367,7 @@ class Session:
         if self.layer is None:
             self.layer = self.store.layer(self.layer_name)
         if self.suggestion_layer is None and self._with_suggestions:
-            self.suggestion_layer = suggestion_layer_for(self.store)
+            self.suggestion_layer = suggestion_layer(self.store)
         schema = self.store.schema() or self.schema
         if schema != self.schema:
             self.schema = schema

@@ -19,12 +19,13 @@ def accept_above(
 
     Raises ``ValueError`` (the message for the user) for a bad analyst name or a missing layer.
     """
-    from annotator.app.layers import annotator_name_problem, suggestion_layer_for
+    from annotator.app.layers import annotator_name_problem
+    from annotator.store.layer_choice import suggestion_layer
 
     problem = annotator_name_problem(name, store)
     if problem:
         raise ValueError(problem)
-    source = store.layer(layer) if layer else suggestion_layer_for(store)
+    source = store.layer(layer) if layer else suggestion_layer(store)
     if source is None:
         raise ValueError(
             f"the project has no suggestions layer {layer!r}" if layer else "the project has no suggestions yet (run annotator suggest)"

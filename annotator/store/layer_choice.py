@@ -1,4 +1,5 @@
-"""The layer a command works on: the one named, or ``gold`` where the project has one.
+"""The layer a command works on: the one named, or ``gold`` where the project has one; and the
+suggestions layer analysts are shown.
 
 Export and training both take a layer this way; each passes the words of its own message (what
 the layer is for) and its own exception, so the user sees "name the layer to export" or "name the
@@ -7,8 +8,23 @@ layer to train from" from one rule.
 
 from __future__ import annotations
 
-from annotator.model.layer import GOLD, Layer
+from annotator.model.layer import GOLD, Layer, LayerKind
 from annotator.store.project import ProjectStore
+
+
+SUGGESTION_LAYER_SETTING = "suggest.layer"
+"""The setting naming the suggester whose layer analysts see (``annotator suggest --set-default``)."""
+
+
+def suggestion_layer(store: ProjectStore) -> Layer | None:
+    """The suggestions shown to analysts (window, export counts, accept-above): the chosen
+    suggester's layer, else the newest suggestions layer; None when there is none."""
+    chosen = store.setting(SUGGESTION_LAYER_SETTING)
+    layers = [layer for layer in store.layers() if layer.kind is LayerKind.SUGGESTIONS]
+    for layer in layers:
+        if layer.name == chosen:
+            return layer
+    return layers[-1] if layers else None
 
 
 def layer_list(store: ProjectStore) -> str:

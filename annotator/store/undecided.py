@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from annotator.model.layer import LayerKind
+from annotator.store.layer_choice import suggestion_layer
 from annotator.store.project import ProjectStore
-
-SUGGESTION_LAYER_SETTING = "suggest.layer"
 
 
 class UndecidedDocument(NamedTuple):
@@ -26,17 +24,6 @@ class UndecidedDocument(NamedTuple):
     @property
     def suggestions(self) -> int:
         return self.spans + self.events
-
-
-def suggestion_layer_id(store: ProjectStore) -> int | None:
-    """The suggestions analysts are shown (the same rule as the window's): the chosen
-    suggester's layer, else the newest suggestions layer; None when there is none."""
-    chosen = store.setting(SUGGESTION_LAYER_SETTING)
-    layers = [layer for layer in store.layers() if layer.kind is LayerKind.SUGGESTIONS]
-    for layer in layers:
-        if layer.name == chosen:
-            return layer.id
-    return layers[-1].id if layers else None
 
 
 _PENDING_SPANS = """
@@ -61,10 +48,11 @@ GROUP BY e.document_id
 def done_with_undecided(store: ProjectStore, layer_id: int, suggestions_id: int | None = None) -> list[UndecidedDocument]:
     """Documents ``layer_id`` marked done that hold undecided suggestions, in id order.
 
-    ``suggestions_id`` defaults to :func:`suggestion_layer_id`; with no suggestions layer the
+    ``suggestions_id`` defaults to :func:`~annotator.store.layer_choice.suggestion_layer`'s; with no suggestions layer the
     answer is empty. Two grouped queries over the layer (no query per document)."""
     if suggestions_id is None:
-        suggestions_id = suggestion_layer_id(store)
+        shown = suggestion_layer(store)
+        suggestions_id = shown.id if shown is not None else None
     if suggestions_id is None or suggestions_id == layer_id:
         return []
     params = {"own": layer_id, "suggested": suggestions_id}
