@@ -185,6 +185,8 @@ def print_import_report(report: ImportReport) -> None:
         click.echo(f"Note: {notice}", err=True)
     if len(report.notices) > SHOWN_PROBLEMS:
         click.echo(f"Note: ... and {problem_count(report.notices) - SHOWN_PROBLEMS:,} more notes", err=True)
+    if report.repeated:
+        click.echo(f"{report.repeated} annotation(s) repeated for the same text (by a later record or within one) were kept once.")
     if report.incomplete:
         click.echo(
             f"{report.incomplete} document(s) had some annotations skipped (named below): they are marked "

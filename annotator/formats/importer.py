@@ -60,6 +60,9 @@ class ImportReport:
     notices: list[Problem] = field(default_factory=ProblemLog)
     incomplete: int = 0
     """Documents whose annotations were imported with some skipped: left in progress, not done."""
+    repeated: int = 0
+    """Annotations given again for the same text (in one record, or by a later record of this
+    import: Prodigy asks about one span per record), kept once."""
     relation_types: dict[str, tuple[set[str], set[str], bool]] = field(default_factory=dict, repr=False)
     """Relation types declared by a brat ``annotation.conf`` among the imported files."""
 
@@ -70,6 +73,10 @@ class ImportReport:
     @property
     def problem_total(self) -> int:
         return problem_count(self.problems)
+
+
+def _size(annotations: AnnotationSet) -> int:
+    return len(annotations.spans) + len(annotations.events) + len(annotations.relations)
 
 
 def _walk(root: Path, report: ImportReport) -> list[Path]:
@@ -277,12 +284,16 @@ class _Writer:
         self.recorded.add(document_id)
 
     def _annotate(self, document_id: int, record: Record) -> None:
-        incoming = merge_new(AnnotationSet(), stamp_imported(record.annotations, self.layer_name))
+        given = stamp_imported(record.annotations, self.layer_name)
+        incoming = merge_new(AnnotationSet(), given)
         self._extend_schema(incoming)
         layer_id = self._layer_id()
         if document_id in self.written or document_id in self.recorded:
-            # Records of one text in this import add up.
+            # Records of one text in this import add up; what they repeat is kept once.
             incoming = merge_new(self.store.annotations(layer_id, document_id), incoming)
+            self.report.repeated += _size(given) - _size(incoming)
+        elif _size(given) > _size(incoming):
+            self.report.repeated += _size(given) - _size(incoming)
         elif self.existing is not None and _holds(self.store, layer_id, document_id):
             # The layer already has work for this document: the same work again adds nothing;
             # different work is never mixed into it (it may be somebody else's).

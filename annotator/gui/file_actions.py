@@ -132,6 +132,8 @@ class FileActions:
                  f"{report.spans_added} span(s) and {report.events_added} event(s) into layer “{report.layer}”."]
         if report.schema_added:
             lines.append("Added to the schema: " + ", ".join(report.schema_added) + ".")
+        if report.repeated:
+            lines.append(f"{report.repeated} annotation(s) repeated for the same text were kept once.")
         if report.incomplete:
             lines.append(f"{report.incomplete} document(s) had annotations skipped: left in progress, not done.")
         if report.problems:

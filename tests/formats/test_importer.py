@@ -168,3 +168,25 @@ def test_import_never_mixes_different_work_into_a_layer(store: ProjectStore, dat
         import_paths(store, [bob_file], layer_name="alice", strict=True)
     bob = import_paths(store, [bob_file], layer_name="bob")
     assert bob.ok and bob.spans_added > 0
+
+
+def test_answers_repeated_for_the_same_text_are_kept_once_and_counted(store: ProjectStore, tmp_path: Path) -> None:
+    # Prodigy asks about one span per record: a text comes back once per question, and an
+    # answer may repeat a span an earlier record already gave.
+    text = "I bought a Kindle and an iPad."
+    kindle = {"start": 11, "end": 17, "label": "PRODUCT"}
+    ipad = {"start": 25, "end": 29, "label": "PRODUCT"}
+    records = [
+        {"text": text, "spans": [kindle], "answer": "accept"},
+        {"text": text, "spans": [kindle, ipad], "answer": "accept"},
+        {"text": text, "spans": [ipad, ipad], "answer": "accept"},
+    ]
+    path = tmp_path / "answers.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = import_paths(store, [path], "alice")
+    assert report.documents_added == 1
+    assert report.spans_added == 2
+    assert report.repeated == 3
+    layer = next(l for l in store.layers() if l.name == "alice")
+    (document,) = store.document_ids()
+    assert sorted((a.start, a.end) for a in store.annotations(layer.id, document).spans) == [(11, 17), (25, 29)]
