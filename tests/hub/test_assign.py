@@ -87,3 +87,21 @@ def test_plan_is_balanced_whatever_was_held_before() -> None:
     per_document = Counter(document for document, _ in pairs)
     assert all(per_document[d] + len(current.get(d, ())) == 2 for d in documents)
     assert len(set(pairs)) == len(pairs) and not any(d in current and a in current[d] for d, a in pairs)
+
+
+def test_a_rerun_assigns_only_the_documents_added_since(hub, tmp_path: Path) -> None:
+    from helpers import TEXTS
+
+    with lead_project(tmp_path / "lead.db", TEXTS[:6]) as lead:
+        push_corpus(lead, hub.url("lead1"))
+    assign(hub.url("lead1"), 1, ["ann1", "ann2"])
+    before = _active(hub)
+    with lead_project(tmp_path / "more.db", TEXTS[6:]) as more:
+        push_corpus(more, hub.url("lead1"))
+    report = assign(hub.url("lead1"), 1, ["ann1", "ann2", "ann3"])
+    assert (report.assigned, report.documents) == (6, 12)
+    after = _active(hub)
+    assert all(after[d] == before[d] for d in before)  # nothing already held moves
+    # The newcomer takes the most of the new work: loads end 3/3 + new, within one of each other.
+    load = Counter(a for analysts in after.values() for a in analysts)
+    assert sum(load.values()) == 12 and max(load.values()) - min(load.values()) <= 1
