@@ -167,28 +167,7 @@ class EventModel:
         """Events in ``doc``: ``(trigger, arguments, confidence)``, offsets shifted by ``offset``;
         the confidence is the trigger classifier's probability (None for the rules' events)."""
         rule_at = _rule_types_by_token(doc, rule_events, offset)
-        found: list[tuple[int, int, str, float, Any]] = []
-        tokens = list(trigger_candidates(doc))
-        others = [n for n, name in enumerate(self.triggers.classes) if name != NONE]
-        if tokens and others:
-            probs = self.triggers.probabilities_many([trigger_features(t, rule_at.get(t.i)) for t in tokens])[:, others]
-            columns = probs.argmax(axis=1)
-            chances = probs[np.arange(len(tokens)), columns]
-        else:
-            tokens = []
-        for row, token in enumerate(tokens):
-            p = float(chances[row])
-            if p < self.trigger_threshold:
-                continue
-            label = self.triggers.classes[others[int(columns[row])]]
-            if self.extent_model is not None:
-                first, end = grow(self.extent_model, token, label)
-            else:
-                before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
-                first = max(token.sent.start, token.i - before)
-                end = min(token.sent.end, token.i + 1 + after)
-            found.append((first, end, label, p, token))
-        found = _without_nested(found)
+        found = self.find_triggers(doc, rule_at)
         events: list[tuple[Span, tuple[Argument, ...], float | None]] = []
         spans = [(first, end, label) for first, end, label, _p, _t in found]
         try:
@@ -235,6 +214,32 @@ class EventModel:
             if trigger.label in kept and (trigger.start, trigger.end) not in taken:
                 events.append((trigger, arguments, None))  # the rules give no score
         return events
+
+    def find_triggers(self, doc: Any, rule_at: dict[int, str]) -> list[tuple[int, int, str, float, Any]]:
+        """Triggers in ``doc``: ``(first token, end token, type, probability, head word)``, no two
+        sharing words (``rule_at``: token index to the rule lexicon's type there)."""
+        found: list[tuple[int, int, str, float, Any]] = []
+        tokens = list(trigger_candidates(doc))
+        others = [n for n, name in enumerate(self.triggers.classes) if name != NONE]
+        if tokens and others:
+            probs = self.triggers.probabilities_many([trigger_features(t, rule_at.get(t.i)) for t in tokens])[:, others]
+            columns = probs.argmax(axis=1)
+            chances = probs[np.arange(len(tokens)), columns]
+        else:
+            tokens = []
+        for row, token in enumerate(tokens):
+            p = float(chances[row])
+            if p < self.trigger_threshold:
+                continue
+            label = self.triggers.classes[others[int(columns[row])]]
+            if self.extent_model is not None:
+                first, end = grow(self.extent_model, token, label)
+            else:
+                before, after = self.extents.get(label + "|" + token.lemma_.lower(), (0, 0))
+                first = max(token.sent.start, token.i - before)
+                end = min(token.sent.end, token.i + 1 + after)
+            found.append((first, end, label, p, token))
+        return _without_nested(found)
 
     def to_bytes(self) -> bytes:
         arrays = self.triggers.arrays("trigger")

@@ -17,7 +17,8 @@ then the stored model and the untrained suggester suggest the test articles and 
 against their gold. Each size runs in its own process, so its training time (wall seconds) and
 peak memory (the process's maximum resident set, parsing and model loading included) are its own;
 the load average is printed beside them. With ``--repeats R`` each size is trained on R different
-draws of training articles (same test set) and medians are printed.
+draws of training articles (same test set) and medians are printed, with each figure's
+min-max over the draws.
 """
 
 from __future__ import annotations
@@ -203,11 +204,12 @@ def casie_curve(sizes: Sequence[int], test: int, repeats: int, minutes: float, f
             name: "/".join(f"{statistics.median(r[name][t] for r in runs):.3f}" for t in ("triggers", "arguments", "entities"))
             for name in ("trained", "untrained")
         }
-        spread = "" if repeats == 1 else (
-            f"  (trigger F1 {min(r['trained']['triggers'] for r in runs):.3f}-{max(r['trained']['triggers'] for r in runs):.3f}, "
-            f"argument F1 {min(r['trained']['arguments'] for r in runs):.3f}-{max(r['trained']['arguments'] for r in runs):.3f}, "
-            f"seconds {min(r['seconds'] for r in runs):.0f}-{max(r['seconds'] for r in runs):.0f})"
-        )
+        # Medians hide how much a draw of training articles matters: give each figure's range too.
+        spread = "" if repeats == 1 else "  (min-max over draws: " + ", ".join(
+            f"{name} {t} {min(r[name][t] for r in runs):.3f}-{max(r[name][t] for r in runs):.3f}"
+            for name in ("trained",) for t in ("triggers", "arguments", "entities")
+        ) + f", seconds {min(r['seconds'] for r in runs):.0f}-{max(r['seconds'] for r in runs):.0f}, " \
+            f"peak MB {min(r['peak_mb'] for r in runs):.0f}-{max(r['peak_mb'] for r in runs):.0f})"
         loads = "; ".join(", ".join(f"{x:.2f}" for x in r["load"]) for r in runs)
         print(f"  {size:>5} {figures['trained']:>26} {figures['untrained']:>27} {med['seconds']:>9.0f} {med['peak_mb']:>8.0f}  {loads}{spread}", flush=True)
         for r in runs:

@@ -36,3 +36,20 @@ def test_an_event_model_survives_its_byte_form_without_pickle() -> None:
     assert (back.trigger_threshold, back.role_threshold) == (0.3, 0.25)
     without_roles = EventModel.from_bytes(EventModel(_model(), None).to_bytes())
     assert without_roles.roles is None
+
+
+def test_find_triggers_keeps_words_whose_likeliest_type_reaches_the_threshold() -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import Doc
+
+    words = ["Rebels", "hit", "the", "town", "and", "met", "."]
+    doc = Doc(
+        spacy.blank("en").vocab, words=words, pos=["NOUN", "VERB", "DET", "NOUN", "CCONJ", "VERB", "PUNCT"],
+        heads=[1, 1, 3, 1, 1, 1, 1], deps=["nsubj", "ROOT", "det", "dobj", "cc", "conj", "punct"],
+    )
+    model = EventModel(_model(), None, trigger_threshold=0.3)
+    found = {(doc[first:end].text, label) for first, end, label, _p, _t in model.find_triggers(doc, {})}
+    assert ("hit", "Attack") in found and ("met", "Meet") in found
+    assert not any(text in ("Rebels", "town", "the") for text, _l in found)  # "none" wins there
+    model.trigger_threshold = 0.99  # neither reaches it
+    assert model.find_triggers(doc, {}) == []
