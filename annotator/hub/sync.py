@@ -103,12 +103,9 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = BATCH,
         layers = {c.layer for c in out.changes} - hub.known_layers
         if documents or layers:
             with conn.pipeline():  # both questions in one round trip
-                found_documents = conn.execute(
-                    "SELECT content_hash FROM documents WHERE content_hash = ANY(%s)", (list(documents),)
-                ) if documents else None
-                found_layers = conn.execute(
-                    "SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),)
-                ) if layers else None
+                found_documents = conn.execute("SELECT content_hash FROM documents WHERE content_hash = ANY(%s)",
+                                               (list(documents),)) if documents else None
+                found_layers = conn.execute("SELECT name FROM layers WHERE name = ANY(%s)", (list(layers),)) if layers else None
                 if found_documents is not None:
                     hub.known_documents.update(r[0] for r in found_documents.fetchall())
                 if found_layers is not None:
