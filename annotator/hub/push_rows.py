@@ -1,7 +1,8 @@
 """The hub side of a push: lock the gold rows a batch touches, write each kind, and word a refusal.
 
 A batch of any size is a bounded number of statements: per kind at most one lock (gold only),
-one multi-row upsert and one multi-row delete; one for statuses.
+one multi-row upsert and one multi-row delete; one for statuses. The writes are sent without
+waiting for each other (psycopg's pipeline mode), so a batch costs one round trip plus the commit.
 
 Called by :func:`annotator.hub.sync.push` inside its hub transaction; every function here only
 reads or writes the hub through the connection it is given (no transaction of its own).
@@ -59,11 +60,12 @@ def _delete(table: str) -> str:
     )
 
 
-def write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
-                versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> int:
-    """Write the changes of one annotation kind in at most two statements; return how many rows
-    changed on the hub. ``current``: the locked hub rows of the gold changes among them (the
-    others need no lock: only their owner writes them)."""
+def send_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], current: dict[str, dict], client: str,
+              versions: dict[str, int], refused: list[tuple[hub_local.OutgoingChange, dict]]) -> list[Any]:
+    """Send the writes of one annotation kind (at most two statements) without waiting for them;
+    return their cursors for :func:`collect`. ``current``: the locked hub rows of the gold changes
+    among them (the others need no lock: only their owner writes them). In pipeline mode every
+    statement of a batch travels in one round trip."""
     live: list[hub_local.OutgoingChange] = []
     deletes: list[str] = []
     for change in sorted(changes, key=lambda c: c.uid):
@@ -77,43 +79,50 @@ def write_kind(conn: Any, table: str, changes: list[hub_local.OutgoingChange], c
                 refused.append((change, row))
                 continue
         (deletes.append(change.uid) if deleted else live.append(change))
+    sent = []
+    if live:
+        # The rows travel as one JSON parameter: encoded in C here, parsed in C there.
+        rows = [{"u": c.uid, "l": c.layer, "d": c.document, "p": c.payload} for c in live]
+        sent.append(conn.cursor())
+        sent[-1].execute(_upsert(table), (client, json.dumps(rows, ensure_ascii=False)))
+    if deletes:
+        sent.append(conn.cursor())
+        sent[-1].execute(_delete(table), (client, json.dumps(deletes)))
+    return sent
+
+
+def collect(cursors: list[Any], versions: dict[str, int]) -> int:
+    """Wait for the writes :func:`send_kind` sent; note the new versions; return how many rows changed."""
     written = 0
-    with conn.cursor() as cur:
-        if live:
-            # The rows travel as one JSON parameter: encoded in C here, parsed in C there.
-            rows = [{"u": c.uid, "l": c.layer, "d": c.document, "p": c.payload} for c in live]
-            cur.execute(_upsert(table), (client, json.dumps(rows, ensure_ascii=False)))
-            for uid, version in cur.fetchall():
-                versions[uid] = version
-                written += 1
-        if deletes:
-            cur.execute(_delete(table), (client, json.dumps(deletes)))
-            for uid, version in cur.fetchall():
-                versions[uid] = version
-                written += 1
+    for cur in cursors:
+        for uid, version in cur.fetchall():
+            versions[uid] = version
+            written += 1
+        cur.close()
     return written
 
 
-def write_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> int:
-    """All status changes of a batch in one statement (in key order: no deadlock)."""
+def send_statuses(conn: Any, changes: list[hub_local.OutgoingChange], client: str) -> Any | None:
+    """All status changes of a batch in one statement (in key order: no deadlock), not waited
+    for; its cursor's ``rowcount`` says how many changed once the result is in."""
     rows = sorted(
         (c.layer, c.document, c.payload["status"], c.payload["created_at"], c.payload["updated_at"])
         for c in changes
         if c.payload is not None
     )
     if not rows:
-        return 0
+        return None
     data = json.dumps([dict(zip("ldscu", row)) for row in rows], ensure_ascii=False)
-    with conn.cursor() as cur:
-        cur.execute(
-            "INSERT INTO statuses AS t (layer, document, status, created_at, updated_at, client) "
-            "SELECT l, d, s, c, u, %s FROM jsonb_to_recordset(%s::jsonb) "
-            "AS x(l text, d text, s text, c text, u text) ORDER BY l, d "
-            "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
-            "client = EXCLUDED.client WHERE (t.status, t.updated_at) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.updated_at)",
-            (client, data),
-        )
-        return max(cur.rowcount, 0)
+    cur = conn.cursor()
+    cur.execute(
+        "INSERT INTO statuses AS t (layer, document, status, created_at, updated_at, client) "
+        "SELECT l, d, s, c, u, %s FROM jsonb_to_recordset(%s::jsonb) "
+        "AS x(l text, d text, s text, c text, u text) ORDER BY l, d "
+        "ON CONFLICT (layer, document) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at, "
+        "client = EXCLUDED.client WHERE (t.status, t.updated_at) IS DISTINCT FROM (EXCLUDED.status, EXCLUDED.updated_at)",
+        (client, data),
+    )
+    return cur
 
 
 def conflict_message(change: hub_local.OutgoingChange, row: dict) -> str:

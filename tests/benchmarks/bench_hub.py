@@ -21,6 +21,7 @@ Phases, on a server this script starts in a temporary folder (Debian's binaries,
    window's two queries (with EXPLAIN ANALYZE).
 
     python tests/benchmarks/bench_hub.py [--documents 100000] [--analysts 50] [--edits 500] [--runs 5]
+                                         [--skip-latency] [--corpus-only]
 """
 
 from __future__ import annotations
@@ -245,6 +246,7 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=2.0, help="seconds between an analyst's edits (latency phase)")
     parser.add_argument("--latency-edits", type=int, default=20, help="edits per analyst in the latency phase")
     parser.add_argument("--skip-latency", action="store_true", help="leave out phase 4 (about a minute)")
+    parser.add_argument("--corpus-only", action="store_true", help="phase 1 only (push-corpus against COPY)")
     parser.add_argument("--port", type=int, default=None, help="default: a free one in 55500-55599")
     args = parser.parse_args()
     binaries = server_binaries()
@@ -295,6 +297,8 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
     print(f"push-corpus      app {_stats(app_times)} s = {n / statistics.median(app_times):,.0f} documents/s")
     print(f"                 raw COPY {_stats(raw_times)} s = {n / statistics.median(raw_times):,.0f} documents/s; "
           f"ratio raw/app {statistics.median(raw_times) / statistics.median(app_times):.2f}")
+    if args.corpus_only:
+        return
     database = f"hub{args.runs - 1}"
     admin_url = server.url(SUPERUSER, database)
     with server.admin() as conn:

@@ -150,7 +150,7 @@ def test_crash_after_the_hub_committed_but_before_the_outbox_was_cleared(hub, tm
     with ProjectStore.open(path) as store:
         monkeypatch.setattr(hub_local, "acknowledge", crash)
         with pytest.raises(KeyboardInterrupt):
-            sync_project(store)
+            sync_project(store, batch=500)
         monkeypatch.undo()
         assert _hub_count(hub) == 500  # the first batch arrived ...
         assert hub_local.pending_count(store) == 12 * SPANS_PER_DOCUMENT  # ... and the outbox still lists it
