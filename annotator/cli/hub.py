@@ -192,15 +192,15 @@ def status_command(project: Any) -> None:
 
 
 @click.command("sync")
-@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Changes sent per hub transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Changes sent per hub transaction [default: 2000, as the window sends].")
 @click.pass_obj
 @_hub_errors
-def sync_command(project: Any, batch_size: int) -> None:
+def sync_command(project: Any, batch_size: int | None) -> None:
     """Send your changes to the team hub and fetch everyone else's."""
-    from annotator.hub.sync import sync_project
+    from annotator.hub.sync import BATCH, sync_project
 
     with project.open() as store:
-        report = sync_project(store, batch_size)
+        report = sync_project(store, batch_size or BATCH)
     click.echo(f"Synced: {report.summary()}.")
     if report.conflicts:
         raise SystemExit(1)
