@@ -147,6 +147,10 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     for parsed in docs:
         doc = parsed.doc
         heads: dict[int, str] = {}
+        # Found once per document, as suggesting does: a sentence's noun chunks walk the whole
+        # document, and each filler's ancestors serve every trigger of it.
+        doc_chunks = _noun_chunks(doc) if parsed.triggers else []
+        ancestors: dict[int, list[Any]] = {}
         for (first, end, event_type), roles in zip(parsed.triggers, parsed.arguments):
             head = doc[first:end].root
             heads[head.i] = event_type
@@ -154,7 +158,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
             key = event_type + "|" + head.lemma_.lower()
             extents.setdefault(key, Counter())[(head.i - first, end - 1 - head.i)] += 1
             extent_data.extend(extent_examples(head, first, end, event_type))
-            candidates = argument_candidates(doc, head.sent, parsed.entities, parsed.triggers)
+            candidates = argument_candidates(doc, head.sent, parsed.entities, parsed.triggers, doc_chunks)
             seen = {(c.first, c.end) for c in candidates}
             for where, _role in roles.items():
                 if where not in seen:  # a filler no candidate covers: still teach what it looks like
@@ -165,13 +169,13 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                     continue
                 filler = doc[candidate.first : candidate.end].root
                 role = roles.get((candidate.first, candidate.end), NONE)
-                features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity)
+                features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity, ancestors)
                 role_examples.append((features, role))
                 if role != NONE and candidate.label not in PLAIN_LABELS and not candidate.label.startswith("EV:"):
                     # The same filler as a plain word or noun phrase, as it looks when the recognizer
                     # misses it: the gold's entities teach the roles, the recognizer's find them.
                     plain = TOKEN_LABEL if candidate.end - candidate.first == 1 else "NP"
-                    role_examples.append((argument_features(head, event_type, filler, plain, False), role))
+                    role_examples.append((argument_features(head, event_type, filler, plain, False, ancestors), role))
         for token in trigger_candidates(doc):
             trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
     triggers = _fit(trigger_examples, trigger_c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
@@ -185,6 +189,13 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     model = EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
     model.extent_model = extent_model
     return model
+
+
+def _noun_chunks(doc: Any) -> list[Any]:
+    try:
+        return list(doc.noun_chunks)
+    except (ValueError, AttributeError):  # no parse
+        return []
 
 
 def rule_types(counts: Counter[str], lexicon_types: Iterable[str]) -> list[str]:
