@@ -64,6 +64,17 @@ def _analysts(n: int) -> list[str]:
     return [f"a{i:02d}" for i in range(1, n + 1)]
 
 
+def statuses_for_every_assignment(server, database: str) -> None:
+    """A status for every assignment, half of them done (the lead's views then count them all)."""
+    with server.admin(database) as conn:
+        conn.execute(
+            "INSERT INTO statuses (layer, document, status, created_at, updated_at) "
+            "SELECT analyst, document, CASE WHEN hashtext(document) % 2 = 0 THEN 'done' ELSE 'in_progress' END, 'x', 'x' "
+            "FROM assignments ON CONFLICT DO NOTHING"
+        )
+        conn.execute("ANALYZE")
+
+
 def build_lead(path: Path, documents: int) -> None:
     from annotator.store.project import ProjectStore
 
@@ -407,13 +418,7 @@ def run(server: PgServer, work: Path, args: argparse.Namespace, context) -> None
 
     # 6. the lead's views over the whole team: statuses for every assignment (half done), then
     # assignment (a second run: nothing new), progress and the Team window's two queries.
-    with server.admin(database) as conn:
-        conn.execute(
-            "INSERT INTO statuses (layer, document, status, created_at, updated_at) "
-            "SELECT analyst, document, CASE WHEN hashtext(document) % 2 = 0 THEN 'done' ELSE 'in_progress' END, 'x', 'x' "
-            "FROM assignments ON CONFLICT DO NOTHING"
-        )
-        conn.execute("ANALYZE")
+    statuses_for_every_assignment(server, database)
     from annotator.hub.admin import progress
     from annotator.hub.team import _ANALYSTS, _DOCUMENTS, team_progress
 

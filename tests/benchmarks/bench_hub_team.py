@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "hub"))
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 
-from bench_hub import _analysts, _password, _stats  # noqa: E402
+from bench_hub import _analysts, _password, _stats, statuses_for_every_assignment  # noqa: E402
 from pg_server import SUPERPASSWORD, SUPERUSER, PgServer, server_binaries  # noqa: E402
 
 RAW = {
@@ -56,13 +56,7 @@ def fill(server: PgServer, database: str, documents: int, analysts: list[str]) -
     start = time.perf_counter()
     assign(server.url("lead", database), 2, analysts)
     first = time.perf_counter() - start
-    with server.admin(database) as conn:
-        conn.execute(
-            "INSERT INTO statuses (layer, document, status, created_at, updated_at) "
-            "SELECT analyst, document, CASE WHEN hashtext(document) % 2 = 0 THEN 'done' ELSE 'in_progress' END, 'x', 'x' "
-            "FROM assignments ON CONFLICT DO NOTHING"
-        )
-        conn.execute("ANALYZE")
+    statuses_for_every_assignment(server, database)
     return first
 
 
