@@ -8,10 +8,13 @@ alone). Per event type, the learned triggers and arguments or the rules' are kep
 measured better (see :mod:`annotator.learn.combine`). Last, train on
 everything and store the model in one short write transaction. Nothing is written before that,
 so Ctrl+C (or a crash) leaves the project and its previous model as they were, and the project is
-never locked while training runs. ``max_minutes`` bounds the whole run: each training gets a
-share of the time left in proportion to its documents (the recognizer stops after the epoch that
-would overrun it), and a fold is left unevaluated when it and the final model, estimated from the
-trainings so far, would not fit. ``adopt`` says whether the stored model becomes the suggester.
+never locked while training runs. ``max_minutes`` bounds the whole run: each training's
+recognizer gets a share of the time left in proportion to its documents, not counting the event
+classifiers' time (it stops after the epoch that would overrun it), and a fold is left unevaluated
+when it and the final model, estimated from the trainings so far, would not fit. The recognizer
+trains on the annotated documents' sentences. Scoring a fold reuses the parse: the untrained
+suggester's suggestions come from it as they are, a trained one runs only its recognizer again.
+``adopt`` says whether the stored model becomes the suggester.
 """
 
 from __future__ import annotations
@@ -26,17 +29,16 @@ from typing import Any, Callable, Sequence
 from annotator.app.bundled import default_schema
 from annotator.learn.combine import ALL_LABELS, FoldCounts, combine, label_counts, explain, held_out_choices, held_out_roles, role_counts, roles_better, rules_better
 from annotator.learn.data import TrainingDoc, TrainingError, check_training_set, choose_layer, default_status, read_training_set
-from annotator.learn.events_train import ParsedDoc, parsed_gold, train_events
+from annotator.learn.events_train import train_events
 from annotator.learn import ner_train
-from annotator.learn.ner_train import TrainingText, finetune_ner, rehearsed_labels
+from annotator.learn.ner_train import finetune_ner, rehearsed_labels
+from annotator.learn.parsed import Parsed, parse_documents, recognizer_texts, suggest_parsed
 from annotator.model.annotations import AnnotationSet
 from annotator.model.schema import LabelSchema
 from annotator.review.evaluate import EvaluationCounter
 from annotator.review.model_choice import Verdict, better_of_both
 from annotator.store.models import StoredModel, current_model, save_model
 from annotator.store.project import ProjectStore
-from annotator.suggest.chunks import split_text
-from annotator.suggest.events import extract_events
 from annotator.suggest.learned import EventModel
 from annotator.suggest.pipeline import MODEL_SETTING, PARAGRAPH_COMPONENT, choose_model, load_pipeline
 from annotator.suggest.rules import load_rules
@@ -103,18 +105,11 @@ class TrainReport:
     """The new model against what suggested before, on the held-out folds (why it was adopted or not)."""
 
 
-class _Parsed:
-    """A training document parsed by the base pipeline, piece by piece (long texts are cut)."""
-
-    def __init__(self, item: TrainingDoc, pieces: list[tuple[int, Any]]):
-        self.item = item
-        self.pieces = pieces
-
 
 def train(store: ProjectStore, options: TrainOptions, progress: Progress | None = None) -> TrainReport:
     """Train, evaluate and (with ``options.store_model``) store a model; see the module docstring."""
     run = _start(store, options)
-    parsed = _parse(run.base_nlp, run.untrained, run.docs, progress)
+    parsed = parse_documents(run.base_nlp, run.untrained, run.docs, progress)
     results = _evaluate_folds(run, parsed, progress)
     _choose_parts(run, results)
     if options.store_model:
@@ -179,7 +174,7 @@ def fold_count(requested: int | None, documents: int) -> int:
     return max(2, min(wanted, documents))
 
 
-def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None) -> list[_FoldResult]:
+def _evaluate_folds(run: _Run, parsed: list[Parsed], progress: Progress | None) -> list[_FoldResult]:
     """Train on all folds but one and score the learned model and the untrained suggester on that
     one, for each fold while the time bound leaves room for it and for the final model."""
     options, report = run.options, run.report
@@ -203,7 +198,7 @@ def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None)
             break
         where = f"fold {number}/{folds}"
         _say(progress, f"{where}: untrained suggestions of the {len(tested)} held-out documents")
-        untrained_sets = _suggest(run.untrained, tested)
+        untrained_sets = suggest_parsed(run.untrained, tested, recognize=False)
         for item, predicted in zip(tested, untrained_sets):
             untrained_counter.add_document(item.item.gold, predicted)
         for share in shares:
@@ -216,7 +211,7 @@ def _evaluate_folds(run: _Run, parsed: list[_Parsed], progress: Progress | None)
             per_document.append((ner_train.now() - trained_at) / len(subset))
             report.epochs.append(epochs)
             _say(progress, f"{where}: scoring the trained model on the {len(tested)} held-out documents")
-            sets = _suggest(suggester, tested)
+            sets = suggest_parsed(suggester, tested, recognize=epochs > 0)
             del suggester  # its pipeline copy: free it before the next one is loaded
             gc.collect()
             for item, predicted in zip(tested, sets):
@@ -266,7 +261,7 @@ def _choose_parts(run: _Run, results: list[_FoldResult]) -> None:
     report.trained = trained_counter.to_dict()
 
 
-def _train_and_store(store: ProjectStore, run: _Run, parsed: list[_Parsed], progress: Progress | None) -> None:
+def _train_and_store(store: ProjectStore, run: _Run, parsed: list[Parsed], progress: Progress | None) -> None:
     """The final model, on every document, with the parts chosen; stored in one short write, and
     adopted as the project's suggester as ``options.adopt`` says."""
     report = run.report
@@ -304,41 +299,24 @@ def _say(progress: Progress | None, phase: str) -> None:
         progress(phase, 0, None)
 
 
-def _parse(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress: Progress | None) -> list[_Parsed]:
-    """Every document parsed once, in pieces, with its gold in token offsets and the rules' triggers."""
-    result = []
-    for n, item in enumerate(docs):
-        pieces = []
-        for offset, text in split_text(item.document.text, untrained.chunk_chars):
-            doc = nlp(text)
-            entities = [(e.start, e.end, untrained.label_map[e.label_]) for e in doc.ents if e.label_ in untrained.label_map]
-            rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
-            base_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
-        result.append(_Parsed(item, pieces))
-        if progress:
-            progress("parsing the documents once (for every fold)", n + 1, len(docs))
-    return result
-
-
 def _has_entities(run: _Run) -> bool:
     return any(d.gold.spans for d in run.docs)
 
 
 def _train_suggester(
-    run: _Run, training: Sequence[_Parsed], deadline: float, phase: str, progress: Progress | None, finetune: bool = True
+    run: _Run, training: Sequence[Parsed], deadline: float, phase: str, progress: Progress | None, finetune: bool = True
 ) -> tuple[Suggester, EventModel, int]:
     """A fresh copy of the base pipeline with its recognizer fine-tuned (unless not ``finetune``:
     the base recognizer as it is, with the untrained suggester's labels), and event classifiers."""
     base, schema, rules = run.base, run.schema, run.rules
     nlp = load_pipeline(base)
-    texts: list[TrainingText] = []
-    for parsed in training:
-        for offset, piece, base_spans in parsed.pieces:
-            gold = [(s - offset, e - offset, l) for s, e, l in _gold_spans(parsed.item.gold, offset, len(piece.doc.text))]
-            texts.append((piece.doc.text, gold, base_spans))
+    texts = recognizer_texts(training)
     _say(progress, f"{phase}: event classifiers")
+    started = ner_train.now()
     events = train_events([piece for parsed in training for _o, piece, _b in parsed.pieces], run.lexicon_types)
+    # The event classifiers' time is not the recognizer's: it keeps its share of the bound (up to
+    # the run's own deadline), which they once used up, leaving it one epoch (entity F1 near 0).
+    deadline = min(run.deadline, deadline + (ner_train.now() - started))
 
     def step(done: int, total: int) -> None:
         # The recognizer stops early when its held-out F1 stops rising: the bar may end early.
@@ -346,23 +324,15 @@ def _train_suggester(
             progress(f"{phase}: recognizer epochs", done, total)
 
     has_entities = finetune and any(t[1] for t in texts)
-    epochs = finetune_ner(nlp, [t for t in texts if t[1]], deadline, step=step) if has_entities else 0
+    epochs = finetune_ner(nlp, texts, deadline, step=step) if has_entities else 0
     suggester = Suggester(nlp, schema, rules, base)
     # The base recognizer kept as it is suggests exactly what the untrained suggester does.
     labels = sorted({label for _t, gold, _b in texts for _s, _e, label in gold}) if has_entities else []
     # A layer without entities leaves the recognizer as it was: all of its labels stay.
-    kept = sorted(rehearsed_labels([t for t in texts if t[1]])) if has_entities else None
+    kept = sorted(rehearsed_labels(texts)) if has_entities else None
     suggester.use_trained(events, "trained", labels, {"kept_labels": kept})
     suggester.trained_meta = {"entity_labels": labels, "kept_labels": kept}
     return suggester, events, epochs
-
-
-def _gold_spans(gold: AnnotationSet, offset: int, length: int) -> list[tuple[int, int, str]]:
-    return [(a.start, a.end, a.label) for a in gold.spans if offset <= a.start and a.end <= offset + length]
-
-
-def _suggest(suggester: Suggester, items: Sequence[_Parsed]) -> list[AnnotationSet]:
-    return list(suggester.suggest_many((p.item.document.text, p.item.document.content_hash) for p in items))
 
 
 def _add_fold(report: TrainReport, trained: dict[str, Any], untrained: dict[str, Any]) -> None:

@@ -164,6 +164,28 @@ class Suggester:
             self._run(batch)
         return self._result(state)[0]
 
+    def suggest_parsed(self, pieces: Sequence[tuple[int, Any]], content_hash: str, recognize: bool) -> AnnotationSet:
+        """The suggestions of one text from its chunks already parsed (``(offset, doc)``) by a
+        pipeline whose components before the recognizer are this one's (training parses once and
+        scores many models on the same documents). With ``recognize``, this pipeline's recognizer
+        finds the entities again on a copy of each doc (a fine-tuned recognizer on the base parse);
+        without, the docs' own entities stand. Entities carry no confidence here."""
+        state = _Pending(content_hash, len(pieces))
+        docs = [doc for _offset, doc in pieces]
+        if recognize and docs and "ner" in self.nlp.pipe_names:
+            recognizer = self.nlp.get_pipe("ner")
+            docs = [doc.copy() for doc in docs]
+            for doc in docs:
+                doc.set_ents([], default="missing")
+            # The docs' vocabulary is the parsing pipeline's: it must know this recognizer's labels
+            # (a fine-tuned one has the layer's); the rest of it (the words' hashes) is the same.
+            for label in recognizer.labels:
+                docs[0].vocab.strings.add(label)
+            docs = list(recognizer.pipe(docs))
+        for (offset, _doc), doc in zip(pieces, docs):
+            self._collect(state, doc, offset, {})
+        return self._result(state)[0]
+
     def pieces(self, text: str) -> list[tuple[int, str]]:
         """The chunks ``(offset, piece)`` this suggester cuts ``text`` into (none for a blank text)."""
         return split_text(text, self.chunk_chars) if text.strip() else []

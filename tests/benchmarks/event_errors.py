@@ -56,8 +56,8 @@ def _read(path: Path) -> tuple[list[Any], Any]:
 
 
 def load(corpus: str, size: int, cache: bool) -> tuple[list[Any], list[Any], Any, Any]:
-    """Parsed training and test documents (``trainer._Parsed``), the untrained suggester, lexicon types."""
-    from annotator.learn.trainer import _parse
+    """Parsed training and test documents (``learn.parsed.Parsed``), the untrained suggester, lexicon types."""
+    from annotator.learn.parsed import parse_documents as _parse
     from annotator.suggest.pipeline import choose_model, load_pipeline
     from annotator.suggest.rules import load_rules
     from annotator.suggest.suggester import Suggester

@@ -46,16 +46,20 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--dropout", type=float, default=ner_train.DROPOUT)
+    parser.add_argument("--sentences", action="store_true", help="train on sentences (ner_train.sentence_texts), not whole articles")
     args = parser.parse_args()
     tested, training = casie_split(100, args.size, 0)
     nlp = load_pipeline(choose_model(None))
     train_rows, test_rows = _rows(training), _rows(tested)
     started = time.monotonic()
-    texts = [
-        (text, gold, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
-        for doc, (text, gold) in zip(nlp.pipe([t for t, _ in train_rows]), train_rows)
-    ]
-    print(f"casie {args.size} articles: parsed in {time.monotonic() - started:.0f} s; batch {args.batch}, dropout {args.dropout}", flush=True)
+    texts = []
+    for doc, (text, gold) in zip(nlp.pipe([t for t, _ in train_rows]), train_rows):
+        whole = (text, gold, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+        if args.sentences:
+            texts.extend(ner_train.sentence_texts(whole, [(s.start_char, s.end_char) for s in doc.sents]))
+        else:
+            texts.append(whole)
+    print(f"casie {args.size} articles: parsed in {time.monotonic() - started:.0f} s; {len(texts)} texts; batch {args.batch}, dropout {args.dropout}", flush=True)
     labels = {label for _t, gold, _b in texts for *_, label in gold}
     ner = nlp.get_pipe("ner")
     for label in sorted(labels):

@@ -144,6 +144,30 @@ def test_past_the_time_bound_training_stops_at_the_least_it_can_store(tmp_path: 
     assert report.model is not None
 
 
+@pytest.mark.training
+def test_the_event_classifiers_time_is_not_taken_from_the_recognizers_share(tmp_path: Path, tiny_gold_maker, monkeypatch) -> None:
+    """Each event training takes 100 s by the clock, more than fold 1's share of a 5-minute bound
+    (75 s): the recognizer still gets its own share after it, so it trains more than one epoch
+    (it once got what the event classifiers left: one epoch, entity F1 near 0 on real corpora)."""
+    from annotator.learn import ner_train, trainer
+
+    path = tmp_path / "share.db"
+    tiny_gold_maker(path)
+    jumped = [0.0]
+    real_now, real_events = ner_train.now, trainer.train_events
+    monkeypatch.setattr(ner_train, "now", lambda: real_now() + jumped[0])
+
+    def slow_events(*args, **kwargs):
+        jumped[0] += 100.0
+        return real_events(*args, **kwargs)
+
+    monkeypatch.setattr(trainer, "train_events", slow_events)
+    with ProjectStore.open(path) as store:
+        report = train(store, TrainOptions(max_minutes=5.0, folds=2))
+    assert report.epochs[0] > 1
+    assert report.model is not None
+
+
 def test_a_model_stored_without_adopting_leaves_the_untrained_suggester_in_use(tmp_path: Path, tiny_gold_maker) -> None:
     path = tmp_path / "plain.db"
     tiny_gold_maker(path)
