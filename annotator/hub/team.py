@@ -25,9 +25,11 @@ from annotator.hub.team_documents import (
     DocumentPage,
     DocumentRow,
     DocumentSort,
+    FIGURE_COLUMNS,
     begin_lead_read,
     page_statements,
     read_document_page,
+    summary_of,
 )
 
 __all__ = ["AnalystRow", "CorpusSummary", "DocumentFilter", "DocumentPage", "DocumentRow", "DocumentSort",
@@ -68,27 +70,37 @@ class TeamProgress:
         return self.summary.fully_done
 
 
-_ANALYSTS = """
-SELECT a.analyst,
-       count(*),
-       count(*) FILTER (WHERE s.status = 'done'),
-       count(*) FILTER (WHERE s.status = 'in_progress'),
-       count(*) FILTER (WHERE s.status IS NULL OR s.status = 'new'),
-       (SELECT max(c.seen_at) FROM clients c WHERE c.role = a.analyst),
+# The analysts' table and the corpus's figures in one statement, so the join of every active
+# assignment to its status (the work of both) is done once: grouped by analyst and by document
+# in one pass (GROUPING SETS), the analysts' rows are returned, the documents' rows only counted.
+# Measured at 100,000 documents x 2 analysts: 0.71 s against 1.02 s for the two reads apart
+# (load average 47). The figures' row comes first (its analyst is NULL).
+_TEAM = """
+WITH g AS MATERIALIZED (
+    SELECT a.analyst, a.document, grouping(a.document) AS per_analyst, count(*) AS assigned,
+           count(*) FILTER (WHERE s.status = 'done') AS done,
+           count(*) FILTER (WHERE s.status = 'in_progress') AS in_progress
+    FROM assignments a
+    LEFT JOIN statuses s ON s.layer = a.analyst AND s.document = a.document
+    WHERE a.active
+    GROUP BY GROUPING SETS ((a.analyst), (a.document))),
+per AS (SELECT assigned, done, done + in_progress AS started FROM g WHERE per_analyst = 0)
+SELECT g.analyst, g.assigned, g.done, g.in_progress, g.assigned - g.done - g.in_progress,
+       (SELECT max(c.seen_at) FROM clients c WHERE c.role = g.analyst),
        (SELECT max(m) FROM (
-            SELECT max(changed_at) AS m FROM statuses WHERE layer = a.analyst
-            UNION ALL SELECT max(changed_at) FROM spans WHERE layer = a.analyst
-            UNION ALL SELECT max(changed_at) FROM events WHERE layer = a.analyst
-            UNION ALL SELECT max(changed_at) FROM relations WHERE layer = a.analyst) x)
-FROM assignments a
-LEFT JOIN statuses s ON s.layer = a.analyst AND s.document = a.document
-WHERE a.active
-GROUP BY a.analyst
-ORDER BY a.analyst
-"""
+            SELECT max(changed_at) AS m FROM statuses WHERE layer = g.analyst
+            UNION ALL SELECT max(changed_at) FROM spans WHERE layer = g.analyst
+            UNION ALL SELECT max(changed_at) FROM events WHERE layer = g.analyst
+            UNION ALL SELECT max(changed_at) FROM relations WHERE layer = g.analyst) x)
+FROM g WHERE per_analyst = 1
+UNION ALL
+SELECT NULL, {figures}, NULL, NULL FROM per
+ORDER BY 1 NULLS FIRST
+""".format(figures=FIGURE_COLUMNS)
 
-# The per-document work of opening the Team window (its figures), for ``bench_hub.py``'s EXPLAIN.
-_DOCUMENTS = page_statements(DocumentFilter.ALL, DocumentSort.UPLOAD)[0]
+# For ``bench_hub.py``'s EXPLAIN: the analysts with the figures, and the first page of documents.
+_ANALYSTS = _TEAM
+_DOCUMENTS = page_statements(DocumentFilter.ALL, DocumentSort.UPLOAD)[-1] % {"limit": PAGE_SIZE, "offset": 0}
 
 
 def team_progress(url: str, which: DocumentFilter = DocumentFilter.ALL, sort: DocumentSort = DocumentSort.UPLOAD,
@@ -100,6 +112,7 @@ def team_progress(url: str, which: DocumentFilter = DocumentFilter.ALL, sort: Do
         check_version(conn)
         with conn.transaction():
             begin_lead_read(conn)
-            analysts = [AnalystRow(*row) for row in conn.execute(_ANALYSTS)]
-            page = read_document_page(conn, which, sort, offset, limit)
+            figures, *rows = conn.execute(_TEAM).fetchall()
+            analysts = [AnalystRow(*row) for row in rows]
+            page = read_document_page(conn, which, sort, offset, limit, summary_of(*figures[1:5]))
     return TeamProgress(analysts, page)

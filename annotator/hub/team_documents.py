@@ -142,14 +142,14 @@ _ORDER = {
     DocumentSort.DONE_RATIO: "done::float8 / nullif(assigned, 0) NULLS LAST, seq, content_hash",
 }
 
-# The figures: one aggregate over the per-document counts (nothing but four numbers leaves the server).
-_FIGURES = """
-SELECT (SELECT count(*) FROM documents),
+# The figures over ``per`` (rows: assigned, done, started): documents, not started, in progress,
+# fully done (held by nobody: the rest). Only these four numbers leave the server.
+FIGURE_COLUMNS = """(SELECT count(*) FROM documents),
        count(*) FILTER (WHERE started = 0),
        count(*) FILTER (WHERE started > 0 AND done < assigned),
-       count(*) FILTER (WHERE done = assigned)
-FROM ({per}) per
-"""
+       count(*) FILTER (WHERE done = assigned)"""
+
+_FIGURES = "SELECT " + FIGURE_COLUMNS + " FROM ({per}) per"
 
 # All documents in upload order (the window's first page): the page's documents straight from
 # the upload-order index, then the counts of those 200 only (chosen first, so an OFFSET skips
@@ -172,12 +172,7 @@ ORDER BY g.seq, g.content_hash
 # those names).
 _PAGE = """
 WITH per AS MATERIALIZED ({per}),
-figures AS (
-    SELECT (SELECT count(*) FROM documents) AS documents,
-           count(*) FILTER (WHERE started = 0) AS not_started,
-           count(*) FILTER (WHERE started > 0 AND done < assigned) AS in_progress,
-           count(*) FILTER (WHERE done = assigned) AS fully_done
-    FROM per),
+figures (documents, not_started, in_progress, fully_done) AS (SELECT {figures} FROM per),
 listed AS (
     SELECT d.seq, d.content_hash, d.title, coalesce(p.assigned, 0) AS assigned,
            coalesce(p.done, 0) AS done, coalesce(p.started, 0) AS started
@@ -200,29 +195,34 @@ def page_statements(which: DocumentFilter, sort: DocumentSort) -> list[str]:
     per = _PER_DOCUMENT.strip()
     if _fast(which, sort):
         return [_FIGURES.format(per=per), _UPLOAD_PAGE]
-    return [_PAGE.format(per=per, where=_WHERE[which], order=_ORDER[sort])]
+    return [_PAGE.format(per=per, figures=FIGURE_COLUMNS, where=_WHERE[which], order=_ORDER[sort])]
 
 
-def _summary(documents: int, not_started: int, in_progress: int, fully_done: int) -> CorpusSummary:
+def summary_of(documents: int, not_started: int, in_progress: int, fully_done: int) -> CorpusSummary:
+    """The figures from the four numbers :data:`FIGURE_COLUMNS` gives."""
+    documents, not_started, in_progress, fully_done = (int(v) for v in (documents, not_started, in_progress, fully_done))
     return CorpusSummary(documents, not_started, in_progress, fully_done, documents - not_started - in_progress - fully_done)
 
 
 def read_document_page(conn: Any, which: DocumentFilter = DocumentFilter.ALL, sort: DocumentSort = DocumentSort.UPLOAD,
-                       offset: int = 0, limit: int = PAGE_SIZE) -> DocumentPage:
+                       offset: int = 0, limit: int = PAGE_SIZE, summary: CorpusSummary | None = None) -> DocumentPage:
     """One page and the corpus figures, read on ``conn`` inside the caller's transaction.
 
     The caller opens the transaction and calls :func:`begin_lead_read` (REPEATABLE READ, read
-    only: the figures, the page and whatever else it reads agree).
+    only: the figures, the page and whatever else it reads agree). ``summary``: the figures
+    already read in this transaction (the Team window's open reads them with the analysts), so a
+    page that does not need every document's counts reads only its own documents.
     """
     which, sort = DocumentFilter(which), DocumentSort(sort)
     params = {"limit": max(1, int(limit)), "offset": max(0, int(offset))}
     statements = page_statements(which, sort)
     if _fast(which, sort):
-        summary = _summary(*(int(v) for v in conn.execute(statements[0]).fetchone()))
+        if summary is None:
+            summary = summary_of(*conn.execute(statements[0]).fetchone())
         rows = [(h, title, int(a), int(d)) for h, title, a, d in conn.execute(statements[1], params)]
     else:
         result = conn.execute(statements[0], params).fetchall()
-        summary = _summary(*(int(v) for v in result[0][:4]))
+        summary = summary_of(*result[0][:4])
         rows = [(h, title, int(a), int(d)) for _, _, _, _, h, title, a, d in result if h is not None]
     untitled = [h for h, title, _, _ in rows if not title]
     starts: dict[str, str] = {}

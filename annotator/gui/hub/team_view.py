@@ -139,6 +139,9 @@ class TeamDialog(QDialog):
         self.offset = 0
         self.report: Any = None
         self._tasks: list[TaskThread] = []
+        # A read of the hub (progress or a page) or agreement under way; set and cleared on the UI
+        # thread (a task's thread may still be ending when its result arrives, so not isRunning()).
+        self._hub_busy = self._agreement_busy = False
         self._paging(False)
         self.refresh()
 
@@ -146,7 +149,7 @@ class TeamDialog(QDialog):
 
     def refresh(self) -> None:
         """Read the hub's progress, then compute agreement over the analysts it names."""
-        if any(task.isRunning() for task in self._tasks):
+        if self._hub_busy or self._agreement_busy:
             return
         self.refresh_button.setEnabled(False)
         self._paging(False)
@@ -158,11 +161,12 @@ class TeamDialog(QDialog):
 
             return team_progress(url, which, order, offset, size)
 
-        self._run(work, self._show_progress, self._progress_failed, hub=True)
+        self._hub_busy = True
+        self._run(work, self._show_progress, self._progress_failed)
 
     def _read_page(self, offset: int) -> None:
         """Another page of the document table, read from the hub in a thread (one short read)."""
-        if self.page is None or any(task.isRunning() for task in self._hub_reads()):
+        if self.page is None or self._hub_busy:
             return  # the choosers and buttons are disabled while the hub is read; this is a late signal
         self._paging(False)
         self.page_label.setText("Reading…")
@@ -173,10 +177,8 @@ class TeamDialog(QDialog):
 
             return document_page(url, which, order, offset, size)
 
-        self._run(work, self._show_page, self._page_failed, hub=True)
-
-    def _hub_reads(self) -> list[TaskThread]:
-        return [task for task in self._tasks if task.property("hub_read")]
+        self._hub_busy = True
+        self._run(work, self._show_page, self._page_failed)
 
     def _filter(self) -> DocumentFilter:
         return DocumentFilter(self.document_filter.currentData())
@@ -191,9 +193,8 @@ class TeamDialog(QDialog):
         self.previous_button.setEnabled(page is not None and page.has_previous)
         self.next_button.setEnabled(page is not None and page.has_next)
 
-    def _run(self, work: Any, done: Any, failed: Any, hub: bool = False) -> None:
+    def _run(self, work: Any, done: Any, failed: Any) -> None:
         task = TaskThread(work, self)
-        task.setProperty("hub_read", hub)  # a page may be read while agreement is still computed
         task.succeeded.connect(done)
         task.failed.connect(failed)
         task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
@@ -201,6 +202,7 @@ class TeamDialog(QDialog):
         task.start()
 
     def _agree(self, names: list[str] | None) -> None:
+        self._agreement_busy = True
         self.agreement_summary.setText("Computing agreement…")
         path = self.store_path
 
@@ -217,6 +219,7 @@ class TeamDialog(QDialog):
     # -- back on the UI thread --------------------------------------------------------------
 
     def _show_progress(self, team: Any) -> None:
+        self._hub_busy = False
         self.progress = team
         self._fill_page(team.page)
         _fill(self.analysts, [
@@ -249,20 +252,24 @@ class TeamDialog(QDialog):
         self._paging(True)
 
     def _show_page(self, page: Any) -> None:
+        self._hub_busy = False
         self._fill_page(page)
         self.page_shown.emit()
 
     def _page_failed(self, message: str) -> None:
+        self._hub_busy = False
         self.page_label.setText(f"This page cannot be read: {message}")
         self._paging(self.page is not None)
         self.page_shown.emit()
 
     def _progress_failed(self, message: str) -> None:
+        self._hub_busy = False
         self.summary.setText(f"The hub's progress cannot be read: {message}")
         self.progress_shown.emit()
         self._agree(None)  # offline: agreement of the annotator layers already synced here
 
     def _show_agreement(self, result: Any) -> None:
+        self._agreement_busy = False
         self.report = result
         parts = []
         if len(result.annotators) < 2:
@@ -285,6 +292,7 @@ class TeamDialog(QDialog):
         self.agreement_shown.emit()
 
     def _agreement_failed(self, message: str) -> None:
+        self._agreement_busy = False
         self.agreement_summary.setText(f"Agreement cannot be computed: {message}")
         self.refresh_button.setEnabled(True)
         self.agreement_shown.emit()
