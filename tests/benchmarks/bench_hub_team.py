@@ -66,7 +66,7 @@ def raw_read(url: str, statements: list[tuple[str, dict | None]], lead_read: boo
 
 def team_views(url: str, documents: int) -> dict:
     """The Team window's reads: label -> (app call, raw statements)."""
-    from annotator.hub.team import _ANALYSTS, team_progress
+    from annotator.hub.team import _TEAM, team_progress
     from annotator.hub.team_documents import PAGE_SIZE, DocumentFilter, DocumentSort, document_page, page_statements
 
     def statements(which: DocumentFilter, order: DocumentSort, offset: int) -> list[tuple[str, dict | None]]:
@@ -77,7 +77,8 @@ def team_views(url: str, documents: int) -> dict:
     all_, upload = DocumentFilter.ALL, DocumentSort.UPLOAD
     progress_, ratio = DocumentFilter.IN_PROGRESS, DocumentSort.DONE_RATIO
     return {
-        "Team window open": (lambda: team_progress(url), [(_ANALYSTS, None), *statements(all_, upload, 0)]),
+        # Opening reads the figures with the analysts (one statement), then the first page alone.
+        "Team window open": (lambda: team_progress(url), [(_TEAM, None), statements(all_, upload, 0)[-1]]),
         "in progress, page 2": (lambda: document_page(url, progress_, ratio, PAGE_SIZE),
                                 statements(progress_, ratio, PAGE_SIZE)),
         "all, last page": (lambda: document_page(url, all_, upload, last), statements(all_, upload, last)),
