@@ -12,8 +12,9 @@ and their statuses:
 state, counted by one aggregate in SQL) and one page of documents in one state or all, sorted by
 upload order, title or done ratio, all in one snapshot. The figures need every document's counts
 (a hash aggregate over the active assignments joined to their statuses, about 0.3 s at 100,000
-documents x 2 analysts); a page of all documents in upload order (the window's first) is read
-from the upload-order index and counts only its own documents; any other filter or order shares
+documents x 2 analysts; the Team window's open reads them with the analysts' table, in one
+statement of :mod:`annotator.hub.team`); a page of all documents in upload order (the window's
+first) is read from the upload-order index and counts only its own documents; any other filter or order shares
 the aggregate with the figures in one statement, so the page's "of N" is the figure shown for
 that state. A maintained table of per-document counts would make the figures cheaper but puts a
 trigger on every status an analyst pushes, against the hub's push throughput: not worth it at
@@ -47,6 +48,7 @@ class DocumentFilter(str, Enum):
 
 class DocumentSort(str, Enum):
     UPLOAD = "upload"
+    """The hub's change number of each document row: the upload order, until a lead changes a document's metadata."""
     TITLE = "title"
     """Titles in the hub's collation; documents without a title (shown by the start of their text) last, in upload order."""
     DONE_RATIO = "done_ratio"
