@@ -105,7 +105,6 @@ class TrainReport:
     """The new model against what suggested before, on the held-out folds (why it was adopted or not)."""
 
 
-
 def train(store: ProjectStore, options: TrainOptions, progress: Progress | None = None) -> TrainReport:
     """Train, evaluate and (with ``options.store_model``) store a model; see the module docstring."""
     run = _start(store, options)
