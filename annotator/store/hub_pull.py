@@ -48,6 +48,16 @@ class _Lookup:
             self.layers[name] = self.store.ensure_layer(name, kind).id  # type: ignore[assignment]
         return self.layers[name]
 
+    def prefetch(self, hashes: set[str]) -> None:
+        """Look up many documents at once (a pull of 500 edits asked for each of them alone)."""
+        wanted = [h for h in hashes if h not in self.documents]
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            self.documents.update((h, None) for h in chunk)
+            self.documents.update(self.store._db.conn.execute(
+                f"SELECT content_hash, id FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall())
+
     def document(self, content_hash: str) -> int | None:
         if content_hash not in self.documents:
             self.documents[content_hash] = self.store.find_document(content_hash)
@@ -70,6 +80,7 @@ def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink |
     db = store._db
     conn = db.conn
     lookup = _Lookup(store)
+    lookup.prefetch({row["document"] for row in rows if "document" in row and row["kind"] != "assignment"})
     pending = _pending_keys(store) if respect_pending else set()
     own = link_.client_id if link_ else None
     applied = 0
