@@ -158,9 +158,11 @@ def test_own_push_is_no_news_and_a_late_assignment_brings_older_work(hub, tmp_pa
         older = annotate(one, "ann1", first, 0, 7, "ORG")
         connection = Hub(hub.url("ann1"))
         try:
-            from annotator.hub.sync import sync
+            from annotator.hub.sync import SyncReport, push
 
-            assert sync(connection, one).pushed == 2
+            report = SyncReport()
+            push(connection, one, report)
+            assert report.pushed == 2
             link = hub_local.get_link(one)
             assert _news(connection.conn, link.pulled_seq, link.client_id)[1] == 0  # type: ignore[union-attr]
         finally:
