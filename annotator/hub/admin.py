@@ -109,8 +109,10 @@ def push_corpus(store: ProjectStore, url: str, batch: int = 2000) -> int:
                 (SCHEMA_SETTING, Jsonb(schema.to_dict())),
             )
         hashes = store.content_hashes()
-        # The names travel as one JSON text (psycopg's array encoding of 100,000 strings costs seconds).
-        held = {r[0] for r in conn.execute(
+        # A first upload (an empty hub) asks nothing more; otherwise the names travel as one JSON
+        # text (psycopg's array encoding of 100,000 strings costs seconds).
+        empty = bool(conn.execute("SELECT NOT EXISTS (SELECT 1 FROM documents)").fetchone()[0])
+        held = set() if empty else {r[0] for r in conn.execute(
             "SELECT content_hash FROM documents WHERE content_hash IN (SELECT jsonb_array_elements_text(%s::jsonb))",
             (json.dumps(hashes),),
         )}

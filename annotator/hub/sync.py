@@ -7,11 +7,11 @@ what it already took. Writes compare with what the hub holds, so a repeated row 
 (its version does not move). Gold rows carry the version the reviewer last saw: when the hub
 holds a newer one the write is refused, reported, and the hub's state replaces the local one.
 
-Pull: in one repeatable-read snapshot, everything with a change mark (``tx``) above the local
-mark and below the snapshot's horizon (the oldest transaction still running: below it every
-change is final, see :mod:`annotator.hub.schema_v2`), except this project's own rows, applied
-locally in pages; the mark moves only after the last page, so an interrupted pull is simply
-pulled again (applying a row twice writes the same state). An unchanged hub costs one query.
+Pull (:mod:`annotator.hub.pull`): everything with a change mark (``tx``) above the local mark
+and below the horizon (the oldest transaction still running: below it every change is final,
+see :mod:`annotator.hub.schema_v2`), except this project's own rows, read in one
+repeatable-read snapshot (a small pull in one round trip) and applied locally in pages; the mark
+moves only after the last page. An unchanged hub costs one query.
 
 No push waits for another: only the gold rows a batch changes are locked (reviewers share
 them); each batch is a bounded number of statements whatever its size.
@@ -24,13 +24,13 @@ from typing import Any, Callable
 
 from annotator.hub.connection import HubError, Identity, connect, driver, identity
 from annotator.hub.kinds import KINDS
-from annotator.hub.push_rows import collect, conflict_message, dict_cursor, lock_rows, send_kind, send_statuses
-from annotator.hub.schema import SYNCED_TABLES, check_version
+from annotator.hub.pull import PAGE, pull  # noqa: F401  (PAGE: tests and callers)
+from annotator.hub.push_rows import collect, conflict_message, lock_rows, send_kind, send_statuses
+from annotator.hub.schema import check_version
 from annotator.model.layer import GOLD
 from annotator.store import hub_local, hub_pull
 from annotator.store.project import ProjectStore
 
-PAGE = 1000
 BATCH = 2000
 """Distinct changes per push transaction: 500 edits (a span and a status each) go in one."""
 
@@ -148,221 +148,6 @@ def push(hub: Hub, store: ProjectStore, report: SyncReport, batch: int = BATCH,
             report.conflicts.append(conflict_message(change, row))
             reloads.append({"kind": change.kind, **row})
         hub_pull.acknowledge_push(store, out.upto, versions, reloads)
-
-
-# -- pull -----------------------------------------------------------------------------------------
-
-
-def _news(conn: Any, last: int) -> tuple[int, int]:
-    """The horizon (every change below it is final and visible) and how many changes lie between
-    the mark and it (counted up to a cap: enough to choose how to fetch them); one query."""
-    cap = 2 * PAGE + 1
-    parts = " UNION ALL ".join(
-        f"(SELECT 1 FROM {t}, w WHERE {t}.tx > %(last)s AND {t}.tx < w.h LIMIT {cap})" for t in SYNCED_TABLES
-    )
-    row = conn.execute(
-        f"WITH w AS (SELECT hub_horizon() AS h) SELECT (SELECT h FROM w), (SELECT count(*) FROM ({parts}) c)",
-        {"last": last},
-    ).fetchone()
-    return int(row[0]), int(row[1])
-
-
-_DOC_COLUMNS = "d.content_hash, d.text, d.title, d.date, d.source, d.meta, d.tokens, d.version"
-
-
-def _pages(cur: Any, query: str, params: Any, kind: str) -> Any:
-    cur.execute(query, params)
-    while True:
-        rows = cur.fetchmany(PAGE)
-        if not rows:
-            return
-        yield [{"kind": kind, **r} for r in rows]
-
-
-def pull(hub: Hub, store: ProjectStore, report: SyncReport) -> None:
-    link = hub_local.get_link(store)
-    assert link is not None
-    conn, me = hub.conn, hub.me
-    last = link.pulled_seq
-    psycopg = driver()
-    _, waiting = _news(conn, last)
-    if not waiting:  # nothing new: one round trip (autocommit), no transaction
-        report.mark = last
-        return
-    # One snapshot for the whole pull: the mark and the rows agree.
-    conn.isolation_level, conn.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
-    try:
-        with conn.transaction():
-            _pull_snapshot(conn, me, store, report, last, link.client_id, small=waiting <= 2 * PAGE)
-    finally:
-        conn.isolation_level, conn.read_only = None, False
-
-
-@dataclass(frozen=True)
-class _Window:
-    """What one pull reads: changes with ``last < tx <= upto``, for ``me``, not written by ``client``."""
-
-    me: Identity
-    last: int
-    upto: int
-    client: str
-    small: bool  # few rows: plain queries (one round trip each) rather than server-side cursors
-
-    @property
-    def everything(self) -> bool:
-        return self.me.lead or self.me.reviewer
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return {"last": self.last, "upto": self.upto, "me": self.me.user, "client": self.client}
-
-
-def _pull_snapshot(conn: Any, me: Identity, store: ProjectStore, report: SyncReport, last: int, client: str,
-                   small: bool) -> None:
-    # The first statement takes the snapshot: its horizon is the one that bounds what it sees.
-    horizon = int(conn.execute("SELECT hub_horizon()").fetchone()[0])
-    upto = max(last, horizon - 1)  # everything up to here is final: the next pull starts above it
-    report.mark = upto
-    if upto <= last:
-        return
-    # A pull reads every row it asks for: plan for all of them. A server-side cursor is otherwise
-    # planned for its first tenth, and a fast-start plan (a nested loop that re-reads the
-    # analyst's assignments for every changed row) made 50 analysts' pulls cost seconds each.
-    conn.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-    window = _Window(me, last, upto, client, small)
-    buffer = _Buffer(store, report, last)
-    buffer.add(_settings_and_layers(conn, window))
-    new_documents = _pull_documents(conn, store, window, buffer)
-    if new_documents:
-        hub_local.unpark(store)  # held-back changes may now be sendable
-    queries = _change_queries(window)
-    if new_documents and not window.everything:
-        queries += _backfill_queries(new_documents, upto)
-    for i, (kind, query, params) in enumerate(queries):
-        named = _cursor(conn, f"pull_{i}", small)
-        for page in _pages(named, query, params, kind):
-            buffer.add(page)
-        named.close()
-    buffer.flush(upto)
-
-
-_IN_WINDOW = "tx > %(last)s AND tx <= %(upto)s"
-
-
-def _settings_and_layers(conn: Any, window: _Window) -> list[dict[str, Any]]:
-    cur = dict_cursor(conn)
-    cur.execute(f"SELECT key, value, version FROM settings WHERE {_IN_WINDOW}", window.params)
-    rows = [{"kind": "setting", **r} for r in cur.fetchall()]
-    cur.execute(f"SELECT name, kind AS layer_kind FROM layers WHERE {_IN_WINDOW}", window.params)
-    return rows + [{"kind": "layer", **r} for r in cur.fetchall()]
-
-
-def _pull_documents(conn: Any, store: ProjectStore, window: _Window, buffer: _Buffer) -> list[str]:
-    """Fetch the documents new to this project; return their hashes. Names first, texts only of
-    the documents this project lacks (a lead already holds them all)."""
-    if window.everything:
-        names = f"SELECT d.content_hash FROM documents d WHERE d.{_IN_WINDOW} ORDER BY d.tx, d.seq"
-    else:
-        # Documents never change once on the hub (they are named by their content): new
-        # assignments say which ones to fetch.
-        names = (
-            "SELECT a.document AS content_hash FROM assignments a "
-            f"WHERE a.analyst = %(me)s AND a.{_IN_WINDOW}"
-        )
-    new_documents: list[str] = []
-    named = _cursor(conn, "pull_documents", window.small)
-    for page in _pages(named, names, window.params, "document"):
-        hashes = [d["content_hash"] for d in page]
-        held = hub_pull.local_hashes(store, hashes)
-        new_documents += [h for h in hashes if h not in held]
-    named.close()
-    cur = dict_cursor(conn)
-    for i in range(0, len(new_documents), PAGE):
-        cur.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.content_hash = ANY(%s)", (new_documents[i : i + PAGE],))
-        buffer.add([{"kind": "document", **r} for r in cur.fetchall()])
-    return new_documents
-
-
-_STATUS_PAYLOAD = (
-    "jsonb_build_object('status', status, 'created_at', created_at, 'updated_at', updated_at) AS payload"
-)
-
-
-def _change_queries(window: _Window) -> list[tuple[str, str, Any]]:
-    """The changed assignments, statuses and annotations in the window, in commit order."""
-    params = window.params
-    # An analyst fetches rows of their own documents only. The analyst is named as a value, not
-    # as current_user, so the planner knows from the statistics how many documents that is.
-    mine = "" if window.everything else (
-        " AND EXISTS (SELECT 1 FROM assignments x WHERE x.analyst = %(me)s AND x.document = t.document)"
-    )
-    whose = "" if window.everything else " AND analyst = %(me)s"  # an analyst needs only their own
-    # This project's own rows never come back: it holds them already (their versions came back
-    # with the push).
-    theirs = " AND t.client IS DISTINCT FROM %(client)s"
-    queries = [
-        ("assignment",
-         f"SELECT document, analyst, active FROM assignments WHERE {_IN_WINDOW}{whose} ORDER BY tx, seq", params),
-        ("status",
-         f"SELECT layer, document, {_STATUS_PAYLOAD}, client FROM statuses t WHERE {_IN_WINDOW}{mine}{theirs} "
-         "ORDER BY tx, seq", params),
-    ]
-    for kind, table in KINDS.items():
-        queries.append((
-            kind,
-            f"SELECT uid, layer, document, deleted, payload, version, client FROM {table} t "
-            f"WHERE {_IN_WINDOW}{mine}{theirs} ORDER BY tx, seq",
-            params,
-        ))
-    return queries
-
-
-def _backfill_queries(documents: list[str], upto: int) -> list[tuple[str, str, Any]]:
-    """Documents just assigned: their older annotations are below the mark, fetch them whole."""
-    params = (documents, upto)
-    queries: list[tuple[str, str, Any]] = [(
-        "status",
-        f"SELECT layer, document, {_STATUS_PAYLOAD}, NULL AS client FROM statuses WHERE document = ANY(%s) AND tx <= %s",
-        params,
-    )]
-    for kind, table in KINDS.items():
-        queries.append((
-            kind,
-            f"SELECT uid, layer, document, deleted, payload, version, NULL AS client FROM {table} "
-            "WHERE document = ANY(%s) AND tx <= %s",
-            params,
-        ))
-    return queries
-
-
-class _Buffer:
-    """Pulled rows applied a few thousand at a time; the last local transaction also moves the
-    mark, so a small pull is one local transaction (one disk sync) in all."""
-
-    def __init__(self, store: ProjectStore, report: SyncReport, last: int):
-        self.store, self.report, self.last = store, report, last
-        self.rows: list[dict[str, Any]] = []
-
-    def add(self, rows: list[dict[str, Any]]) -> None:
-        self.rows += rows
-        if len(self.rows) >= 2 * PAGE:
-            self.flush(self.last)
-
-    def flush(self, mark: int) -> None:
-        if self.rows or mark != self.last:
-            self.report.pulled += hub_pull.apply_pull(self.store, self.rows, mark)
-        self.rows = []
-
-
-def _cursor(conn: Any, name: str, small: bool) -> Any:
-    """A server-side cursor that streams a big pull in pages, or a plain one (one round trip) for a small one."""
-    return conn.cursor(row_factory=_dict_row()) if small else conn.cursor(name=name, row_factory=_dict_row())
-
-
-def _dict_row() -> Any:
-    from psycopg.rows import dict_row
-
-    return dict_row
 
 
 # -- both -----------------------------------------------------------------------------------------

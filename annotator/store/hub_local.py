@@ -194,17 +194,36 @@ def has_outgoing(store: ProjectStore) -> bool:
 
 
 def _payload(store: ProjectStore, kind: LocalKind, uid: str) -> dict[str, Any] | None:
-    row = store._db.execute(f"SELECT id, {', '.join(kind.columns)} FROM {kind.table} WHERE uid = ?", (uid,)).fetchone()
-    if row is None:
-        return None
-    payload = dict(zip(kind.columns, row[1:]))
-    if kind.children:
-        table, key, columns, order = kind.children
-        children = store._db.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ? ORDER BY {order}", (row[0],)
+    """The current state of one annotation as the hub receives it (None: deleted)."""
+    return _payloads(store, kind, [uid]).get(uid)
+
+
+_CHUNK = 500  # ids per ``IN (...)``: well under SQLite's limit on parameters
+
+
+def _payloads(store: ProjectStore, kind: LocalKind, uids: list[str]) -> dict[str, dict[str, Any]]:
+    """The current state of these annotations (absent: deleted), a few queries for any number:
+    a push of 500 edits once made two queries per edit, a third of its time."""
+    conn = store._db.conn
+    found: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(uids), _CHUNK):
+        chunk = uids[i : i + _CHUNK]
+        rows = conn.execute(
+            f"SELECT id, {', '.join(kind.columns)} FROM {kind.table} WHERE uid IN ({','.join('?' * len(chunk))})", chunk
         ).fetchall()
-        payload[table] = [dict(zip(columns, child)) for child in children]
-    return payload
+        by_id = {row[0]: dict(zip(kind.columns, row[1:])) for row in rows}
+        if kind.children and by_id:
+            table, key, columns, order = kind.children
+            for payload in by_id.values():
+                payload[table] = []
+            ids = list(by_id)
+            for child in conn.execute(
+                f"SELECT {key}, {', '.join(columns)} FROM {table} WHERE {key} IN ({','.join('?' * len(ids))}) "
+                f"ORDER BY {key}, {order}", ids,
+            ):
+                by_id[child[0]][table].append(dict(zip(columns, child[1:])))
+        found.update((payload["uid"], payload) for payload in by_id.values())
+    return found
 
 
 def outbox_end(store: ProjectStore) -> int:
@@ -215,34 +234,40 @@ def outbox_end(store: ProjectStore) -> int:
 
 def outgoing(store: ProjectStore, limit: int = 500, until: int | None = None) -> Outgoing:
     """The next ``limit`` distinct changed items (outbox rows up to ``until``) with their current
-    state, read in one snapshot."""
+    state, read in one snapshot: one query for the outbox rows, the statuses and the versions the
+    hub gave, and a few per annotation kind for the payloads (whatever the number of rows)."""
     # One consistent read, and only a read: in WAL mode it never waits for the window's edits.
     with _read_snapshot(store):
-        entries = store._db.execute(
-            "SELECT o.seq, o.kind, o.uid, l.name, d.content_hash, o.layer_id, o.document_id FROM hub_outbox o "
-            "JOIN layers l ON l.id = o.layer_id JOIN documents d ON d.id = o.document_id "
+        entries = store._db.conn.execute(
+            "SELECT o.seq, o.kind, o.uid, l.name, d.content_hash, s.status, s.created_at, s.updated_at, v.version "
+            "FROM hub_outbox o JOIN layers l ON l.id = o.layer_id JOIN documents d ON d.id = o.document_id "
+            "LEFT JOIN document_status s ON o.kind = 'status' AND s.layer_id = o.layer_id AND s.document_id = o.document_id "
+            "LEFT JOIN hub_versions v ON o.uid != '' AND v.uid = o.uid "
             "WHERE o.parked = 0 AND o.seq <= ? ORDER BY o.seq LIMIT ?",
             (until if until is not None else 2**62, limit),
         ).fetchall()
         result = Outgoing(entries[-1][0] if entries else 0)
         seen: dict[tuple[str, str], OutgoingChange] = {}
-        for seq, kind, uid, layer, document, layer_id, document_id in entries:
+        wanted: dict[str, list[str]] = {}
+        for seq, kind, uid, layer, document, status, created_at, updated_at, version in entries:
             key = (kind, uid or f"{layer}\x00{document}")
             result.seqs.setdefault(key, []).append(seq)
             if key in seen:
                 continue
             if kind == "status":
-                row = store._db.execute(
-                    "SELECT status, created_at, updated_at FROM document_status WHERE layer_id = ? AND document_id = ?",
-                    (layer_id, document_id),
-                ).fetchone()
-                payload = dict(zip(("status", "created_at", "updated_at"), row)) if row else None
+                payload = (
+                    {"status": status, "created_at": created_at, "updated_at": updated_at} if status is not None else None
+                )
             elif kind in LOCAL_KINDS:
-                payload = _payload(store, LOCAL_KINDS[kind], uid)
+                payload = None  # read below, all of a kind at once
+                wanted.setdefault(kind, []).append(uid)
             else:
                 continue
-            version = store._db.execute("SELECT version FROM hub_versions WHERE uid = ?", (uid,)).fetchone() if uid else None
-            seen[key] = OutgoingChange(kind, uid, layer, document, payload, version[0] if version else None)
+            seen[key] = OutgoingChange(kind, uid, layer, document, payload, version)
+        for kind, uids in wanted.items():
+            payloads = _payloads(store, LOCAL_KINDS[kind], uids)
+            for uid in uids:
+                seen[(kind, uid)].payload = payloads.get(uid)
         result.changes = list(seen.values())
     return result
 

@@ -48,6 +48,16 @@ class _Lookup:
             self.layers[name] = self.store.ensure_layer(name, kind).id  # type: ignore[assignment]
         return self.layers[name]
 
+    def prefetch(self, hashes: set[str]) -> None:
+        """Look up many documents at once (a pull of 500 edits asked for each of them alone)."""
+        wanted = [h for h in hashes if h not in self.documents]
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            self.documents.update((h, None) for h in chunk)
+            self.documents.update(self.store._db.conn.execute(
+                f"SELECT content_hash, id FROM documents WHERE content_hash IN ({','.join('?' * len(chunk))})", chunk
+            ).fetchall())
+
     def document(self, content_hash: str) -> int | None:
         if content_hash not in self.documents:
             self.documents[content_hash] = self.store.find_document(content_hash)
@@ -62,31 +72,38 @@ def _pending_keys(store: ProjectStore) -> set[tuple[str, str]]:
 
 
 def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink | None, respect_pending: bool = True) -> int:
-    """Write pulled rows into the project (inside the caller's transaction, triggers silenced)."""
+    """Write pulled rows into the project (inside the caller's transaction, triggers silenced).
+
+    Versions, assignments, statuses and the annotations of kinds without child rows (spans) are
+    written with one ``executemany`` each after the loop (a pull of 500 edits was 1,500 single
+    statements); documents, settings and layers first, as they come (the rest refers to them)."""
     db = store._db
+    conn = db.conn
     lookup = _Lookup(store)
+    lookup.prefetch({row["document"] for row in rows if "document" in row and row["kind"] != "assignment"})
     pending = _pending_keys(store) if respect_pending else set()
     own = link_.client_id if link_ else None
     applied = 0
-    db.execute("INSERT INTO hub_applying (flag) VALUES (1)")
+    versions: dict[str, int] = {}
+    assignments: list[tuple[str, str, int]] = []
+    statuses: list[tuple[int, int, str, str, str]] = []
+    flat: dict[str, dict[str, tuple[int, int, dict | None]]] = {}  # kind -> uid -> (layer, document, payload)
+    conn.execute("INSERT INTO hub_applying (flag) VALUES (1)")
     try:
         for row in rows:
             kind = row["kind"]
             if row.get("version") is not None and row.get("uid"):
-                db.execute(
-                    "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
-                    (row["uid"], row["version"]),
-                )
+                versions[row["uid"]] = row["version"]
             if kind == "document":
                 if lookup.document(row["content_hash"]) is None:
-                    cursor = db.conn.execute(
+                    cursor = conn.execute(
                         "INSERT INTO documents (content_hash, text, title, date, source, meta, length, tokens, imported_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (row["content_hash"], row["text"], row["title"], row["date"], row["source"],
                          json.dumps(row["meta"], ensure_ascii=False) if row["meta"] else None, len(row["text"]),
                          row["tokens"], now_iso()),
                     )
-                    lookup.documents[row["content_hash"]] = int(cursor.lastrowid)
+                    lookup.documents[row["content_hash"]] = int(cursor.lastrowid)  # type: ignore[arg-type]
                     applied += 1
                 continue
             if kind == "setting":
@@ -98,11 +115,7 @@ def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink |
                 lookup.layer(row["name"])
                 continue
             if kind == "assignment":
-                db.execute(
-                    "INSERT INTO hub_assignments (content_hash, analyst, active) VALUES (?, ?, ?) "
-                    "ON CONFLICT(content_hash, analyst) DO UPDATE SET active = excluded.active",
-                    (row["document"], row["analyst"], int(row["active"])),
-                )
+                assignments.append((row["document"], row["analyst"], int(row["active"])))
                 applied += 1
                 continue
             document_id = lookup.document(row["document"])
@@ -115,21 +128,63 @@ def apply_rows(store: ProjectStore, rows: list[dict[str, Any]], link_: HubLink |
                 if ("status", f"{layer_id}\x00{document_id}") in pending:
                     continue
                 payload = row["payload"]
-                db.execute(
-                    "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
-                    "ON CONFLICT(layer_id, document_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-                    (layer_id, document_id, payload["status"], payload["created_at"], payload["updated_at"]),
-                )
+                statuses.append((layer_id, document_id, payload["status"], payload["created_at"], payload["updated_at"]))
                 applied += 1
                 continue
             local = LOCAL_KINDS.get(kind)
             if local is None or (kind, row["uid"]) in pending:
                 continue
-            _replace(store, local, layer_id, document_id, row["uid"], None if row["deleted"] else row["payload"])
+            payload = None if row["deleted"] else row["payload"]
+            if local.children:
+                _replace(store, local, layer_id, document_id, row["uid"], payload)
+            else:
+                flat.setdefault(kind, {})[row["uid"]] = (layer_id, document_id, payload)  # the last state wins
             applied += 1
+        conn.executemany(
+            "INSERT INTO hub_assignments (content_hash, analyst, active) VALUES (?, ?, ?) "
+            "ON CONFLICT(content_hash, analyst) DO UPDATE SET active = excluded.active",
+            assignments,
+        )
+        conn.executemany(
+            "INSERT INTO document_status (layer_id, document_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(layer_id, document_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            statuses,
+        )
+        for kind, items in flat.items():
+            _replace_many(store, LOCAL_KINDS[kind], items)
+        conn.executemany(
+            "INSERT INTO hub_versions (uid, version) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET version = excluded.version",
+            list(versions.items()),
+        )
     finally:
-        db.execute("DELETE FROM hub_applying")
+        conn.execute("DELETE FROM hub_applying")
     return applied
+
+
+def _replace_many(store: ProjectStore, kind: LocalKind, items: dict[str, tuple[int, int, dict | None]]) -> None:
+    """:func:`_replace` for many annotations of a kind without child rows, two statements in all;
+    where one collides with a local row (the same suggestion decided under two uids) it is done
+    again row by row, which settles the collision."""
+    conn = store._db.conn
+    columns = ("layer_id", "document_id", *kind.columns)
+    values = [
+        (layer_id, document_id, *(uid if c == "uid" else payload.get(c) for c in kind.columns))
+        for uid, (layer_id, document_id, payload) in items.items()
+        if payload is not None
+    ]
+    conn.execute("SAVEPOINT hub_replace_many")
+    try:
+        conn.executemany(f"DELETE FROM {kind.table} WHERE uid = ?", [(uid,) for uid in items])
+        conn.executemany(
+            f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
+        )
+    except sqlite3.IntegrityError:
+        conn.execute("ROLLBACK TO hub_replace_many")
+        conn.execute("RELEASE hub_replace_many")
+        for uid, (layer_id, document_id, payload) in items.items():
+            _replace(store, kind, layer_id, document_id, uid, payload)
+        return
+    conn.execute("RELEASE hub_replace_many")
 
 
 def _replace(store: ProjectStore, kind: LocalKind, layer_id: int, document_id: int, uid: str, payload: dict | None) -> None:

@@ -138,3 +138,42 @@ def test_relations_and_equivalences_reach_the_others(hub, tmp_path: Path) -> Non
             reviewer.find_document(one.document(first).content_hash),  # type: ignore[arg-type]
         )
         assert [r.uid for r in theirs.relations] == [same.uid]
+
+
+def test_own_push_is_no_news_and_a_late_assignment_brings_older_work(hub, tmp_path: Path) -> None:
+    """After a push with nothing new from the team the pull stops at its first query (its own rows
+    are not news); a document assigned later arrives with the colleague's older annotations in
+    the same (pipelined) pull."""
+    from annotator.hub.pull import _news
+    from annotator.hub.sync import Hub
+
+    with lead_project(tmp_path / "lead.db") as lead:
+        connect_project(lead, hub.url("lead1"))
+        push_corpus(lead, hub.url("lead1"))
+    assign(hub.url("lead1"), 1, ["ann1"])
+    with ProjectStore.open(tmp_path / "ann1.db") as one, ProjectStore.open(tmp_path / "ann2.db") as two:
+        connect_project(one, hub.url("ann1"))
+        sync_project(one)
+        first = one.document_ids()[0]
+        older = annotate(one, "ann1", first, 0, 7, "ORG")
+        connection = Hub(hub.url("ann1"))
+        try:
+            from annotator.hub.sync import SyncReport, push
+
+            report = SyncReport()
+            push(connection, one, report)
+            assert report.pushed == 2
+            link = hub_local.get_link(one)
+            assert _news(connection.conn, link.pulled_seq, link.client_id)[1] == 0  # type: ignore[union-attr]
+        finally:
+            connection.close()
+        connect_project(two, hub.url("ann2"))
+        sync_project(two)
+        assert two.count_documents() == 0
+        with hub.admin() as conn:  # the lead gives ann2 the document ann1 already annotated
+            conn.execute("INSERT INTO assignments (document, analyst) VALUES (%s, 'ann2')",
+                         (one.document(first).content_hash,))
+        report = sync_project(two)
+        assert two.count_documents() == 1
+        assert set(spans_of(two, "ann1")) == {older.uid}
+        assert report.pulled >= 3  # the document, its assignment, the span (and ann1's status)

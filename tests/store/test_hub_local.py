@@ -77,3 +77,62 @@ def test_hub_local_does_not_import_hub_pull():
     imported = {getattr(n, "module", None) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not any(name and "hub_pull" in name for name in imported)
+
+
+def test_a_batch_of_edits_goes_out_with_each_items_own_state() -> None:
+    """The outbox is read a kind at a time: every change keeps its own payload, arguments and version."""
+    from annotator.model.annotations import Argument, Event
+
+    store, layer, first = _linked()
+    second = store.add_document(Document("Bob met Alice in Paris on Monday."), None)
+    spans = [SpanAnnotation(Span(i, i + 3, "ORG")) for i in range(5)]
+    store.apply(layer, first, [Change(None, s) for s in spans[:3]])
+    store.apply(layer, second, [Change(None, s) for s in spans[3:]])
+    events = [Event(Span(4, 7, "Contact:Meet"), (Argument("Entity", Span(0, 3, "PER")), Argument("Place", Span(23, 28, "GPE")))),
+              Event(Span(4, 7, "Contact:Meet"), (Argument("Entity", Span(12, 17, "PER")),))]
+    store.apply(layer, second, [Change(None, e) for e in events])
+    hub_local.acknowledge(store, hub_local.outgoing(store).upto, {spans[1].uid: 4, spans[4].uid: 7})
+    store.apply(layer, first, [Change(spans[1], None)])
+    store.apply(layer, second, [Change(spans[4], replace(spans[4], span=Span(10, 15, "ORG")))])
+    store.apply(layer, first, [Change(None, extra := SpanAnnotation(Span(20, 24, "GPE")))])
+    store.apply(layer, second, [Change(events[0], replace(events[0], arguments=events[0].arguments[::-1]))])
+    changes = {c.uid: c for c in hub_local.outgoing(store).changes if c.kind != "status"}
+    assert set(changes) == {spans[1].uid, spans[4].uid, extra.uid, events[0].uid}
+    assert changes[spans[1].uid].payload is None and changes[spans[1].uid].base_version == 4
+    assert (changes[spans[4].uid].payload["start_char"], changes[spans[4].uid].base_version) == (10, 7)  # type: ignore[index]
+    assert (changes[extra.uid].payload["label"], changes[extra.uid].base_version) == ("GPE", None)  # type: ignore[index]
+    assert [a["role"] for a in changes[events[0].uid].payload["arguments"]] == ["Place", "Entity"]  # type: ignore[index]
+    store.apply(layer, second, [Change(events[1], replace(events[1], arguments=()))])
+    (emptied,) = [c for c in hub_local.outgoing(store).changes if c.uid == events[1].uid]
+    assert emptied.payload["arguments"] == []  # type: ignore[index]
+    statuses = [c for c in hub_local.outgoing(store).changes if c.kind == "status"]
+    assert {c.document for c in statuses} == {store.document(first).content_hash, store.document(second).content_hash}
+    assert all(c.payload["status"] == "in_progress" for c in statuses)  # type: ignore[index]
+
+
+def _pulled_span(uid: str, content_hash: str, start: int, source: str | None = None, version: int = 1) -> dict:
+    return {"kind": "span", "uid": uid, "layer": "ann2", "document": content_hash, "deleted": False, "version": version,
+            "client": "other", "payload": {"uid": uid, "start_char": start, "end_char": start + 3, "label": "ORG",
+                                           "origin": "manual", "decision": "accepted", "source_uid": source,
+                                           "created_at": "t", "updated_at": "t"}}
+
+
+def test_a_pulled_batch_replaces_removes_and_settles_a_collision() -> None:
+    """Pulled spans are written together; one that collides with a local row (the same suggestion
+    decided under two uids) still lands, and the others with it."""
+    store, _, document = _linked()
+    content_hash = store.document(document).content_hash
+    hub_pull.apply_pull(store, [_pulled_span("keep", content_hash, 0), _pulled_span("gone", content_hash, 5),
+                                _pulled_span("mine-twin", content_hash, 9, source="sugg")], 3)
+    rows = [
+        _pulled_span("keep", content_hash, 2, version=2),  # moved
+        {**_pulled_span("gone", content_hash, 5, version=2), "deleted": True},
+        _pulled_span("new", content_hash, 12),
+        _pulled_span("hub-twin", content_hash, 9, source="sugg"),  # the hub's decision of the same suggestion
+    ]
+    assert hub_pull.apply_pull(store, rows, 4) == 4
+    spans = {s.uid: s.start for s in store.annotations(store.layer("ann2").id, document).spans}  # type: ignore[union-attr]
+    assert spans == {"keep": 2, "new": 12, "hub-twin": 9}
+    versions = dict(store._db.execute("SELECT uid, version FROM hub_versions").fetchall())
+    assert versions["keep"] == 2 and versions["gone"] == 2
+    assert hub_local.pending_count(store) == 0
