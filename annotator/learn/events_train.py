@@ -1,8 +1,9 @@
 """Training the event classifiers of :mod:`annotator.suggest.learned` from parsed gold documents.
 
 Each gold trigger teaches the trigger classifier its head word's event type (every other
-candidate word teaches "no trigger"); each gold event teaches the role classifier, for every
-candidate filler in its sentence, the role that filler plays or "none". The classifiers are
+candidate word teaches "no trigger"); each gold event teaches the role classifier, for the head
+word of every candidate filler in its sentence, the role that filler plays or "none", and the
+filler extent classifier which words around a gold filler's head belong to it. The classifiers are
 multinomial logistic regressions (scikit-learn, L-BFGS) over sparse binary features; only their
 arrays are kept. An averaged perceptron was the other candidate; logistic regression measured
 as well or better here and gives calibrated confidences.

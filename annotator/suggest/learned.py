@@ -8,7 +8,8 @@ plain numpy, so a stored model needs nothing but its arrays (no pickle: a mailed
 must not run code).
 
 Candidate fillers of a trigger are the entities found in its sentence, its noun chunks, its single
-nouns, names and symbols (where the recognizer missed a filler) and the other triggers found there (an event can be another event's argument). Event types the layer had
+nouns, names and symbols (where the recognizer missed a filler) and the other triggers found there (an event can be another event's argument); a role is decided per head word and
+the filler's extent learned around it (:mod:`annotator.suggest.filler_extent`). Event types the layer had
 too few examples of keep the rule lexicon's suggestions (``rule_types``).
 """
 
