@@ -18,8 +18,14 @@ MAX_PATH = 6
 
 def trigger_candidates(doc: Any) -> Iterator[Any]:
     for token in doc:
-        if token.pos_ in TRIGGER_POS and not token.is_space and not token.is_punct:
+        if (token.pos_ in TRIGGER_POS or _copula(token)) and not token.is_space and not token.is_punct:
             yield token
+
+
+def _copula(token: Any) -> bool:
+    """A copula heading its clause ("is vulnerable", "is present"): the parse makes the verb the
+    head of the phrase, so a trigger the gold marks as the phrase has it as its head word."""
+    return token.pos_ == "AUX" and (token.head.i == token.i or any(c.dep_ in ("acomp", "attr") for c in token.children))
 
 
 def trigger_features(token: Any, rule_type: str | None) -> list[str]:

@@ -52,3 +52,17 @@ def test_a_chunk_also_stands_with_its_longer_extents_the_gold_may_use() -> None:
     assert candidates[(2, 4)] == "NP"  # "a member"
     assert candidates[(2, 6)] == "NPP"  # "a member of staff"
     assert candidates[(2, 10)] == "NPX"  # "a member of staff who breached their privacy"
+
+
+def test_a_copula_heading_its_phrase_may_be_a_trigger_but_not_an_auxiliary() -> None:
+    from annotator.suggest.learned import trigger_candidates
+
+    # "The flaw is present and was fixed ." : "is" heads "is present"; "was" only helps "fixed".
+    words = ["The", "flaw", "is", "present", "and", "was", "fixed", "."]
+    pos = ["DET", "NOUN", "AUX", "ADJ", "CCONJ", "AUX", "VERB", "PUNCT"]
+    heads = [1, 2, 2, 2, 2, 6, 2, 2]
+    deps = ["det", "nsubj", "ROOT", "acomp", "cc", "auxpass", "conj", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos, heads=heads, deps=deps, sent_starts=[True] + [False] * 7)
+    found = [t.text for t in trigger_candidates(doc)]
+    assert "is" in found and "was" not in found
+    assert found == ["flaw", "is", "present", "fixed"]
