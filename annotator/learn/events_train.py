@@ -31,7 +31,6 @@ from annotator.suggest.learned import (
     trigger_features,
 )
 from annotator.suggest.filler_extent import extent_examples as filler_examples
-from annotator.suggest.filler_extent import no_filler_extent_model
 from annotator.suggest.trigger_extent import extent_examples, no_extent_model
 
 PLAIN_LABELS = frozenset({TOKEN_LABEL, "NP", "NPX", "NPP"})
@@ -156,7 +155,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
         # document, and each filler's ancestors serve every trigger of it.
         doc_chunks = _noun_chunks(doc) if parsed.triggers else []
         ancestors: dict[int, list[Any]] = {}
-        chunk_roots = {chunk.root.i for chunk in doc_chunks}
+        chunk_of = {chunk.root.i: (chunk.start, chunk.end) for chunk in doc_chunks}
         for (first, end, event_type), roles in zip(parsed.triggers, parsed.arguments):
             head = doc[first:end].root
             heads[head.i] = event_type
@@ -183,10 +182,10 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                 if candidate.label not in PLAIN_LABELS:
                     # The same filler as a plain word or noun phrase, as it looks when the recognizer
                     # misses it: the gold's entities teach the roles, the recognizer's find them.
-                    plain = "NP" if head_i in chunk_roots else TOKEN_LABEL
+                    plain = "NP" if head_i in chunk_of else TOKEN_LABEL
                     role_examples.append((argument_features(head, event_type, filler, plain, False, ancestors), role))
                     # Its extent as the recognizer's missing entity leaves it: a chunk or a word.
-                    chunk = next(((c.start, c.end) for c in doc_chunks if c.root.i == head_i), (head_i, head_i + 1))
+                    chunk = chunk_of.get(head_i, (head_i, head_i + 1))
                     filler_data.extend(filler_examples(filler, s, e, role, (first, end), (), (*chunk, plain)))
         for token in trigger_candidates(doc):
             trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
@@ -200,7 +199,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
     extent_model = _fit(extent_data, trigger_c) if extent_data else no_extent_model()
     model = EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
     model.extent_model = extent_model
-    model.filler_extent = _fit(filler_data, trigger_c) if filler_data else no_filler_extent_model()
+    model.filler_extent = _fit(filler_data, trigger_c) if filler_data else no_extent_model()
     return model
 
 

@@ -20,14 +20,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import numpy as np
-
 from annotator.suggest.linear_model import LinearModel
+from annotator.suggest.trigger_extent import IN, OUT, outwards
 
 WINDOW = 12
 """Words on each side of the head that may join its filler."""
-
-IN, OUT = "in", "out"
 
 _CLOSED = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART", "PUNCT", "AUX", "NUM"})
 
@@ -123,15 +120,7 @@ def grow(
         return head.i, head.i + 1
     entity = entity_of(head, entities)
     inside = model.probabilities_many([extent_features(head, t, role, entity, candidate) for t in words])[:, model.classes.index(IN)]
-    first, end = head.i, head.i + 1
-    for token, p in zip(left, inside[: len(left)]):
-        if p < 0.5:
-            break
-        first = token.i
-    for token, p in zip(right, inside[len(left) :]):
-        if p < 0.5:
-            break
-        end = token.i + 1
+    first, end = outwards(head, left, right, inside)
     doc = head.doc
     # A filler neither starts nor ends on punctuation, nor ends on a conjunction or preposition.
     while first < head.i and (doc[first].is_punct or doc[first].is_space):
@@ -140,7 +129,3 @@ def grow(
         end -= 1
     return first, end
 
-
-def no_filler_extent_model() -> LinearModel:
-    """The model of a layer whose fillers are all one word: every neighbour is out."""
-    return LinearModel([OUT], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))

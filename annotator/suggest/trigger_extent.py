@@ -86,15 +86,7 @@ def grow(model: LinearModel, head: Any, event_type: str) -> tuple[int, int]:
     if not words or IN not in model.classes:
         return head.i, head.i + 1
     inside = model.probabilities_many([extent_features(head, t, event_type) for t in words])[:, model.classes.index(IN)]
-    first, end = head.i, head.i + 1
-    for token, p in zip(left, inside[: len(left)]):
-        if p < 0.5:
-            break
-        first = token.i
-    for token, p in zip(right, inside[len(left) :]):
-        if p < 0.5:
-            break
-        end = token.i + 1
+    first, end = outwards(head, left, right, inside)
     doc = head.doc
     # A trigger neither starts nor ends on punctuation.
     while first < head.i and doc[first].is_punct:
@@ -104,6 +96,21 @@ def grow(model: LinearModel, head: Any, event_type: str) -> tuple[int, int]:
     return first, end
 
 
+def outwards(head: Any, left: list[Any], right: list[Any], inside: Any) -> tuple[int, int]:
+    """Tokens ``first``..``end-1`` from ``head`` outwards on each side while the next word's
+    probability of being in (``inside``: the left words', nearest first, then the right's) is at least 0.5."""
+    first, end = head.i, head.i + 1
+    for token, p in zip(left, inside[: len(left)]):
+        if p < 0.5:
+            break
+        first = token.i
+    for token, p in zip(right, inside[len(left) :]):
+        if p < 0.5:
+            break
+        end = token.i + 1
+    return first, end
+
+
 def no_extent_model() -> LinearModel:
-    """The model of a layer whose triggers are all one word: every neighbour is out."""
+    """The model of a layer whose triggers (or fillers) are all one word: every neighbour is out."""
     return LinearModel([OUT], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
