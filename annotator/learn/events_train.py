@@ -4,9 +4,10 @@ Each gold trigger teaches the trigger classifier its head word's event type (eve
 candidate word teaches "no trigger"); each gold event teaches the role classifier, for the head
 word of every candidate filler in its sentence, the role that filler plays or "none", and the
 filler extent classifier which words around a gold filler's head belong to it. The classifiers are
-multinomial logistic regressions (scikit-learn, L-BFGS) over sparse binary features; only their
-arrays are kept. An averaged perceptron was the other candidate; logistic regression measured
-as well or better here and gives calibrated confidences.
+multinomial logistic regressions (scikit-learn, L-BFGS) over sparse binary features
+(:mod:`annotator.learn.sparse_fit`); only their arrays are kept. An averaged perceptron was the
+other candidate; logistic regression measured as well or better here and gives calibrated
+confidences.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from annotator.suggest.learned import (
     trigger_candidates,
     trigger_features,
 )
+from annotator.learn.sparse_fit import ROLE_MIN_COUNT, Examples, fit_linear
 from annotator.suggest.filler_extent import extent_examples as filler_examples
 from annotator.suggest.trigger_extent import extent_examples, no_extent_model
 
@@ -110,42 +112,9 @@ def parsed_gold(
     return ParsedDoc(doc, entities, triggers, arguments, rules)
 
 
-def _fit(examples: list[tuple[list[str], str]], c: float = 10.0) -> LinearModel:
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
-    vocab: dict[str, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    for features, _label in examples:
-        for feature in set(features):
-            indices.append(vocab.setdefault(feature, len(vocab)))
-        indptr.append(len(indices))
-    matrix = csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape=(len(examples), len(vocab)))
-    labels = [label for _f, label in examples]
-    classes = sorted(set(labels))
-    if len(classes) == 1:  # nothing to tell apart: always that class
-        return LinearModel(classes, {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
-    model = LogisticRegression(C=c, max_iter=300)
-    model.fit(matrix, labels)
-    coef = model.coef_.T.astype(np.float32)
-    bias = model.intercept_.astype(np.float32)
-    learned = [str(x) for x in model.classes_]
-    if len(learned) == 2:  # scikit-learn keeps one column for two classes: make the softmax form
-        coef = np.hstack([-coef / 2, coef / 2])
-        bias = np.array([-bias[0] / 2, bias[0] / 2], np.float32)
-    # Features whose weights are all zero cost memory and nothing else.
-    keep = np.flatnonzero(np.abs(coef).max(axis=1) > 1e-6)
-    names = sorted(vocab, key=vocab.__getitem__)
-    return LinearModel(learned, {names[i]: n for n, i in enumerate(keep)}, coef[keep], bias)
-
-
 def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: float = 10.0, trigger_c: float = TRIGGER_C) -> EventModel:
     """Trigger and role classifiers, trigger extents and the rule-kept types from ``docs``."""
-    trigger_examples: list[tuple[list[str], str]] = []
-    role_examples: list[tuple[list[str], str]] = []
-    extent_data: list[tuple[list[str], str]] = []
-    filler_data: list[tuple[list[str], str]] = []
+    trigger_examples, role_examples, extent_data, filler_data = Examples(), Examples(), Examples(), Examples()
     counts: Counter[str] = Counter()
     extents: dict[str, Counter[tuple[int, int]]] = {}
     for parsed in docs:
@@ -174,7 +143,7 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                 filler = doc[head_i]
                 role = gold_heads.get(head_i, (NONE, 0, 0))[0]
                 features = argument_features(head, event_type, filler, candidate.label, candidate.contains_entity, ancestors)
-                role_examples.append((features, role))
+                role_examples.add(features, role)
                 if role == NONE or candidate.label.startswith("EV:"):
                     continue
                 _r, s, e = gold_heads[head_i]
@@ -183,23 +152,23 @@ def train_events(docs: Sequence[ParsedDoc], lexicon_types: Iterable[str], c: flo
                     # The same filler as a plain word or noun phrase, as it looks when the recognizer
                     # misses it: the gold's entities teach the roles, the recognizer's find them.
                     plain = "NP" if head_i in chunk_of else TOKEN_LABEL
-                    role_examples.append((argument_features(head, event_type, filler, plain, False, ancestors), role))
+                    role_examples.add(argument_features(head, event_type, filler, plain, False, ancestors), role)
                     # Its extent as the recognizer's missing entity leaves it: a chunk or a word.
                     chunk = chunk_of.get(head_i, (head_i, head_i + 1))
                     filler_data.extend(filler_examples(filler, s, e, role, (first, end), (), (*chunk, plain)))
         for token in trigger_candidates(doc):
-            trigger_examples.append((trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE)))
-    triggers = _fit(trigger_examples, trigger_c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
-    roles = _fit(role_examples, c) if role_examples else None
+            trigger_examples.add(trigger_features(token, parsed.rule_types.get(token.i)), heads.get(token.i, NONE))
+    triggers = fit_linear(trigger_examples, trigger_c) if trigger_examples else LinearModel([NONE], {}, np.zeros((0, 1), np.float32), np.zeros(1, np.float32))
+    roles = fit_linear(role_examples, c, ROLE_MIN_COUNT) if role_examples else None
     kept_extents = {}
     for key, seen in extents.items():
         (shape, n), = seen.most_common(1)
         if shape != (0, 0) and n * 2 > sum(seen.values()):
             kept_extents[key] = list(shape)
-    extent_model = _fit(extent_data, trigger_c) if extent_data else no_extent_model()
+    extent_model = fit_linear(extent_data, trigger_c) if extent_data else no_extent_model()
     model = EventModel(triggers, roles, kept_extents, rule_types(counts, lexicon_types))
     model.extent_model = extent_model
-    model.filler_extent = _fit(filler_data, trigger_c) if filler_data else no_extent_model()
+    model.filler_extent = fit_linear(filler_data, trigger_c) if filler_data else no_extent_model()
     return model
 
 
